@@ -1,0 +1,149 @@
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::StatusCode;
+
+/// How many bytes of a response body an error message quotes.
+const SNIPPET_LEN: usize = 200;
+
+/// The start of a body, lossily decoded, for error messages.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let cut = body.len().min(SNIPPET_LEN);
+    let mut text = String::from_utf8_lossy(&body[..cut]).into_owned();
+    if body.len() > cut {
+        text.push('…');
+    }
+    text
+}
+
+/// What went wrong below HTTP semantics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The connection could not be established (refused, DNS, TLS).
+    Connect,
+    /// The connect or request timeout elapsed.
+    Timeout,
+    /// The connection broke while sending or receiving (reset, truncated body).
+    Connection,
+    /// Anything else the HTTP stack reported.
+    Other,
+}
+
+/// The request did not produce a complete HTTP response.
+#[derive(Debug, thiserror::Error)]
+#[error("{kind:?} error during {method} {path}: {source}")]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    method: reqwest::Method,
+    path: String,
+    #[source]
+    source: reqwest::Error,
+}
+
+impl TransportError {
+    pub(crate) fn new(method: reqwest::Method, path: String, source: reqwest::Error) -> Self {
+        let kind = if source.is_timeout() {
+            TransportErrorKind::Timeout
+        } else if source.is_connect() {
+            TransportErrorKind::Connect
+        } else if source.is_request() || source.is_body() || source.is_decode() {
+            TransportErrorKind::Connection
+        } else {
+            TransportErrorKind::Other
+        };
+        Self { kind, method, path, source }
+    }
+
+    /// What kind of failure this was.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// Connection failures and timeouts are worth another attempt.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self.kind, TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Connection)
+    }
+}
+
+/// A response body that does not match the type the spec promises.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot decode the body of the {status} response at `{path}`: {message}; the body starts with: {snippet}")]
+pub struct DecodeError {
+    /// The response status.
+    pub status: StatusCode,
+    /// Where in the JSON document decoding failed (`.` for the root).
+    pub path: String,
+    /// What serde reported.
+    pub message: String,
+    /// The first bytes of the body.
+    pub snippet: String,
+}
+
+/// A response header whose value does not parse as the type the spec gives it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("response header `{header}` has value {value:?}, which is not {expected}")]
+pub struct HeaderError {
+    /// The header name.
+    pub header: &'static str,
+    /// The value received (lossily decoded).
+    pub value: String,
+    /// The expected type, e.g. `an integer`.
+    pub expected: &'static str,
+}
+
+/// A response with a status the operation declares as an error, and its decoded body.
+#[derive(Clone, PartialEq)]
+pub struct ApiError<B> {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// All response headers.
+    pub headers: HeaderMap,
+    /// The decoded body.
+    pub body: B,
+}
+
+impl<B> ApiError<B> {
+    /// The wait the server asks for in `Retry-After` (delay in seconds or an HTTP date).
+    pub fn retry_after(&self) -> Option<Duration> {
+        retry_after(&self.headers)
+    }
+}
+
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+impl<B: fmt::Debug> fmt::Debug for ApiError<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError").field("status", &self.status).field("body", &self.body).finish_non_exhaustive()
+    }
+}
+
+impl<B: fmt::Debug> fmt::Display for ApiError<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the server answered {}: {:?}", self.status, self.body)
+    }
+}
+
+/// A response with a status the operation does not declare.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unexpected status {status}; the body starts with: {snippet}")]
+pub struct UnexpectedResponse {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// All response headers.
+    pub headers: HeaderMap,
+    /// The first bytes of the body.
+    pub snippet: String,
+}
+
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+}

@@ -1,0 +1,17 @@
+//! The hand-written runtime of the client: HTTP, authentication, retries, errors and the serde
+//! helpers the generated types use. The generator copies this folder verbatim into every crate it
+//! emits (as `src/runtime/`), so that the crate stands alone; edit it in `generator/runtime/`.
+
+// A spec need not use every helper (path parameters, cookies, ...), so unused ones are fine.
+#![allow(dead_code)]
+
+mod client;
+mod error;
+mod request;
+pub(crate) mod serde_helpers;
+
+pub use client::{Auth, BuildError, Client, ClientBuilder, RetryPolicy, Token};
+pub use error::{ApiError, DecodeError, HeaderError, TransportError, TransportErrorKind, UnexpectedResponse};
+pub use request::ToParam;
+#[allow(unused_imports)]
+pub(crate) use request::{header_value, PathBuilder, Query, RawResponse, Request};

@@ -1,0 +1,277 @@
+use std::borrow::Cow;
+use std::hash::{BuildHasher, Hasher};
+use std::time::Duration;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+
+use super::client::{Client, RetryPolicy};
+use super::error::{
+    is_retryable_status, retry_after, snippet, ApiError, DecodeError, HeaderError, TransportError, UnexpectedResponse,
+};
+
+/// RFC 3986 unreserved characters stay as they are; everything else is percent-encoded, so a
+/// value can never end a segment (`/`), a parameter (`&`, `=`) or the query (`#`), and `+`
+/// is never mistaken for a space.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// A value that can stand in a path segment, a query parameter or a header.
+pub trait ToParam {
+    /// The value as text, before percent-encoding.
+    fn to_param(&self) -> Cow<'_, str>;
+}
+
+impl ToParam for str {
+    fn to_param(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl ToParam for String {
+    fn to_param(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl<T: ToParam + ?Sized> ToParam for &T {
+    fn to_param(&self) -> Cow<'_, str> {
+        (**self).to_param()
+    }
+}
+
+macro_rules! display_param {
+    ($($ty:ty),*) => {$(
+        impl ToParam for $ty {
+            fn to_param(&self) -> Cow<'_, str> {
+                Cow::Owned(self.to_string())
+            }
+        }
+    )*};
+}
+
+display_param!(bool, i32, i64, u32, u64, f32, f64, uuid::Uuid);
+
+impl ToParam for chrono::DateTime<chrono::Utc> {
+    fn to_param(&self) -> Cow<'_, str> {
+        Cow::Owned(self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+    }
+}
+
+impl ToParam for chrono::NaiveDate {
+    fn to_param(&self) -> Cow<'_, str> {
+        Cow::Owned(self.format("%Y-%m-%d").to_string())
+    }
+}
+
+/// Builds a path from its template's literal parts and percent-encoded parameters.
+pub(crate) struct PathBuilder(String);
+
+impl PathBuilder {
+    pub(crate) fn new(literal: &str) -> Self {
+        Self(literal.to_owned())
+    }
+
+    pub(crate) fn literal(mut self, literal: &str) -> Self {
+        self.0.push_str(literal);
+        self
+    }
+
+    pub(crate) fn param(mut self, value: &impl ToParam) -> Self {
+        self.0.extend(utf8_percent_encode(&value.to_param(), COMPONENT));
+        self
+    }
+
+    pub(crate) fn finish(self) -> String {
+        self.0
+    }
+}
+
+/// A query string in the OpenAPI default style (form, exploded): `name=value` pairs in the
+/// order pushed, arrays as repeated keys.
+#[derive(Default)]
+pub(crate) struct Query(String);
+
+impl Query {
+    pub(crate) fn push(&mut self, name: &str, value: &impl ToParam) {
+        if !self.0.is_empty() {
+            self.0.push('&');
+        }
+        self.0.extend(utf8_percent_encode(name, COMPONENT));
+        self.0.push('=');
+        self.0.extend(utf8_percent_encode(&value.to_param(), COMPONENT));
+    }
+
+    pub(crate) fn push_opt(&mut self, name: &str, value: Option<&impl ToParam>) {
+        if let Some(value) = value {
+            self.push(name, value);
+        }
+    }
+
+    pub(crate) fn push_each<T: ToParam>(&mut self, name: &str, values: Option<&[T]>) {
+        for value in values.unwrap_or_default() {
+            self.push(name, value);
+        }
+    }
+
+    /// `explode: false`: one key, the values separated by commas.
+    #[allow(dead_code)]
+    pub(crate) fn push_joined<T: ToParam>(&mut self, name: &str, values: Option<&[T]>) {
+        if let Some(values) = values {
+            let joined: Vec<Cow<'_, str>> = values.iter().map(ToParam::to_param).collect();
+            self.push(name, &joined.join(","));
+        }
+    }
+}
+
+/// One API call, ready to be sent (and sent again).
+pub(crate) struct Request {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) query: Query,
+    pub(crate) headers: HeaderMap,
+}
+
+impl Request {
+    pub(crate) fn new(method: Method, path: String) -> Self {
+        Self { method, path, query: Query::default(), headers: HeaderMap::new() }
+    }
+
+    /// Adds a header parameter; a value that cannot be a header value is left out.
+    #[allow(dead_code)]
+    pub(crate) fn header(&mut self, name: &'static str, value: &impl ToParam) {
+        if let Ok(value) = HeaderValue::from_str(&value.to_param()) {
+            self.headers.append(name, value);
+        }
+    }
+
+    /// Adds a cookie parameter to the `Cookie` header.
+    #[allow(dead_code)]
+    pub(crate) fn cookie(&mut self, name: &str, value: &impl ToParam) {
+        let pair = format!("{}={}", name, utf8_percent_encode(&value.to_param(), COMPONENT));
+        let cookie = match self.headers.get(reqwest::header::COOKIE).and_then(|v| v.to_str().ok()) {
+            Some(existing) => format!("{existing}; {pair}"),
+            None => pair,
+        };
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            self.headers.insert(reqwest::header::COOKIE, value);
+        }
+    }
+
+    /// The path and query as sent, e.g. `/v2/conversations?limit=10`.
+    pub(crate) fn path_and_query(&self) -> String {
+        if self.query.0.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}?{}", self.path, self.query.0)
+        }
+    }
+
+    fn is_idempotent(&self) -> bool {
+        matches!(self.method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS)
+    }
+}
+
+/// A complete response: status, headers and the whole body.
+pub(crate) struct RawResponse {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: bytes::Bytes,
+}
+
+impl RawResponse {
+    /// Decodes the body as JSON of type `T`, naming the failing path.
+    pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
+        let decode_error = |path: String, message: String| DecodeError {
+            status: self.status,
+            path,
+            message,
+            snippet: snippet(&self.body),
+        };
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        let value = serde_path_to_error::deserialize(&mut deserializer)
+            .map_err(|error| decode_error(error.path().to_string(), error.inner().to_string()))?;
+        deserializer.end().map_err(|error| decode_error(".".to_owned(), error.to_string()))?;
+        Ok(value)
+    }
+
+    /// Decodes the body as the error type `B` of this status.
+    pub(crate) fn api_error<B: DeserializeOwned>(self) -> Result<ApiError<B>, DecodeError> {
+        let body = self.json()?;
+        Ok(ApiError { status: self.status, headers: self.headers, body })
+    }
+
+    /// For a status the operation does not declare.
+    pub(crate) fn unexpected(self) -> UnexpectedResponse {
+        UnexpectedResponse { status: self.status, snippet: snippet(&self.body), headers: self.headers }
+    }
+}
+
+/// Reads the optional header `name` as a `T`.
+pub(crate) fn header_value<T: std::str::FromStr>(
+    headers: &HeaderMap,
+    name: &'static str,
+    expected: &'static str,
+) -> Result<Option<T>, HeaderError> {
+    let Some(raw) = headers.get(name) else { return Ok(None) };
+    let invalid = || HeaderError { header: name, value: String::from_utf8_lossy(raw.as_bytes()).into_owned(), expected };
+    let text = raw.to_str().map_err(|_| invalid())?;
+    text.trim().parse().map(Some).map_err(|_| invalid())
+}
+
+impl Client {
+    /// Sends `request`, retrying as the [`RetryPolicy`] allows, and reads the whole body.
+    pub(crate) async fn execute(&self, request: Request) -> Result<RawResponse, TransportError> {
+        let url = format!("{}{}", self.base_url, request.path_and_query());
+        let retries = if request.is_idempotent() { self.retry.max_retries } else { 0 };
+        let mut attempt = 0;
+        loop {
+            let outcome = self.attempt(&request, &url).await;
+            let wait = match &outcome {
+                _ if attempt >= retries => None,
+                Ok(response) if is_retryable_status(response.status) => {
+                    wait_before_retry(&self.retry, attempt, retry_after(&response.headers))
+                }
+                Err(error) if error.is_retryable() => wait_before_retry(&self.retry, attempt, None),
+                _ => None,
+            };
+            match wait {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => return outcome,
+            }
+            attempt += 1;
+        }
+    }
+
+    async fn attempt(&self, request: &Request, url: &str) -> Result<RawResponse, TransportError> {
+        let transport = |e| TransportError::new(request.method.clone(), request.path.clone(), e);
+        let response = self
+            .http
+            .request(request.method.clone(), url)
+            .headers(request.headers.clone())
+            .send()
+            .await
+            .map_err(transport)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(transport)?;
+        Ok(RawResponse { status, headers, body })
+    }
+}
+
+/// The wait before retry number `attempt` (from 0), or `None` to give up.
+fn wait_before_retry(policy: &RetryPolicy, attempt: u32, retry_after: Option<Duration>) -> Option<Duration> {
+    if let Some(wait) = retry_after {
+        return (wait <= policy.max_retry_after).then_some(wait);
+    }
+    let ceiling = policy.initial_backoff.saturating_mul(1u32 << attempt.min(20)).min(policy.max_backoff);
+    Some(ceiling.mul_f64(jitter()))
+}
+
+/// A uniformly distributed number in [0, 1), from the randomly keyed std hasher: jitter needs
+/// no cryptographic randomness, and this avoids a dependency.
+fn jitter() -> f64 {
+    let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
+    (random >> 11) as f64 / (1u64 << 53) as f64
+}

@@ -1,0 +1,62 @@
+//! Errors and warnings about a spec, located by file and JSON pointer.
+
+use std::fmt;
+
+/// A problem in a spec: where (file and JSON pointer of the node) and what.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {location}: {message}")]
+pub struct SpecError {
+    /// The spec's file name as given to the generator.
+    pub file: String,
+    /// Where: a JSON pointer (`/paths/~1v2~1conversations/get`), or a line and column for a
+    /// syntax error.
+    pub location: Location,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Where a diagnostic points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// The JSON pointer of the offending node (`""` for the whole document).
+    Pointer(String),
+    /// A line and column (1-based) of the text, for syntax errors.
+    Text { line: usize, column: usize },
+}
+
+impl Location {
+    /// The JSON pointer, if this location is one.
+    pub fn pointer(&self) -> Option<&str> {
+        match self {
+            Location::Pointer(pointer) => Some(pointer),
+            Location::Text { .. } => None,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Pointer(pointer) => write!(f, "at #{pointer}"),
+            Location::Text { line, column } => write!(f, "at line {line} column {column}"),
+        }
+    }
+}
+
+/// Something the generator handled in a documented fallback way, worth the user's attention.
+pub type Warning = SpecError;
+
+/// Appends `segment` to a JSON pointer, escaping `~` and `/` as RFC 6901 requires.
+pub fn push_pointer(pointer: &str, segment: &str) -> String {
+    let mut out = String::with_capacity(pointer.len() + segment.len() + 1);
+    out.push_str(pointer);
+    out.push('/');
+    for c in segment.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,183 @@
+//! Emitting: the model to token streams and text files of a standalone crate.
+
+mod docs;
+mod operations;
+mod types;
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::{Api, DefaultAuth, Docs, Home};
+use crate::Config;
+use docs::doc_attrs;
+use types::{ident, type_def};
+
+/// One emitted file: Rust tokens to format, or text to write as it is.
+pub enum Emitted {
+    Rust(TokenStream),
+    Text(String),
+}
+
+/// The hand-written runtime, copied into every generated crate.
+const RUNTIME: &[(&str, &str)] = &[
+    ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("client.rs", include_str!("../../runtime/client.rs")),
+    ("error.rs", include_str!("../../runtime/error.rs")),
+    ("request.rs", include_str!("../../runtime/request.rs")),
+    ("serde_helpers.rs", include_str!("../../runtime/serde_helpers.rs")),
+];
+
+/// Every file of the crate, by path relative to the crate root.
+pub fn emit(api: &Api, config: &Config) -> BTreeMap<String, Emitted> {
+    let mut files = BTreeMap::new();
+    files.insert("Cargo.toml".to_owned(), Emitted::Text(cargo_toml(config)));
+    files.insert("src/lib.rs".to_owned(), Emitted::Rust(lib_rs(api, config)));
+    for (name, text) in RUNTIME {
+        files.insert(format!("src/runtime/{name}"), Emitted::Text((*text).to_owned()));
+    }
+
+    let mut modules: BTreeMap<Option<&str>, Vec<TokenStream>> = BTreeMap::new();
+    modules.entry(None).or_default();
+    for (_, def) in api.types.iter() {
+        if let Home::Types(module) = &def.home {
+            modules.entry(module.as_deref()).or_default().push(type_def(api, def));
+        }
+    }
+    let submodules: Vec<&str> = modules.keys().flatten().copied().collect();
+    for (module, items) in &modules {
+        let tokens = match module {
+            Some(_) => quote!(#(#items)*),
+            None => {
+                let mods = submodules.iter().map(|m| ident(m));
+                let uses = submodules.iter().map(|m| ident(m));
+                quote! {
+                    //! The schemas of the API. Every type is reachable here by its short name,
+                    //! whatever module it is defined in.
+                    #(mod #mods;)*
+                    #(pub use self::#uses::*;)*
+                    #(#items)*
+                }
+            }
+        };
+        let path = match module {
+            Some(module) => format!("src/types/{}.rs", module.trim_start_matches("r#")),
+            None => "src/types/mod.rs".to_owned(),
+        };
+        files.insert(path, Emitted::Rust(tokens));
+    }
+
+    let group_mods = api.groups.iter().map(|g| ident(&g.module));
+    let accessors = api.groups.iter().map(|g| {
+        let module = ident(&g.module);
+        let type_name = ident(&g.type_name);
+        let docs = doc_attrs(&Docs { description: g.description.clone(), ..Docs::default() }, &[]);
+        quote! {
+            #docs
+            pub fn #module(&self) -> #module::#type_name<'_> {
+                #module::#type_name { client: self }
+            }
+        }
+    });
+    files.insert(
+        "src/operations/mod.rs".to_owned(),
+        Emitted::Rust(quote! {
+            //! The operations of the API, one module per tag. Reach them through the accessors
+            //! on [`Client`](crate::Client), e.g. `client.conversation()`.
+            #(pub mod #group_mods;)*
+
+            impl crate::Client {
+                #(#accessors)*
+            }
+        }),
+    );
+    for group in &api.groups {
+        files.insert(
+            format!("src/operations/{}.rs", group.module.trim_start_matches("r#")),
+            Emitted::Rust(operations::group_file(api, group)),
+        );
+    }
+    files
+}
+
+fn lib_rs(api: &Api, config: &Config) -> TokenStream {
+    let title = format!(" # {}", api.title);
+    let description = api.description.as_deref().map(|d| doc_attrs(&Docs { description: Some(d.to_owned()), ..Docs::default() }, &[]));
+    let version = format!(" API version {}. Generated from `{}`.", api.version, config.spec_path);
+    let base_url = &api.base_url;
+    let api_key_header = match &api.default_auth {
+        DefaultAuth::ApiKeyHeader(header) => quote!(Some(#header)),
+        DefaultAuth::Bearer | DefaultAuth::None => quote!(None),
+    };
+    let auth_doc = match &api.default_auth {
+        DefaultAuth::ApiKeyHeader(header) => format!(" [`ClientBuilder::token`] sends the token in the `{header}` header."),
+        DefaultAuth::Bearer | DefaultAuth::None => " [`ClientBuilder::token`] sends the token as a bearer token.".to_owned(),
+    };
+    let description = description.map(|d| inner_docs(&d));
+    quote! {
+        #![doc = #title]
+        #![doc = ""]
+        #description
+        #![doc = ""]
+        #![doc = #version]
+        #![doc = ""]
+        #![doc = " The `types` and `operations` modules are generated; `runtime` is the hand-written"]
+        #![doc = " part (HTTP, authentication, retries, errors), copied from the generator."]
+
+        pub mod operations;
+        pub mod runtime;
+        pub mod types;
+
+        pub use runtime::{Auth, BuildError, Client, ClientBuilder, RetryPolicy};
+
+        /// The server the client talks to unless told otherwise.
+        pub const DEFAULT_BASE_URL: &str = #base_url;
+
+        #[doc = #auth_doc]
+        pub(crate) const DEFAULT_API_KEY_HEADER: Option<&str> = #api_key_header;
+    }
+}
+
+/// Turns `#[doc = ..]` attributes into inner `#![doc = ..]` ones.
+fn inner_docs(outer: &TokenStream) -> TokenStream {
+    let mut out = TokenStream::new();
+    for token in outer.clone() {
+        out.extend([token.clone()]);
+        if let proc_macro2::TokenTree::Punct(p) = &token {
+            if p.as_char() == '#' {
+                out.extend([proc_macro2::TokenTree::Punct(proc_macro2::Punct::new('!', proc_macro2::Spacing::Alone))]);
+            }
+        }
+    }
+    out
+}
+
+fn cargo_toml(config: &Config) -> String {
+    format!(
+        r#"[package]
+name = "{name}"
+version = "{version}"
+edition = "2021"
+rust-version = "1.80"
+description = "A typed async client for the API described by {spec}"
+license = "MIT OR Apache-2.0"
+
+[dependencies]
+bytes = "1"
+chrono = {{ version = "0.4.38", default-features = false, features = ["std", "serde"] }}
+httpdate = "1"
+percent-encoding = "2"
+reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "http2"] }}
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+serde_path_to_error = "0.1"
+thiserror = "2"
+tokio = {{ version = "1", features = ["time"] }}
+uuid = {{ version = "1", features = ["serde"] }}
+"#,
+        name = config.crate_name,
+        version = config.crate_version,
+        spec = config.spec_path,
+    )
+}

@@ -1,0 +1,484 @@
+//! Operations to request builders, responses and per-operation errors.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::doc_attrs;
+use super::types::{ident, type_def, type_tokens};
+use crate::model::{
+    Api, Body, Docs, Group, Home, Operation, ParamLocation, Parameter, PathPart, Response, StatusMatch, TypeRef,
+};
+
+/// `operations/<group>.rs`: the group's handle, its operations and the types only they use.
+pub fn group_file(api: &Api, group: &Group) -> TokenStream {
+    let home = Home::Operations(group.module.clone());
+    let api_name = ident(&group.type_name);
+    let operations: Vec<&Operation> = api.operations.iter().filter(|op| op.group == group.module).collect();
+    let methods = operations.iter().map(|op| group_method(api, op, &home));
+    let items = operations.iter().map(|op| operation_items(api, op, &home));
+    let local_types = api.types.iter().filter(|(_, def)| def.home == home).map(|(_, def)| type_def(api, def));
+    let group_docs = doc_attrs(
+        &Docs { description: group.description.clone(), ..Docs::default() },
+        &[format!("Get one with [`Client::{}`](crate::Client::{}).", group.module, group.module.trim_start_matches("r#"))],
+    );
+    quote! {
+        #group_docs
+        #[derive(Debug, Clone, Copy)]
+        pub struct #api_name<'c> {
+            pub(crate) client: &'c crate::Client,
+        }
+
+        impl<'c> #api_name<'c> {
+            #(#methods)*
+        }
+
+        #(#items)*
+
+        #(#local_types)*
+    }
+}
+
+fn is_builder_arg(param: &Parameter) -> bool {
+    param.required
+}
+
+fn group_method(api: &Api, op: &Operation, home: &Home) -> TokenStream {
+    let fn_name = ident(&op.fn_name);
+    let builder = ident(&op.type_name);
+    let mut extra = vec![format!("`{} {}` (operation `{}`).", op.method.as_str(), op.path, op.operation_id)];
+    let required: Vec<&Parameter> = op.params.iter().filter(|p| is_builder_arg(p)).collect();
+    if !required.is_empty() {
+        let list: Vec<String> = required.iter().map(|p| format!("`{}`", p.rust_name.trim_start_matches("r#"))).collect();
+        extra.push(format!("Takes the required parameters {}; set the optional ones on the returned builder.", list.join(", ")));
+    }
+    let docs = doc_attrs(&op.docs, &extra);
+    let args = required.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        let ty = arg_type(api, &p.ty, home);
+        quote!(#name: #ty)
+    });
+    let inits = op.params.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        if is_builder_arg(p) {
+            let value = arg_conversion(&p.ty, quote!(#name));
+            quote!(#name: #value)
+        } else {
+            quote!(#name: None)
+        }
+    });
+    quote! {
+        #docs
+        pub fn #fn_name(&self, #(#args),*) -> #builder<'c> {
+            #builder {
+                client: self.client,
+                #(#inits,)*
+            }
+        }
+    }
+}
+
+/// The argument type of a setter: `impl Into<T>` for scalars, `impl IntoIterator` for lists.
+fn arg_type(api: &Api, ty: &TypeRef, home: &Home) -> TokenStream {
+    match ty {
+        TypeRef::List(item) => {
+            let item = type_tokens(api, item, home);
+            quote!(impl IntoIterator<Item = impl Into<#item>>)
+        }
+        other => {
+            let ty = type_tokens(api, other, home);
+            quote!(impl Into<#ty>)
+        }
+    }
+}
+
+fn arg_conversion(ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::List(_) => quote!(#value.into_iter().map(Into::into).collect()),
+        _ => quote!(#value.into()),
+    }
+}
+
+fn operation_items(api: &Api, op: &Operation, home: &Home) -> TokenStream {
+    let builder = ident(&op.type_name);
+    let response = format_ident!("{}Response", op.type_name);
+    let error = format_ident!("{}Error", op.type_name);
+    let fields = op.params.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        let ty = type_tokens(api, &p.ty, home);
+        if is_builder_arg(p) {
+            quote!(#name: #ty)
+        } else {
+            quote!(#name: Option<#ty>)
+        }
+    });
+    let setters = op.params.iter().filter(|p| !is_builder_arg(p)).map(|p| setter(api, p, home));
+    let request = request_fn(op);
+    let send = send_fn(api, op, home);
+    let builder_doc = format!(
+        " The request of [`{}::{}`]: set parameters, then [`send`]({}::send) it.",
+        api.groups.iter().find(|g| g.module == op.group).map(|g| g.type_name.as_str()).unwrap_or_default(),
+        op.fn_name.trim_start_matches("r#"),
+        op.type_name,
+    );
+    let response_items = response_struct(api, op, home, &response);
+    let error_items = error_enum(api, op, home, &error);
+    quote! {
+        #[doc = #builder_doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #builder<'c> {
+            client: &'c crate::Client,
+            #(#fields,)*
+        }
+
+        impl #builder<'_> {
+            #(#setters)*
+
+            #send
+
+            #request
+        }
+
+        #response_items
+
+        #error_items
+    }
+}
+
+fn setter(api: &Api, param: &Parameter, home: &Home) -> TokenStream {
+    let name = ident(&param.rust_name);
+    let set_name = format_ident!("set_{}", param.rust_name.trim_start_matches("r#"));
+    let ty = type_tokens(api, &param.ty, home);
+    let arg = arg_type(api, &param.ty, home);
+    let value = arg_conversion(&param.ty, quote!(value));
+    let wire = &param.wire_name;
+    let location = match param.location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    };
+    let docs = doc_attrs(&param.docs, &[format!("The {location} parameter `{wire}`.")]);
+    let set_doc = format!(" Sets or clears the {location} parameter `{wire}`.");
+    quote! {
+        #docs
+        pub fn #name(mut self, value: #arg) -> Self {
+            self.#name = Some(#value);
+            self
+        }
+
+        #[doc = #set_doc]
+        pub fn #set_name(mut self, value: Option<#ty>) -> Self {
+            self.#name = value;
+            self
+        }
+    }
+}
+
+fn request_fn(op: &Operation) -> TokenStream {
+    let method = format_ident!("{}", op.method.as_str());
+    let path = match op.path_parts.as_slice() {
+        [] => quote!(String::new()),
+        [PathPart::Literal(literal)] => quote!(#literal.to_owned()),
+        parts => {
+            let steps = parts.iter().enumerate().map(|(index, part)| match (index, part) {
+                (0, PathPart::Literal(literal)) => quote!(crate::runtime::PathBuilder::new(#literal)),
+                (0, PathPart::Param(param)) => {
+                    let name = ident(&op.params[*param].rust_name);
+                    quote!(crate::runtime::PathBuilder::new("").param(&self.#name))
+                }
+                (_, PathPart::Literal(literal)) => quote!(.literal(#literal)),
+                (_, PathPart::Param(param)) => {
+                    let name = ident(&op.params[*param].rust_name);
+                    quote!(.param(&self.#name))
+                }
+            });
+            quote!(#(#steps)*.finish())
+        }
+    };
+    let query = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
+        let name = ident(&p.rust_name);
+        let wire = &p.wire_name;
+        match (&p.ty, is_builder_arg(p)) {
+            (TypeRef::List(_), true) if p.explode => quote!(request.query.push_each(#wire, Some(&self.#name));),
+            (TypeRef::List(_), false) if p.explode => quote!(request.query.push_each(#wire, self.#name.as_deref());),
+            (TypeRef::List(_), true) => quote!(request.query.push_joined(#wire, Some(&self.#name));),
+            (TypeRef::List(_), false) => quote!(request.query.push_joined(#wire, self.#name.as_deref());),
+            (_, true) => quote!(request.query.push(#wire, &self.#name);),
+            (_, false) => quote!(request.query.push_opt(#wire, self.#name.as_ref());),
+        }
+    });
+    let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
+        let name = ident(&p.rust_name);
+        let wire = &p.wire_name;
+        if is_builder_arg(p) {
+            quote!(request.header(#wire, &self.#name);)
+        } else {
+            quote!(if let Some(value) = &self.#name { request.header(#wire, value); })
+        }
+    });
+    let cookies = op.params.iter().filter(|p| p.location == ParamLocation::Cookie).map(|p| {
+        let name = ident(&p.rust_name);
+        let wire = &p.wire_name;
+        if is_builder_arg(p) {
+            quote!(request.cookie(#wire, &self.#name);)
+        } else {
+            quote!(if let Some(value) = &self.#name { request.cookie(#wire, value); })
+        }
+    });
+    let mutability = op.params.iter().any(|p| p.location != ParamLocation::Path).then(|| quote!(mut));
+    quote! {
+        /// The request as it is sent, without client-wide headers.
+        pub(crate) fn request(&self) -> crate::runtime::Request {
+            let #mutability request = crate::runtime::Request::new(reqwest::Method::#method, #path);
+            #(#query)*
+            #(#headers)*
+            #(#cookies)*
+            request
+        }
+    }
+}
+
+fn status_pattern(status: StatusMatch) -> TokenStream {
+    match status {
+        StatusMatch::Code(code) => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            quote!(#code)
+        }
+        StatusMatch::Range(class) => {
+            let low = proc_macro2::Literal::u16_unsuffixed(u16::from(class) * 100);
+            let high = proc_macro2::Literal::u16_unsuffixed(u16::from(class) * 100 + 99);
+            quote!(#low..=#high)
+        }
+        StatusMatch::Default => quote!(_),
+    }
+}
+
+fn body_type(api: &Api, response: &Response, home: &Home) -> TokenStream {
+    match &response.body {
+        Some(Body::Json(ty)) => type_tokens(api, ty, home),
+        None => quote!(()),
+    }
+}
+
+fn send_fn(api: &Api, op: &Operation, home: &Home) -> TokenStream {
+    let response = format_ident!("{}Response", op.type_name);
+    let error = format_ident!("{}Error", op.type_name);
+    let mut arms = Vec::new();
+    let mut has_default = false;
+    for r in &op.responses {
+        let pattern = status_pattern(r.status);
+        has_default |= r.status == StatusMatch::Default;
+        let decode = match &r.body {
+            Some(_) => quote!(raw.json()?),
+            None => quote!(()),
+        };
+        if Some(r) == op.success() {
+            arms.push(quote! {
+                #pattern => {
+                    let body = #decode;
+                    Ok(#response { status: raw.status, body, raw_headers: raw.headers })
+                }
+            });
+        } else {
+            let variant = ident(&r.rust_name);
+            let api_error = match &r.body {
+                Some(_) => quote!(raw.api_error()?),
+                None => quote!(crate::runtime::ApiError { status: raw.status, headers: raw.headers, body: () }),
+            };
+            arms.push(quote!(#pattern => Err(#error::#variant(#api_error)),));
+        }
+    }
+    if !has_default {
+        arms.push(quote!(_ => Err(#error::UnexpectedStatus(raw.unexpected())),));
+    }
+    let _ = (api, home);
+    quote! {
+        /// Sends the request and decodes the response.
+        pub async fn send(self) -> Result<#response, #error> {
+            let raw = self.client.execute(self.request()).await?;
+            match raw.status.as_u16() {
+                #(#arms)*
+            }
+        }
+    }
+}
+
+fn response_struct(api: &Api, op: &Operation, home: &Home, response: &proc_macro2::Ident) -> TokenStream {
+    let success = op.success();
+    let body = success.map(|r| body_type(api, r, home)).unwrap_or_else(|| quote!(()));
+    let body_doc = success.map(|r| format!(" {}", r.description.trim())).unwrap_or_default();
+    let doc = format!(" The successful response of [`{}`].", op.type_name);
+    let headers = success.filter(|r| !r.headers.is_empty()).map(|r| {
+        let headers_name = format_ident!("{}Headers", op.type_name);
+        let names: Vec<_> = r.headers.iter().map(|h| ident(&h.rust_name)).collect();
+        let types: Vec<_> = r.headers.iter().map(|h| type_tokens(api, &h.ty, home)).collect();
+        let wires = r.headers.iter().map(|h| h.wire_name.as_str());
+        let expected = r.headers.iter().map(|h| match h.ty {
+            TypeRef::I32 | TypeRef::I64 => "an integer",
+            TypeRef::F32 | TypeRef::F64 => "a number",
+            TypeRef::Bool => "a boolean",
+            TypeRef::Uuid => "a UUID",
+            TypeRef::DateTime => "an RFC 3339 date-time",
+            _ => "a string",
+        });
+        let field_docs = r.headers.iter().map(|h| doc_attrs(&h.docs, &[format!("From the `{}` header.", h.wire_name)]));
+        let headers_doc = format!(" The headers the spec declares for [`{response}`]; `None` where a header is absent.");
+        quote! {
+            impl #response {
+                /// The typed response headers. A header that is present but does not parse is an
+                /// error naming the header and its value; the body stays available either way.
+                pub fn headers(&self) -> Result<#headers_name, crate::runtime::HeaderError> {
+                    Ok(#headers_name {
+                        #(#names: crate::runtime::header_value(&self.raw_headers, #wires, #expected)?,)*
+                    })
+                }
+            }
+
+            #[doc = #headers_doc]
+            #[derive(Debug, Clone, PartialEq, Default)]
+            #[non_exhaustive]
+            pub struct #headers_name {
+                #(
+                    #field_docs
+                    pub #names: Option<#types>,
+                )*
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub struct #response {
+            /// The HTTP status.
+            pub status: reqwest::StatusCode,
+            #[doc = #body_doc]
+            pub body: #body,
+            /// All response headers, as received.
+            pub raw_headers: reqwest::header::HeaderMap,
+        }
+
+        impl #response {
+            /// The decoded body.
+            pub fn into_body(self) -> #body {
+                self.body
+            }
+        }
+
+        #headers
+    }
+}
+
+fn error_enum(api: &Api, op: &Operation, home: &Home, error: &proc_macro2::Ident) -> TokenStream {
+    let errors: Vec<&Response> = op.errors().collect();
+    let has_default = errors.iter().any(|r| r.status == StatusMatch::Default);
+    let variants = errors.iter().map(|r| {
+        let name = ident(&r.rust_name);
+        let body = body_type(api, r, home);
+        let status = match r.status {
+            StatusMatch::Code(code) => format!("Status {code}"),
+            StatusMatch::Range(class) => format!("A {class}XX status"),
+            StatusMatch::Default => "Any other status".to_owned(),
+        };
+        let doc = format!(" {status}: {}", r.description.trim());
+        let docs = super::docs::sanitize(&doc).into_iter().map(|line| quote!(#[doc = #line]));
+        quote! {
+            #(#docs)*
+            #name(crate::runtime::ApiError<#body>),
+        }
+    });
+    let unexpected = (!has_default).then(|| {
+        quote! {
+            /// A status the spec does not declare for this operation.
+            UnexpectedStatus(crate::runtime::UnexpectedResponse),
+        }
+    });
+    let names: Vec<_> = errors.iter().map(|r| ident(&r.rust_name)).collect();
+    let unexpected_arm = (!has_default).then(|| quote!(Self::UnexpectedStatus(e) => Some(e.status),));
+    let unexpected_display = (!has_default).then(|| quote!(Self::UnexpectedStatus(e) => std::fmt::Display::fmt(e, f),));
+    let unexpected_source = (!has_default).then(|| quote!(Self::UnexpectedStatus(e) => Some(e),));
+    let predicates = errors.iter().map(|r| {
+        let variant = ident(&r.rust_name);
+        let snake = crate::names::snake(&r.rust_name);
+        let method = format_ident!("is_{}", snake.trim_start_matches("r#"));
+        let doc = format!(" Whether this is the [`{error}::{}`] response.", r.rust_name);
+        quote! {
+            #[doc = #doc]
+            pub fn #method(&self) -> bool {
+                matches!(self, Self::#variant(_))
+            }
+        }
+    });
+    let doc = format!(" Why [`{}`] failed.", op.type_name);
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum #error {
+            #(#variants)*
+            #unexpected
+            /// No complete HTTP response: connection, timeout or protocol failure.
+            Transport(crate::runtime::TransportError),
+            /// A response whose body does not match the spec.
+            Decode(crate::runtime::DecodeError),
+        }
+
+        impl #error {
+            /// The HTTP status, if a response arrived.
+            pub fn status(&self) -> Option<reqwest::StatusCode> {
+                match self {
+                    #(Self::#names(e) => Some(e.status),)*
+                    #unexpected_arm
+                    Self::Transport(_) => None,
+                    Self::Decode(e) => Some(e.status),
+                }
+            }
+
+            /// Whether sending the same request again later may succeed: rate limiting,
+            /// overload and gateway errors, connection failures and timeouts.
+            pub fn is_retryable(&self) -> bool {
+                match self {
+                    Self::Transport(e) => e.is_retryable(),
+                    _ => self.status().is_some_and(|s| matches!(s.as_u16(), 429 | 502 | 503 | 504)),
+                }
+            }
+
+            #(#predicates)*
+        }
+
+        impl std::fmt::Display for #error {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    #(Self::#names(e) => std::fmt::Display::fmt(e, f),)*
+                    #unexpected_display
+                    Self::Transport(e) => std::fmt::Display::fmt(e, f),
+                    Self::Decode(e) => std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+
+        impl std::error::Error for #error {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    #(Self::#names(_) => None,)*
+                    #unexpected_source
+                    Self::Transport(e) => Some(e),
+                    Self::Decode(e) => Some(e),
+                }
+            }
+        }
+
+        impl From<crate::runtime::TransportError> for #error {
+            fn from(e: crate::runtime::TransportError) -> Self {
+                Self::Transport(e)
+            }
+        }
+
+        impl From<crate::runtime::DecodeError> for #error {
+            fn from(e: crate::runtime::DecodeError) -> Self {
+                Self::Decode(e)
+            }
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! Named types to Rust items.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use super::docs::doc_attrs;
+use crate::model::{Api, EnumValue, Field, Home, TaggedVariant, TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant};
+
+/// An identifier that may be raw (`r#type`).
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// The Rust type of `ty`, as written in a file of `from`.
+pub fn type_tokens(api: &Api, ty: &TypeRef, from: &Home) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(String),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F32 => quote!(f32),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::Uuid => quote!(uuid::Uuid),
+        TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        TypeRef::Date => quote!(chrono::NaiveDate),
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::List(item) => {
+            let item = type_tokens(api, item, from);
+            quote!(Vec<#item>)
+        }
+        TypeRef::Map(value) => {
+            let value = type_tokens(api, value, from);
+            quote!(std::collections::BTreeMap<String, #value>)
+        }
+        TypeRef::Boxed(inner) => {
+            let inner = type_tokens(api, inner, from);
+            quote!(Box<#inner>)
+        }
+        TypeRef::Named(id) => named_path(api, *id, from),
+    }
+}
+
+fn named_path(api: &Api, id: TypeId, from: &Home) -> TokenStream {
+    let def = api.types.get(id);
+    let name = ident(&def.name);
+    match (&def.home, from) {
+        (home, from) if home == from => quote!(#name),
+        (Home::Types(_), Home::Types(Some(_))) => quote!(super::#name),
+        (Home::Types(_), Home::Types(None)) => quote!(#name),
+        (Home::Types(_), Home::Operations(_)) => quote!(crate::types::#name),
+        (Home::Operations(group), _) => {
+            let group = ident(group);
+            quote!(crate::operations::#group::#name)
+        }
+    }
+}
+
+/// The item(s) of one named type.
+pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+    match &def.kind {
+        TypeKind::Struct(fields) => struct_def(api, def, fields),
+        TypeKind::StringEnum(values) => string_enum(def, values),
+        TypeKind::TaggedUnion { tag, variants } => tagged_union(api, def, tag, variants),
+        TypeKind::UntaggedUnion(variants) => untagged_union(api, def, variants),
+        TypeKind::Alias(ty) => {
+            let docs = doc_attrs(&def.docs, &[]);
+            let name = ident(&def.name);
+            let ty = type_tokens(api, ty, &def.home);
+            quote! {
+                #docs
+                pub type #name = #ty;
+            }
+        }
+    }
+}
+
+fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
+    let docs = doc_attrs(&def.docs, &[]);
+    let name = ident(&def.name);
+    let fields = fields.iter().map(|field| {
+        let ty = type_tokens(api, &field.ty, &def.home);
+        let ty = if field.is_option() { quote!(Option<#ty>) } else { ty };
+        let mut serde = Vec::new();
+        if field.rust_name.trim_start_matches("r#") != field.json_name {
+            let json_name = &field.json_name;
+            serde.push(quote!(rename = #json_name));
+        }
+        if !field.required {
+            serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
+        }
+        let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+        let field_docs = doc_attrs(&field.docs, &[]);
+        let field_name = ident(&field.rust_name);
+        quote! {
+            #field_docs
+            #serde
+            pub #field_name: #ty,
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn string_enum(def: &TypeDef, values: &[EnumValue]) -> TokenStream {
+    let docs = doc_attrs(
+        &def.docs,
+        &["A value the server sends that this version of the crate does not know decodes as \
+           `Unknown`, and encodes back unchanged."
+            .to_owned()],
+    );
+    let name = ident(&def.name);
+    let variants: Vec<Ident> = values.iter().map(|v| ident(&v.rust_name)).collect();
+    let wire: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+    let variant_docs = wire.iter().map(|value| format!(" `{value}`"));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #variants,
+            )*
+            /// A value not known to this version of the crate.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #wire,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#wire => Self::#variants,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#wire => Self::#variants,)*
+                    _ => Self::Unknown(value),
+                }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
+            }
+        }
+
+        impl crate::runtime::ToParam for #name {
+            fn to_param(&self) -> std::borrow::Cow<'_, str> {
+                std::borrow::Cow::Borrowed(self.as_str())
+            }
+        }
+    }
+}
+
+fn tagged_union(api: &Api, def: &TypeDef, tag: &str, variants: &[TaggedVariant]) -> TokenStream {
+    let docs = doc_attrs(
+        &def.docs,
+        &[format!(
+            "Told apart by the `{tag}` property. An object with a `{tag}` this version of the crate \
+             does not know decodes as `Unknown`, and encodes back unchanged."
+        )],
+    );
+    let name = ident(&def.name);
+    let names: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let values: Vec<&str> = variants.iter().map(|v| v.tag_value.as_str()).collect();
+    let payloads = variants.iter().map(|v| named_path(api, v.payload, &def.home));
+    let variant_docs = values.iter().map(|value| format!(" `{tag}: {value}`"));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[serde(tag = #tag)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #[serde(rename = #values)]
+                #names(#payloads),
+            )*
+            /// An alternative not known to this version of the crate, kept as JSON.
+            #[serde(untagged)]
+            Unknown(serde_json::Value),
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let (tag, value) = crate::runtime::serde_helpers::read_tagged(deserializer, #tag)?;
+                match tag.as_str() {
+                    #(#values => crate::runtime::serde_helpers::decode_variant(value).map(Self::#names),)*
+                    _ => Ok(Self::Unknown(value)),
+                }
+            }
+        }
+    }
+}
+
+fn untagged_union(api: &Api, def: &TypeDef, variants: &[UntaggedVariant]) -> TokenStream {
+    let docs = doc_attrs(
+        &def.docs,
+        &["The spec gives no property to tell the alternatives apart: a value decodes as the first \
+           variant that accepts it (untagged)."
+            .to_owned()],
+    );
+    let name = ident(&def.name);
+    let names = variants.iter().map(|v| ident(&v.rust_name));
+    let types = variants.iter().map(|v| type_tokens(api, &v.ty, &def.home));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#names(#types),)*
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! Lowering: the spec, with `$ref`s resolved, into the [`crate::model`]. Every naming and
+//! shaping decision is made here.
+
+mod operation;
+mod schema;
+
+use std::collections::HashMap;
+
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
+
+use crate::diagnostic::{push_pointer, Location, SpecError, Warning};
+use crate::model::{Api, DefaultAuth, Home, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
+use crate::names::{camel, snake, Namer};
+use schema::{docs, Place, Shape};
+
+/// Lowers `spec` (read from `file`) into the model, with the warnings worth showing.
+pub fn lower(file: &str, spec: &OpenAPI) -> Result<(Api, Vec<Warning>), SpecError> {
+    let mut lowerer = Lowerer::new(file, spec);
+    lowerer.components()?;
+    let (groups, operations) = lowerer.operations()?;
+    box_recursive_fields(&mut lowerer.types);
+    let api = Api {
+        title: spec.info.title.clone(),
+        version: spec.info.version.clone(),
+        description: spec.info.description.clone(),
+        base_url: spec
+            .servers
+            .first()
+            .map(|server| server.url.trim_end_matches('/').to_owned())
+            .unwrap_or_else(|| "http://localhost".to_owned()),
+        default_auth: lowerer.default_auth(),
+        types: TypeSpace { types: lowerer.types },
+        groups,
+        operations,
+    };
+    Ok((api, lowerer.warnings))
+}
+
+pub(crate) struct Lowerer<'s> {
+    file: &'s str,
+    spec: &'s OpenAPI,
+    types: Vec<TypeDef>,
+    type_names: Namer,
+    /// Component schema name to its type.
+    components: HashMap<&'s str, TypeId>,
+    /// Body types of responses already lowered, by the pointer of the response.
+    response_types: HashMap<String, TypeRef>,
+    warnings: Vec<Warning>,
+}
+
+impl<'s> Lowerer<'s> {
+    fn new(file: &'s str, spec: &'s OpenAPI) -> Self {
+        Self {
+            file,
+            spec,
+            types: Vec::new(),
+            type_names: Namer::new(),
+            components: HashMap::new(),
+            response_types: HashMap::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn error(&self, pointer: &str, message: String) -> SpecError {
+        SpecError { file: self.file.to_owned(), location: Location::Pointer(pointer.to_owned()), message }
+    }
+
+    fn warn(&mut self, pointer: &str, message: String) {
+        let warning = self.error(pointer, message);
+        self.warnings.push(warning);
+    }
+
+    fn reserve(&mut self, def: TypeDef) -> TypeId {
+        self.types.push(def);
+        TypeId(self.types.len() - 1)
+    }
+
+    /// Reserves every component schema under its short name first, so that inline types never
+    /// take a component's name, then lowers them in spec order.
+    fn components(&mut self) -> Result<(), SpecError> {
+        let Some(components) = &self.spec.components else { return Ok(()) };
+        let names = short_names(components.schemas.keys().map(String::as_str));
+        for ((name, schema), short) in components.schemas.iter().zip(names) {
+            let short = self.type_names.unique(&short);
+            let docs = match schema {
+                ReferenceOr::Item(schema) => docs(&schema.schema_data),
+                ReferenceOr::Reference { .. } => Default::default(),
+            };
+            let id = self.reserve(TypeDef {
+                name: short,
+                home: Home::Types(namespace(name)),
+                docs,
+                kind: TypeKind::Alias(TypeRef::Json),
+                origin: push_pointer("/components/schemas", name),
+            });
+            self.components.insert(name.as_str(), id);
+        }
+        for (name, schema) in &components.schemas {
+            let id = self.components[name.as_str()];
+            let pointer = push_pointer("/components/schemas", name);
+            let kind = match schema {
+                ReferenceOr::Reference { reference } => {
+                    let target = self.component_schema(reference, &push_pointer(&pointer, "$ref"))?;
+                    if target == id {
+                        return Err(self.error(&pointer, "the schema is a `$ref` to itself".to_owned()));
+                    }
+                    TypeKind::Alias(TypeRef::Named(target))
+                }
+                ReferenceOr::Item(schema) => {
+                    let type_name = self.types[id.0].name.clone();
+                    let home = self.types[id.0].home.clone();
+                    let place = Place { name: &type_name, home: &home, pointer: &pointer, depth: 0 };
+                    match self.shape(schema, &place)? {
+                        Shape::Kind(kind) => kind,
+                        Shape::Ref(ty) => TypeKind::Alias(ty),
+                    }
+                }
+            };
+            self.types[id.0].kind = kind;
+        }
+        Ok(())
+    }
+
+    /// Resolves `#/components/schemas/<name>`, following chains of references.
+    fn resolve_schema(&self, reference: &str, pointer: &str) -> Result<(&'s str, &'s Schema), SpecError> {
+        let mut reference = reference;
+        for _ in 0..32 {
+            let name = component_name(reference, "schemas")
+                .ok_or_else(|| self.error(pointer, format!("unsupported `$ref` {reference:?}: only `#/components/schemas/...` is supported here")))?;
+            let (key, schema) = self
+                .spec
+                .components
+                .as_ref()
+                .and_then(|c| c.schemas.get_key_value(name.as_ref()))
+                .ok_or_else(|| self.error(pointer, format!("unresolvable `$ref` {reference:?}: no such schema")))?;
+            match schema {
+                ReferenceOr::Item(schema) => return Ok((key.as_str(), schema)),
+                ReferenceOr::Reference { reference: next } => reference = next,
+            }
+        }
+        Err(self.error(pointer, format!("the `$ref` chain starting at {reference:?} does not end")))
+    }
+
+    fn default_auth(&self) -> DefaultAuth {
+        let schemes = self.spec.components.as_ref().map(|c| &c.security_schemes);
+        let first = self.spec.security.iter().flatten().flat_map(|requirement| requirement.keys()).next();
+        let scheme = first.and_then(|name| schemes?.get(name));
+        match scheme {
+            Some(ReferenceOr::Item(openapiv3::SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name, .. })) => {
+                DefaultAuth::ApiKeyHeader(name.clone())
+            }
+            Some(ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. })) if scheme.eq_ignore_ascii_case("bearer") => {
+                DefaultAuth::Bearer
+            }
+            _ => DefaultAuth::None,
+        }
+    }
+}
+
+/// The name of `#/components/<kind>/<name>`, unescaped.
+fn component_name<'r>(reference: &'r str, kind: &str) -> Option<std::borrow::Cow<'r, str>> {
+    let rest = reference.strip_prefix("#/components/")?.strip_prefix(kind)?.strip_prefix('/')?;
+    if rest.contains('/') {
+        return None;
+    }
+    Some(if rest.contains('~') { rest.replace("~1", "/").replace("~0", "~").into() } else { rest.into() })
+}
+
+/// `de.mittwald.v1.conversation.Conversation` lives in module `conversation`.
+fn namespace(name: &str) -> Option<String> {
+    let mut segments = name.rsplit('.');
+    segments.next();
+    segments.next().map(snake)
+}
+
+/// The shortest readable type names: the last segment of a dotted name, with as many of the
+/// preceding segments as it takes to tell apart names that would otherwise be the same.
+fn short_names<'n>(names: impl Iterator<Item = &'n str> + Clone) -> Vec<String> {
+    let segments = |name: &str, count: usize| -> String {
+        let parts: Vec<&str> = name.split('.').collect();
+        let start = parts.len().saturating_sub(count);
+        parts[start..].iter().map(|part| camel(part)).collect()
+    };
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for name in names.clone() {
+        *counts.entry(segments(name, 1)).or_default() += 1;
+    }
+    names
+        .map(|name| {
+            let mut count = 1;
+            let mut short = segments(name, count);
+            while counts[&segments(name, 1)] > 1 && count < name.split('.').count() {
+                count += 1;
+                short = segments(name, count);
+            }
+            short
+        })
+        .collect()
+}
+
+/// A struct that contains itself (directly, or through other structs, options and unions, but
+/// not through a list or map) has infinite size: box the fields that close such a cycle.
+fn box_recursive_fields(types: &mut [TypeDef]) {
+    fn direct(ty: &TypeRef, out: &mut Vec<TypeId>) {
+        match ty {
+            TypeRef::Named(id) => out.push(*id),
+            TypeRef::Boxed(_) | TypeRef::List(_) | TypeRef::Map(_) => {}
+            _ => {}
+        }
+    }
+    let edges: Vec<Vec<TypeId>> = types
+        .iter()
+        .map(|def| {
+            let mut out = Vec::new();
+            match &def.kind {
+                TypeKind::Struct(fields) => fields.iter().for_each(|f| direct(&f.ty, &mut out)),
+                TypeKind::TaggedUnion { variants, .. } => out.extend(variants.iter().map(|v| v.payload)),
+                TypeKind::UntaggedUnion(variants) => variants.iter().for_each(|v| direct(&v.ty, &mut out)),
+                TypeKind::Alias(ty) => direct(ty, &mut out),
+                TypeKind::StringEnum(_) => {}
+            }
+            out
+        })
+        .collect();
+    let reaches = |from: TypeId, target: TypeId| -> bool {
+        let mut seen = vec![false; edges.len()];
+        let mut stack = vec![from];
+        while let Some(id) = stack.pop() {
+            if id == target {
+                return true;
+            }
+            if !std::mem::replace(&mut seen[id.0], true) {
+                stack.extend(edges[id.0].iter().copied());
+            }
+        }
+        false
+    };
+    let mut boxes = Vec::new();
+    for (index, def) in types.iter().enumerate() {
+        let me = TypeId(index);
+        let mut check = |ty: &TypeRef, slot: usize| {
+            if let TypeRef::Named(id) = ty {
+                if reaches(*id, me) {
+                    boxes.push((index, slot));
+                }
+            }
+        };
+        match &def.kind {
+            TypeKind::Struct(fields) => fields.iter().enumerate().for_each(|(i, f)| check(&f.ty, i)),
+            TypeKind::UntaggedUnion(variants) => variants.iter().enumerate().for_each(|(i, v)| check(&v.ty, i)),
+            _ => {}
+        }
+    }
+    for (index, slot) in boxes {
+        let ty = match &mut types[index].kind {
+            TypeKind::Struct(fields) => &mut fields[slot].ty,
+            TypeKind::UntaggedUnion(variants) => &mut variants[slot].ty,
+            _ => continue,
+        };
+        *ty = TypeRef::Boxed(Box::new(ty.clone()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_names_disambiguate_by_namespace() {
+        let names = ["de.mittwald.v1.conversation.User", "de.mittwald.v1.user.User", "de.mittwald.v1.conversation.Status", "Plain"];
+        assert_eq!(short_names(names.iter().copied()), ["ConversationUser", "UserUser", "Status", "Plain"]);
+    }
+
+    #[test]
+    fn component_names_unescape() {
+        assert_eq!(component_name("#/components/schemas/a~1b~0c", "schemas").as_deref(), Some("a/b~c"));
+        assert_eq!(component_name("#/components/responses/x", "schemas"), None);
+        assert_eq!(component_name("other.yaml#/x", "schemas"), None);
+    }
+}

@@ -1,0 +1,405 @@
+//! Operations: parameters by location, responses by status with body and typed headers.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{Parameter as SpecParameter, ParameterSchemaOrContent, ReferenceOr, Response as SpecResponse, StatusCode};
+
+use super::schema::Place;
+use super::{component_name, namespace, Lowerer};
+use crate::diagnostic::{push_pointer, SpecError};
+use crate::model::{
+    Body, Docs, Group, Home, Method, Operation, ParamLocation, Parameter, PathPart, Response, ResponseHeader, StatusMatch,
+    TypeRef,
+};
+use crate::names::{camel, snake, Namer};
+
+impl<'s> Lowerer<'s> {
+    pub(super) fn operations(&mut self) -> Result<(Vec<Group>, Vec<Operation>), SpecError> {
+        let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+        let mut fn_names: BTreeMap<String, Namer> = BTreeMap::new();
+        let mut operation_ids: BTreeMap<&'s str, String> = BTreeMap::new();
+        let mut operations = Vec::new();
+        for (path, item) in &self.spec.paths.paths {
+            let path_pointer = push_pointer("/paths", path);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { .. } => {
+                    return Err(self.error(&path_pointer, "path items given by `$ref` are not supported".to_owned()))
+                }
+            };
+            for (method_name, method, operation) in [
+                ("get", Method::Get, &item.get),
+                ("put", Method::Put, &item.put),
+                ("post", Method::Post, &item.post),
+                ("delete", Method::Delete, &item.delete),
+                ("options", Method::Options, &item.options),
+                ("head", Method::Head, &item.head),
+                ("patch", Method::Patch, &item.patch),
+                ("trace", Method::Trace, &item.trace),
+            ] {
+                let Some(operation) = operation else { continue };
+                let pointer = push_pointer(&path_pointer, method_name);
+                if let Some(id) = &operation.operation_id {
+                    if let Some(first) = operation_ids.insert(id, pointer.clone()) {
+                        return Err(self.error(
+                            &push_pointer(&pointer, "operationId"),
+                            format!("operationId {id:?} is already used at #{first}"),
+                        ));
+                    }
+                }
+                let tag = operation.tags.first().map(String::as_str).unwrap_or("default");
+                let group_module = snake(tag);
+                let group = groups.entry(group_module.clone()).or_insert_with(|| Group {
+                    module: group_module.clone(),
+                    type_name: format!("{}Api", camel(tag)),
+                    description: self.spec.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.clone()),
+                });
+                let base_name = match &operation.operation_id {
+                    Some(id) => {
+                        let prefix = format!("{}-", tag.to_lowercase().replace(' ', "-"));
+                        let lower = id.to_lowercase();
+                        if lower.starts_with(&prefix) && id.len() > prefix.len() { id[prefix.len()..].to_owned() } else { id.clone() }
+                    }
+                    None => format!("{method_name} {path}"),
+                };
+                let fn_name = fn_names.entry(group.module.clone()).or_default().unique(&snake(&base_name));
+                let type_name = self.type_names.unique(&camel(&fn_name));
+                let home = Home::Operations(group.module.clone());
+                let params = self.parameters(&item.parameters, &operation.parameters, &type_name, &home, &pointer, &path_pointer)?;
+                let path_parts = path_parts(path, &params).map_err(|message| self.error(&path_pointer, message))?;
+                let responses = self.responses(operation, &type_name, &home, &pointer)?;
+                if let Some(body) = &operation.request_body {
+                    self.warn(&push_pointer(&pointer, "requestBody"), "request bodies are not supported yet; the operation is generated without one".to_owned());
+                    let _ = body;
+                }
+                operations.push(Operation {
+                    operation_id: operation.operation_id.clone().unwrap_or_else(|| base_name.clone()),
+                    fn_name,
+                    type_name,
+                    group: group.module.clone(),
+                    method,
+                    path: path.clone(),
+                    path_parts,
+                    params,
+                    responses,
+                    docs: Docs {
+                        summary: operation.summary.clone(),
+                        description: operation.description.clone(),
+                        deprecated: operation.deprecated,
+                    },
+                });
+            }
+        }
+        Ok((groups.into_values().collect(), operations))
+    }
+
+    /// The path item's parameters, overridden by the operation's of the same name and location.
+    fn parameters(
+        &mut self,
+        item_params: &'s [ReferenceOr<SpecParameter>],
+        op_params: &'s [ReferenceOr<SpecParameter>],
+        type_name: &str,
+        home: &Home,
+        pointer: &str,
+        path_pointer: &str,
+    ) -> Result<Vec<Parameter>, SpecError> {
+        let mut resolved: Vec<(&'s SpecParameter, String)> = Vec::new();
+        for (params, base) in [(item_params, path_pointer), (op_params, pointer)] {
+            for (index, param) in params.iter().enumerate() {
+                let at = push_pointer(&push_pointer(base, "parameters"), &index.to_string());
+                let (param, at) = self.resolve_parameter(param, at)?;
+                let data = param.parameter_data_ref();
+                let location = std::mem::discriminant(param);
+                resolved.retain(|(p, _)| !(p.parameter_data_ref().name == data.name && std::mem::discriminant(*p) == location));
+                resolved.push((param, at));
+            }
+        }
+        let mut names = Namer::new();
+        // Names the builder uses for itself.
+        for reserved in ["client", "send", "request"] {
+            names.unique(reserved);
+        }
+        let mut out = Vec::with_capacity(resolved.len());
+        for (param, at) in resolved {
+            let (location, explode) = match param {
+                SpecParameter::Path { .. } => (ParamLocation::Path, false),
+                SpecParameter::Query { style, .. } => {
+                    if !matches!(style, openapiv3::QueryStyle::Form) {
+                        self.warn(&at, "only the `form` query style is supported; it is used instead".to_owned());
+                    }
+                    (ParamLocation::Query, param.parameter_data_ref().explode.unwrap_or(true))
+                }
+                SpecParameter::Header { .. } => (ParamLocation::Header, false),
+                SpecParameter::Cookie { .. } => (ParamLocation::Cookie, false),
+            };
+            let data = param.parameter_data_ref();
+            let ty = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let name = format!("{type_name}{}", camel(&data.name));
+                    let schema_pointer = push_pointer(&at, "schema");
+                    self.lower_ref(schema, &Place { name: &name, home, pointer: &schema_pointer, depth: 0 })?
+                }
+                ParameterSchemaOrContent::Content(_) => {
+                    self.warn(&at, "parameters with `content` are sent as plain strings".to_owned());
+                    TypeRef::String
+                }
+            };
+            if !explode && matches!(ty, TypeRef::List(_)) && location == ParamLocation::Query {
+                self.warn(&at, "`explode: false` arrays are sent comma-separated".to_owned());
+            }
+            out.push(Parameter {
+                location,
+                wire_name: data.name.clone(),
+                rust_name: names.unique(&snake(&data.name)),
+                ty,
+                required: data.required || location == ParamLocation::Path,
+                explode,
+                docs: Docs { summary: None, description: data.description.clone(), deprecated: data.deprecated.unwrap_or(false) },
+            });
+        }
+        Ok(out)
+    }
+
+    fn resolve_parameter(&self, param: &'s ReferenceOr<SpecParameter>, at: String) -> Result<(&'s SpecParameter, String), SpecError> {
+        match param {
+            ReferenceOr::Item(param) => Ok((param, at)),
+            ReferenceOr::Reference { reference } => {
+                let ref_pointer = push_pointer(&at, "$ref");
+                let name = component_name(reference, "parameters")
+                    .ok_or_else(|| self.error(&ref_pointer, format!("unsupported `$ref` {reference:?} for a parameter")))?;
+                let (key, param) = self
+                    .spec
+                    .components
+                    .as_ref()
+                    .and_then(|c| c.parameters.get_key_value(name.as_ref()))
+                    .ok_or_else(|| self.error(&ref_pointer, format!("unresolvable `$ref` {reference:?}: no such parameter")))?;
+                match param {
+                    ReferenceOr::Item(param) => Ok((param, push_pointer("/components/parameters", key))),
+                    ReferenceOr::Reference { .. } => {
+                        Err(self.error(&ref_pointer, "a parameter `$ref` to another `$ref` is not supported".to_owned()))
+                    }
+                }
+            }
+        }
+    }
+
+    fn responses(
+        &mut self,
+        operation: &'s openapiv3::Operation,
+        type_name: &str,
+        home: &Home,
+        pointer: &str,
+    ) -> Result<Vec<Response>, SpecError> {
+        let responses_pointer = push_pointer(pointer, "responses");
+        let mut entries: Vec<(StatusMatch, &'s ReferenceOr<SpecResponse>)> = operation
+            .responses
+            .responses
+            .iter()
+            .map(|(status, response)| {
+                let status = match status {
+                    StatusCode::Code(code) => StatusMatch::Code(*code),
+                    StatusCode::Range(class) => StatusMatch::Range(*class as u8),
+                };
+                (status, response)
+            })
+            .collect();
+        if let Some(default) = &operation.responses.default {
+            entries.push((StatusMatch::Default, default));
+        }
+        // Exact codes before ranges before `default`: the order the match arms need.
+        entries.sort_by_key(|(status, _)| *status);
+        let mut names = Namer::new();
+        let mut out = Vec::with_capacity(entries.len());
+        for (status, response) in entries {
+            let status_key = match status {
+                StatusMatch::Code(code) => code.to_string(),
+                StatusMatch::Range(class) => format!("{class}XX"),
+                StatusMatch::Default => "default".to_owned(),
+            };
+            let at = push_pointer(&responses_pointer, &status_key);
+            let rust_name = names.unique(&status_name(status));
+            let (response, body_name, body_home, at) = match response {
+                ReferenceOr::Item(response) => (response, format!("{type_name}{rust_name}Body"), home.clone(), at),
+                ReferenceOr::Reference { reference } => {
+                    let ref_pointer = push_pointer(&at, "$ref");
+                    let name = component_name(reference, "responses")
+                        .ok_or_else(|| self.error(&ref_pointer, format!("unsupported `$ref` {reference:?} for a response")))?;
+                    let (key, response) = self
+                        .spec
+                        .components
+                        .as_ref()
+                        .and_then(|c| c.responses.get_key_value(name.as_ref()))
+                        .ok_or_else(|| self.error(&ref_pointer, format!("unresolvable `$ref` {reference:?}: no such response")))?;
+                    let ReferenceOr::Item(response) = response else {
+                        return Err(self.error(&ref_pointer, "a response `$ref` to another `$ref` is not supported".to_owned()));
+                    };
+                    let short = camel(key.rsplit('.').next().unwrap_or(key));
+                    (response, short, Home::Types(namespace(key)), push_pointer("/components/responses", key))
+                }
+            };
+            let body = self.response_body(response, &body_name, &body_home, &at)?;
+            let headers = self.response_headers(response, &at)?;
+            out.push(Response { status, rust_name, description: response.description.clone(), body, headers });
+        }
+        Ok(out)
+    }
+
+    fn response_body(&mut self, response: &'s SpecResponse, name: &str, home: &Home, at: &str) -> Result<Option<Body>, SpecError> {
+        let content_pointer = push_pointer(at, "content");
+        let mut body = None;
+        for (media_type, content) in &response.content {
+            let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let media_pointer = push_pointer(&content_pointer, media_type);
+            if essence == "application/json" || essence.ends_with("+json") {
+                if body.is_some() {
+                    continue;
+                }
+                let ty = match &content.schema {
+                    Some(schema) => {
+                        // A body schema named by a `$ref` response is shared: lower it once.
+                        if let Some(ty) = self.response_types.get(at) {
+                            ty.clone()
+                        } else {
+                            let schema_pointer = push_pointer(&media_pointer, "schema");
+                            let ty = self.lower_ref(schema, &Place { name, home, pointer: &schema_pointer, depth: 0 })?;
+                            self.response_types.insert(at.to_owned(), ty.clone());
+                            ty
+                        }
+                    }
+                    None => TypeRef::Json,
+                };
+                body = Some(Body::Json(ty));
+            } else {
+                self.warn(&media_pointer, format!("response bodies of type {media_type:?} are not supported yet; the body is not decoded"));
+            }
+        }
+        Ok(body)
+    }
+
+    fn response_headers(&mut self, response: &'s SpecResponse, at: &str) -> Result<Vec<ResponseHeader>, SpecError> {
+        let mut names = Namer::new();
+        let mut out = Vec::with_capacity(response.headers.len());
+        for (name, header) in &response.headers {
+            let header_pointer = push_pointer(&push_pointer(at, "headers"), name);
+            let header = match header {
+                ReferenceOr::Item(header) => header,
+                ReferenceOr::Reference { reference } => {
+                    let ref_pointer = push_pointer(&header_pointer, "$ref");
+                    let name = component_name(reference, "headers")
+                        .ok_or_else(|| self.error(&ref_pointer, format!("unsupported `$ref` {reference:?} for a header")))?;
+                    match self.spec.components.as_ref().and_then(|c| c.headers.get(name.as_ref())) {
+                        Some(ReferenceOr::Item(header)) => header,
+                        _ => return Err(self.error(&ref_pointer, format!("unresolvable `$ref` {reference:?}: no such header"))),
+                    }
+                }
+            };
+            let ty = match &header.format {
+                ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => {
+                    match &schema.schema_kind {
+                        openapiv3::SchemaKind::Type(openapiv3::Type::Integer(_)) => TypeRef::I64,
+                        openapiv3::SchemaKind::Type(openapiv3::Type::Number(_)) => TypeRef::F64,
+                        openapiv3::SchemaKind::Type(openapiv3::Type::Boolean(_)) => TypeRef::Bool,
+                        openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => match &s.format {
+                            openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => TypeRef::Uuid,
+                            openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => TypeRef::DateTime,
+                            _ => TypeRef::String,
+                        },
+                        _ => {
+                            self.warn(&header_pointer, "only primitive response headers are typed; this one is a string".to_owned());
+                            TypeRef::String
+                        }
+                    }
+                }
+                _ => {
+                    self.warn(&header_pointer, "only inline primitive header schemas are typed; this one is a string".to_owned());
+                    TypeRef::String
+                }
+            };
+            let stem = name.strip_prefix("X-").or_else(|| name.strip_prefix("x-")).unwrap_or(name);
+            out.push(ResponseHeader {
+                wire_name: name.clone(),
+                rust_name: names.unique(&snake(stem)),
+                ty,
+                docs: Docs { summary: None, description: header.description.clone(), deprecated: header.deprecated.unwrap_or(false) },
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// `429` is `TooManyRequests`, `default` is `Other`.
+fn status_name(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(code) => match reason(code) {
+            Some(reason) => camel(reason),
+            None => format!("Status{code}"),
+        },
+        StatusMatch::Range(class) => format!("Status{class}xx"),
+        StatusMatch::Default => "Other".to_owned(),
+    }
+}
+
+fn reason(code: u16) -> Option<&'static str> {
+    Some(match code {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "Non Authoritative Information",
+        204 => "No Content",
+        206 => "Partial Content",
+        300 => "Multiple Choices",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        412 => "Precondition Failed",
+        413 => "Payload Too Large",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Entity",
+        423 => "Locked",
+        424 => "Failed Dependency",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => return None,
+    })
+}
+
+/// Splits `/v2/projects/{projectId}/x` into literals and references to path parameters.
+fn path_parts(path: &str, params: &[Parameter]) -> Result<Vec<PathPart>, String> {
+    let mut parts = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').ok_or_else(|| format!("unclosed `{{` in path {path:?}"))? + open;
+        if open > 0 {
+            parts.push(PathPart::Literal(rest[..open].to_owned()));
+        }
+        let name = &rest[open + 1..close];
+        let index = params
+            .iter()
+            .position(|p| p.location == ParamLocation::Path && p.wire_name == name)
+            .ok_or_else(|| format!("path parameter `{name}` is not declared"))?;
+        parts.push(PathPart::Param(index));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(PathPart::Literal(rest.to_owned()));
+    }
+    Ok(parts)
+}

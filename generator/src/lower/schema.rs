@@ -1,0 +1,498 @@
+//! Schemas to types: allOf merging, union tag detection, enums, formats, inline type names.
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat,
+    Type, VariantOrUnknownOrEmpty,
+};
+
+use std::borrow::Borrow;
+
+use super::Lowerer;
+use crate::diagnostic::{push_pointer, SpecError};
+use crate::model::{
+    Docs, EnumValue, Field, Home, TaggedVariant, TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant,
+};
+use crate::names::{camel, snake, Namer};
+
+/// How deep inline schemas may nest before the spec is rejected (a guard against stack
+/// overflows on hostile input; real specs stay far below).
+const MAX_DEPTH: usize = 64;
+
+/// What a schema lowers to: a type that needs a name of its own, or a reference to one.
+pub(super) enum Shape {
+    Kind(TypeKind),
+    Ref(TypeRef),
+}
+
+/// Where a schema stands, for naming what it contains.
+#[derive(Clone)]
+pub(super) struct Place<'p> {
+    /// The name an inline type here gets, e.g. `ConversationLastMessage`.
+    pub name: &'p str,
+    pub home: &'p Home,
+    pub pointer: &'p str,
+    pub depth: usize,
+}
+
+impl Place<'_> {
+    fn child<'c>(&'c self, name: &'c str, pointer: &'c str) -> Place<'c> {
+        Place { name, home: self.home, pointer, depth: self.depth + 1 }
+    }
+}
+
+/// An object's properties gathered from one schema or the parts of an allOf.
+#[derive(Default)]
+struct ObjectParts<'s> {
+    properties: IndexMap<&'s str, (&'s ReferenceOr<Box<Schema>>, String)>,
+    required: Vec<&'s str>,
+    additional: Option<&'s AdditionalProperties>,
+}
+
+pub(super) fn docs(data: &SchemaData) -> Docs {
+    Docs {
+        summary: data.title.clone(),
+        description: data.description.clone(),
+        deprecated: data.deprecated,
+    }
+}
+
+impl<'s> Lowerer<'s> {
+    /// Lowers a schema found at `place`, naming a new type after the place if it needs one.
+    pub(super) fn lower_ref(
+        &mut self,
+        schema: &'s ReferenceOr<impl Borrow<Schema>>,
+        place: &Place<'_>,
+    ) -> Result<TypeRef, SpecError> {
+        match schema {
+            ReferenceOr::Reference { reference } => {
+                let pointer = push_pointer(place.pointer, "$ref");
+                Ok(TypeRef::Named(self.component_schema(reference, &pointer)?))
+            }
+            ReferenceOr::Item(schema) => self.lower_inline(schema.borrow(), place),
+        }
+    }
+
+    fn lower_inline(&mut self, schema: &'s Schema, place: &Place<'_>) -> Result<TypeRef, SpecError> {
+        if place.depth > MAX_DEPTH {
+            return Err(self.error(place.pointer, format!("schemas nest deeper than {MAX_DEPTH} levels")));
+        }
+        if !self.needs_name(schema) {
+            return match self.shape(schema, place)? {
+                Shape::Ref(ty) => Ok(ty),
+                Shape::Kind(_) => unreachable!("needs_name is true for every schema that lowers to a kind"),
+            };
+        }
+        let name = self.type_names.unique(place.name);
+        let id = self.reserve(TypeDef {
+            name: name.clone(),
+            home: place.home.clone(),
+            docs: docs(&schema.schema_data),
+            kind: TypeKind::Alias(TypeRef::Json),
+            origin: place.pointer.to_owned(),
+        });
+        let kind = match self.shape(schema, &Place { name: &name, ..place.clone() })? {
+            Shape::Kind(kind) => kind,
+            Shape::Ref(ty) => TypeKind::Alias(ty),
+        };
+        self.types[id.0].kind = kind;
+        Ok(TypeRef::Named(id))
+    }
+
+    /// Whether an inline schema becomes a named type (as opposed to a primitive, list or map).
+    fn needs_name(&self, schema: &'s Schema) -> bool {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => !s.enumeration.is_empty(),
+            SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
+            SchemaKind::AllOf { all_of } => all_of.len() > 1 || all_of.iter().any(|p| matches!(p, ReferenceOr::Item(_))),
+            SchemaKind::Any(any) => !any.properties.is_empty() || !any.one_of.is_empty() || !any.any_of.is_empty() || any.all_of.len() > 1,
+            _ => false,
+        }
+    }
+
+    /// Lowers a schema's own shape; `place.name` is the name of the type it becomes.
+    pub(super) fn shape(&mut self, schema: &'s Schema, place: &Place<'_>) -> Result<Shape, SpecError> {
+        let data = &schema.schema_data;
+        let shape = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                let values: Vec<&str> = s.enumeration.iter().flatten().map(String::as_str).collect();
+                if values.is_empty() {
+                    Shape::Ref(string_format(&s.format))
+                } else {
+                    Shape::Kind(string_enum(&values))
+                }
+            }
+            SchemaKind::Type(Type::Integer(i)) => Shape::Ref(match i.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                _ => TypeRef::I64,
+            }),
+            SchemaKind::Type(Type::Number(n)) => Shape::Ref(match n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
+                _ => TypeRef::F64,
+            }),
+            SchemaKind::Type(Type::Boolean(_)) => Shape::Ref(TypeRef::Bool),
+            SchemaKind::Type(Type::Array(array)) => {
+                let pointer = push_pointer(place.pointer, "items");
+                let item = match &array.items {
+                    Some(items) => {
+                        // An array component is an alias; its items need a name of their own.
+                        let item_name = format!("{}Item", place.name);
+                        let name = if self.type_names.is_taken(place.name) { &item_name } else { place.name };
+                        self.lower_ref(items, &place.child(name, &pointer))?
+                    }
+                    None => TypeRef::Json,
+                };
+                Shape::Ref(TypeRef::List(Box::new(item)))
+            }
+            SchemaKind::Type(Type::Object(object)) => {
+                let mut parts = ObjectParts::default();
+                self.add_object(&mut parts, &object.properties, &object.required, object.additional_properties.as_ref(), place.pointer);
+                self.object(parts, place)?
+            }
+            SchemaKind::AllOf { all_of } => self.all_of(all_of, place)?,
+            SchemaKind::OneOf { one_of } => self.one_of(one_of, place)?,
+            SchemaKind::AnyOf { any_of } => {
+                let variants = self.untagged_variants(any_of, "anyOf", place)?;
+                Shape::Kind(TypeKind::UntaggedUnion(variants))
+            }
+            SchemaKind::Not { .. } => {
+                return Err(self.error(place.pointer, "`not` schemas are not supported".to_owned()));
+            }
+            SchemaKind::Any(any) => {
+                if !any.properties.is_empty() || any.additional_properties.is_some() {
+                    let mut parts = ObjectParts::default();
+                    self.add_object(&mut parts, &any.properties, &any.required, any.additional_properties.as_ref(), place.pointer);
+                    self.object(parts, place)?
+                } else if !any.one_of.is_empty() {
+                    self.one_of(&any.one_of, place)?
+                } else if !any.any_of.is_empty() {
+                    Shape::Kind(TypeKind::UntaggedUnion(self.untagged_variants(&any.any_of, "anyOf", place)?))
+                } else if !any.all_of.is_empty() {
+                    self.all_of(&any.all_of, place)?
+                } else {
+                    self.untyped(any, place)
+                }
+            }
+        };
+        let _ = data;
+        Ok(shape)
+    }
+
+    /// A schema without a (known) `type`: guessed from its format, else any JSON value.
+    fn untyped(&mut self, any: &'s openapiv3::AnySchema, place: &Place<'_>) -> Shape {
+        match any.typ.as_deref() {
+            None | Some("string") => match any.format.as_deref() {
+                Some("date-time") => return Shape::Ref(TypeRef::DateTime),
+                Some("date") => return Shape::Ref(TypeRef::Date),
+                Some("uuid") => return Shape::Ref(TypeRef::Uuid),
+                _ => {}
+            },
+            Some(other) => self.warn(
+                &push_pointer(place.pointer, "type"),
+                format!("`type: {other}` is not an OpenAPI 3.0 type; any JSON value is accepted here"),
+            ),
+        }
+        Shape::Ref(TypeRef::Json)
+    }
+
+    fn add_object(
+        &self,
+        parts: &mut ObjectParts<'s>,
+        properties: &'s IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &'s [String],
+        additional: Option<&'s AdditionalProperties>,
+        pointer: &str,
+    ) {
+        let properties_pointer = push_pointer(pointer, "properties");
+        for (name, schema) in properties {
+            let at = push_pointer(&properties_pointer, name);
+            // A later part of an allOf refines a property of an earlier one.
+            parts.properties.insert(name.as_str(), (schema, at));
+        }
+        for name in required {
+            if !parts.required.contains(&name.as_str()) {
+                parts.required.push(name);
+            }
+        }
+        if additional.is_some() {
+            parts.additional = additional;
+        }
+    }
+
+    fn object(&mut self, parts: ObjectParts<'s>, place: &Place<'_>) -> Result<Shape, SpecError> {
+        if parts.properties.is_empty() {
+            let value = match parts.additional {
+                Some(AdditionalProperties::Schema(schema)) => {
+                    let pointer = push_pointer(place.pointer, "additionalProperties");
+                    let name = format!("{}Value", place.name);
+                    self.lower_ref(schema, &place.child(&name, &pointer))?
+                }
+                _ => TypeRef::Json,
+            };
+            return Ok(Shape::Ref(TypeRef::Map(Box::new(value))));
+        }
+        for name in &parts.required {
+            if !parts.properties.contains_key(name) && parts.additional.is_none() {
+                self.warn(place.pointer, format!("required property `{name}` is not defined; it is ignored"));
+            }
+        }
+        let mut field_names = Namer::new();
+        let mut fields = Vec::with_capacity(parts.properties.len());
+        for (json_name, (schema, pointer)) in &parts.properties {
+            let child_name = format!("{}{}", place.name, camel(json_name));
+            let ty = self.lower_ref(*schema, &place.child(&child_name, pointer))?;
+            let (nullable, docs) = match schema {
+                ReferenceOr::Item(schema) => (schema.schema_data.nullable, docs(&schema.schema_data)),
+                ReferenceOr::Reference { .. } => (false, Docs::default()),
+            };
+            fields.push(Field {
+                rust_name: field_names.unique(&snake(json_name)),
+                json_name: (*json_name).to_owned(),
+                ty,
+                required: parts.required.contains(json_name),
+                nullable,
+                docs,
+            });
+        }
+        if let Some(AdditionalProperties::Schema(_)) = parts.additional {
+            self.warn(
+                &push_pointer(place.pointer, "additionalProperties"),
+                "additional properties beside declared ones are not kept".to_owned(),
+            );
+        }
+        Ok(Shape::Kind(TypeKind::Struct(fields)))
+    }
+
+    fn all_of(&mut self, all_of: &'s [ReferenceOr<Schema>], place: &Place<'_>) -> Result<Shape, SpecError> {
+        if let [only] = all_of {
+            // `allOf: [$ref]` is the 3.0 idiom for a reference with a description of its own.
+            let pointer = push_pointer(place.pointer, "allOf/0");
+            return match only {
+                ReferenceOr::Reference { .. } => Ok(Shape::Ref(self.lower_ref(only, &place.child(place.name, &pointer))?)),
+                ReferenceOr::Item(schema) => self.shape(schema, &place.child(place.name, &pointer)),
+            };
+        }
+        let mut parts = ObjectParts::default();
+        let mut visiting = Vec::new();
+        self.merge_all_of(&mut parts, all_of, place.pointer, &mut visiting)?;
+        self.object(parts, place)
+    }
+
+    /// Collects the properties of every part of an allOf, following `$ref`s and nested allOfs.
+    fn merge_all_of(
+        &self,
+        parts: &mut ObjectParts<'s>,
+        all_of: &'s [ReferenceOr<Schema>],
+        pointer: &str,
+        visiting: &mut Vec<&'s str>,
+    ) -> Result<(), SpecError> {
+        for (index, part) in all_of.iter().enumerate() {
+            let part_pointer = push_pointer(&push_pointer(pointer, "allOf"), &index.to_string());
+            let (schema, schema_pointer) = match part {
+                ReferenceOr::Reference { reference } => {
+                    if visiting.contains(&reference.as_str()) {
+                        return Err(self.error(&part_pointer, format!("allOf includes itself through `{reference}`")));
+                    }
+                    visiting.push(reference);
+                    let (name, schema) = self.resolve_schema(reference, &push_pointer(&part_pointer, "$ref"))?;
+                    (schema, push_pointer("/components/schemas", name))
+                }
+                ReferenceOr::Item(schema) => (schema, part_pointer.clone()),
+            };
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => {
+                    self.add_object(parts, &o.properties, &o.required, o.additional_properties.as_ref(), &schema_pointer)
+                }
+                SchemaKind::AllOf { all_of } => self.merge_all_of(parts, all_of, &schema_pointer, visiting)?,
+                SchemaKind::Any(any) if any.typ.is_none() || any.typ.as_deref() == Some("object") => {
+                    self.add_object(parts, &any.properties, &any.required, any.additional_properties.as_ref(), &schema_pointer);
+                    if !any.all_of.is_empty() {
+                        self.merge_all_of(parts, &any.all_of, &schema_pointer, visiting)?;
+                    }
+                }
+                _ => {
+                    return Err(self.error(
+                        &part_pointer,
+                        "allOf can only merge object schemas; this part is not an object".to_owned(),
+                    ))
+                }
+            }
+            if let ReferenceOr::Reference { .. } = part {
+                visiting.pop();
+            }
+        }
+        Ok(())
+    }
+
+    fn one_of(&mut self, one_of: &'s [ReferenceOr<Schema>], place: &Place<'_>) -> Result<Shape, SpecError> {
+        if let Some((tag, alternatives)) = self.find_tag(one_of, place.pointer)? {
+            let mut variant_names = Namer::new();
+            variant_names.unique("Unknown");
+            let mut variants = Vec::with_capacity(alternatives.len());
+            for (index, (tag_value, parts)) in alternatives.into_iter().enumerate() {
+                let rust_name = variant_names.unique(&camel(&tag_value));
+                let payload_name = self.type_names.unique(&format!("{}{}", place.name, rust_name));
+                let pointer = push_pointer(&push_pointer(place.pointer, "oneOf"), &index.to_string());
+                let id = self.reserve(TypeDef {
+                    name: payload_name.clone(),
+                    home: place.home.clone(),
+                    docs: Docs {
+                        description: Some(format!("The `{tag}: {tag_value}` variant of [`{}`].", place.name)),
+                        ..Docs::default()
+                    },
+                    kind: TypeKind::Alias(TypeRef::Json),
+                    origin: pointer.clone(),
+                });
+                let kind = match self.object(parts, &place.child(&payload_name, &pointer))? {
+                    Shape::Kind(kind) => kind,
+                    Shape::Ref(_) => TypeKind::Struct(Vec::new()),
+                };
+                self.types[id.0].kind = kind;
+                variants.push(TaggedVariant { rust_name, tag_value, payload: id });
+            }
+            return Ok(Shape::Kind(TypeKind::TaggedUnion { tag, variants }));
+        }
+        Ok(Shape::Kind(TypeKind::UntaggedUnion(self.untagged_variants(one_of, "oneOf", place)?)))
+    }
+
+    /// Finds a property that every alternative requires with a single string value, distinct
+    /// across alternatives. Returns it and, per alternative, its value and other properties.
+    #[allow(clippy::type_complexity)]
+    fn find_tag(
+        &self,
+        one_of: &'s [ReferenceOr<Schema>],
+        pointer: &str,
+    ) -> Result<Option<(String, Vec<(String, ObjectParts<'s>)>)>, SpecError> {
+        let mut objects = Vec::with_capacity(one_of.len());
+        for (index, alternative) in one_of.iter().enumerate() {
+            let alt_pointer = push_pointer(&push_pointer(pointer, "oneOf"), &index.to_string());
+            let (schema, schema_pointer) = match alternative {
+                ReferenceOr::Reference { reference } => {
+                    let (name, schema) = self.resolve_schema(reference, &push_pointer(&alt_pointer, "$ref"))?;
+                    (schema, push_pointer("/components/schemas", name))
+                }
+                ReferenceOr::Item(schema) => (schema, alt_pointer),
+            };
+            let mut parts = ObjectParts::default();
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => {
+                    self.add_object(&mut parts, &o.properties, &o.required, o.additional_properties.as_ref(), &schema_pointer)
+                }
+                SchemaKind::AllOf { all_of } => {
+                    if self.merge_all_of(&mut parts, all_of, &schema_pointer, &mut Vec::new()).is_err() {
+                        return Ok(None);
+                    }
+                }
+                _ => return Ok(None),
+            }
+            objects.push(parts);
+        }
+        if objects.len() < 2 {
+            return Ok(None);
+        }
+        let single_value = |parts: &ObjectParts<'s>, name: &str| -> Option<String> {
+            if !parts.required.contains(&name) {
+                return None;
+            }
+            let (ReferenceOr::Item(schema), _) = parts.properties.get(name)? else { return None };
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::String(s)) => match s.enumeration.as_slice() {
+                    [Some(value)] => Some(value.clone()),
+                    _ => None,
+                },
+                _ => None,
+            }
+        };
+        let candidates: Vec<&str> = objects[0].properties.keys().copied().collect();
+        for candidate in candidates {
+            let values: Option<Vec<String>> = objects.iter().map(|parts| single_value(parts, candidate)).collect();
+            let Some(values) = values else { continue };
+            let mut distinct = values.clone();
+            distinct.sort();
+            distinct.dedup();
+            if distinct.len() != values.len() {
+                continue;
+            }
+            let alternatives = values
+                .into_iter()
+                .zip(objects)
+                .map(|(value, mut parts)| {
+                    parts.properties.shift_remove(candidate);
+                    parts.required.retain(|name| *name != candidate);
+                    (value, parts)
+                })
+                .collect();
+            return Ok(Some((candidate.to_owned(), alternatives)));
+        }
+        Ok(None)
+    }
+
+    fn untagged_variants(
+        &mut self,
+        alternatives: &'s [ReferenceOr<Schema>],
+        keyword: &str,
+        place: &Place<'_>,
+    ) -> Result<Vec<UntaggedVariant>, SpecError> {
+        let mut names = Namer::new();
+        let mut variants = Vec::with_capacity(alternatives.len());
+        for (index, alternative) in alternatives.iter().enumerate() {
+            let pointer = push_pointer(&push_pointer(place.pointer, keyword), &index.to_string());
+            let inline_name = format!("{}Variant{}", place.name, index + 1);
+            let ty = self.lower_ref(alternative, &place.child(&inline_name, &pointer))?;
+            let wanted = match &ty {
+                TypeRef::Named(id) => self.types[id.0].name.strip_prefix(place.name).filter(|s| !s.is_empty()).unwrap_or(&self.types[id.0].name).to_owned(),
+                other => variant_name_of(other),
+            };
+            variants.push(UntaggedVariant { rust_name: names.unique(&wanted), ty });
+        }
+        Ok(variants)
+    }
+
+    /// The id of a component schema, from a `$ref` found at `pointer`.
+    pub(super) fn component_schema(&mut self, reference: &str, pointer: &str) -> Result<TypeId, SpecError> {
+        let (name, _) = self.resolve_schema(reference, pointer)?;
+        Ok(self.components[name])
+    }
+}
+
+fn string_format(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
+    match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+        VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => TypeRef::Uuid,
+        _ => TypeRef::String,
+    }
+}
+
+fn string_enum(values: &[&str]) -> TypeKind {
+    let mut names = Namer::new();
+    names.unique("Unknown");
+    let mut seen = Vec::with_capacity(values.len());
+    let mut out = Vec::with_capacity(values.len());
+    for value in values {
+        if seen.contains(value) {
+            continue;
+        }
+        seen.push(value);
+        out.push(EnumValue { rust_name: names.unique(&camel(value)), value: (*value).to_owned() });
+    }
+    TypeKind::StringEnum(out)
+}
+
+fn variant_name_of(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "String".into(),
+        TypeRef::Bool => "Bool".into(),
+        TypeRef::I32 | TypeRef::I64 => "Integer".into(),
+        TypeRef::F32 | TypeRef::F64 => "Number".into(),
+        TypeRef::Uuid => "Uuid".into(),
+        TypeRef::DateTime => "DateTime".into(),
+        TypeRef::Date => "Date".into(),
+        TypeRef::Json => "Json".into(),
+        TypeRef::List(item) => format!("{}List", variant_name_of(item)),
+        TypeRef::Map(value) => format!("{}Map", variant_name_of(value)),
+        TypeRef::Boxed(inner) => variant_name_of(inner),
+        TypeRef::Named(_) => "Object".into(),
+    }
+}

@@ -1,0 +1,282 @@
+//! The generator's own model of an API: what every later stage reads instead of the raw spec.
+//! Types live in a [`TypeSpace`] and refer to each other by [`TypeId`]; every name here is
+//! already a valid, final Rust identifier.
+
+/// The index of a named type in the [`TypeSpace`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// Where a named type is emitted.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Home {
+    /// `types/<module>.rs`, re-exported from `types`; `None` for `types/mod.rs` itself.
+    Types(Option<String>),
+    /// `operations/<group>.rs`, beside the operations that alone use it.
+    Operations(String),
+}
+
+/// A type as used in a field, parameter, body or header.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeRef {
+    String,
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    Uuid,
+    DateTime,
+    Date,
+    /// Any JSON value.
+    Json,
+    Named(TypeId),
+    List(Box<TypeRef>),
+    /// A JSON object with arbitrary keys.
+    Map(Box<TypeRef>),
+    /// Needed where a type contains itself.
+    Boxed(Box<TypeRef>),
+}
+
+/// Documentation carried over from the spec.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+}
+
+/// A named type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust name, unique in the crate.
+    pub name: String,
+    /// The file the type is emitted in.
+    pub home: Home,
+    pub docs: Docs,
+    pub kind: TypeKind,
+    /// The JSON pointer of the schema this type comes from.
+    pub origin: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(Vec<Field>),
+    /// A string enum that keeps unknown values.
+    StringEnum(Vec<EnumValue>),
+    /// A union told apart by the string property `tag`.
+    TaggedUnion { tag: String, variants: Vec<TaggedVariant> },
+    /// A union without a tag: the first variant that decodes wins.
+    UntaggedUnion(Vec<UntaggedVariant>),
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub rust_name: String,
+    pub json_name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+    pub docs: Docs,
+}
+
+impl Field {
+    /// Optional and nullable fields are `Option` in Rust.
+    pub fn is_option(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumValue {
+    pub rust_name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedVariant {
+    pub rust_name: String,
+    pub tag_value: String,
+    /// The struct of the variant's other properties.
+    pub payload: TypeId,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UntaggedVariant {
+    pub rust_name: String,
+    pub ty: TypeRef,
+}
+
+/// All named types, in a deterministic order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TypeSpace {
+    pub types: Vec<TypeDef>,
+}
+
+impl TypeSpace {
+    pub fn get(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (TypeId, &TypeDef)> {
+        self.types.iter().enumerate().map(|(i, t)| (TypeId(i), t))
+    }
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    pub location: ParamLocation,
+    /// The name on the wire.
+    pub wire_name: String,
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    /// For arrays in the query: `true` sends repeated keys (`form`, exploded: the default).
+    pub explode: bool,
+    pub docs: Docs,
+}
+
+/// Which statuses a response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    Code(u16),
+    /// `1XX` .. `5XX`: the first digit.
+    Range(u8),
+    Default,
+}
+
+impl StatusMatch {
+    pub fn is_success(self) -> bool {
+        match self {
+            StatusMatch::Code(code) => (200..300).contains(&code),
+            StatusMatch::Range(class) => class == 2,
+            StatusMatch::Default => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    Json(TypeRef),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub status: StatusMatch,
+    /// The Rust name of this response among the operation's errors (e.g. `TooManyRequests`).
+    pub rust_name: String,
+    pub description: String,
+    pub body: Option<Body>,
+    pub headers: Vec<ResponseHeader>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// One part of a path template.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathPart {
+    Literal(String),
+    /// The index of the path parameter in [`Operation::params`].
+    Param(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    pub operation_id: String,
+    /// The method name, e.g. `list_conversations`.
+    pub fn_name: String,
+    /// The stem of this operation's type names, e.g. `ListConversations`.
+    pub type_name: String,
+    /// The group (tag) the operation belongs to, as a module name, e.g. `conversation`.
+    pub group: String,
+    pub method: Method,
+    pub path: String,
+    pub path_parts: Vec<PathPart>,
+    pub params: Vec<Parameter>,
+    pub responses: Vec<Response>,
+    pub docs: Docs,
+}
+
+impl Operation {
+    /// The successful response whose body is returned (the first 2XX one).
+    pub fn success(&self) -> Option<&Response> {
+        self.responses.iter().find(|r| r.status.is_success())
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Response> {
+        self.responses.iter().filter(|r| !r.status.is_success())
+    }
+}
+
+/// A tag: the operations of one group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// Module and method name, e.g. `conversation`.
+    pub module: String,
+    /// The type name of the group's handle, e.g. `ConversationApi`.
+    pub type_name: String,
+    pub description: Option<String>,
+}
+
+/// How the client authenticates by default.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultAuth {
+    ApiKeyHeader(String),
+    Bearer,
+    None,
+}
+
+/// The whole API, ready to emit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub base_url: String,
+    pub default_auth: DefaultAuth,
+    pub types: TypeSpace,
+    pub groups: Vec<Group>,
+    pub operations: Vec<Operation>,
+}

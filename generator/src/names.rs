@@ -1,0 +1,123 @@
+//! Turning spec names into Rust identifiers: heck for the case, then escaping of keywords and
+//! of characters Rust does not allow.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Every keyword of Rust 2015 to 2024, strict and reserved.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match",
+    "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
+    "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while",
+    "yield",
+];
+
+/// Keywords that cannot be raw identifiers either.
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
+
+/// Replaces everything but ASCII letters and digits by `_` separators, so that heck sees word
+/// boundaries (`lastMessage.createdAt`, `x-access-token`) and non-ASCII names stay valid.
+fn words(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+}
+
+/// A `snake_case` identifier for a field, parameter, method or module.
+pub fn snake(name: &str) -> String {
+    escape(words(name).to_snake_case(), "value")
+}
+
+/// An `UpperCamelCase` identifier for a type or variant.
+pub fn camel(name: &str) -> String {
+    escape(words(name).to_upper_camel_case(), "Value")
+}
+
+fn escape(ident: String, empty: &str) -> String {
+    let ident = if ident.is_empty() {
+        empty.to_owned()
+    } else if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        // An identifier cannot start with a digit: `_2fa` for snake case, `V2xx` for camel case.
+        let prefix = if empty == "Value" { "V" } else { "_" };
+        format!("{prefix}{ident}")
+    } else {
+        ident
+    };
+    if NOT_RAW.contains(&ident.as_str()) {
+        format!("{ident}_")
+    } else if KEYWORDS.contains(&ident.as_str()) {
+        format!("r#{ident}")
+    } else {
+        ident
+    }
+}
+
+/// Hands out names that are unique within one scope, adding `2`, `3`, ... on collisions in a
+/// deterministic order.
+#[derive(Debug, Default, Clone)]
+pub struct Namer {
+    taken: BTreeSet<String>,
+}
+
+impl Namer {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reserves `wanted`, or the first free `wanted2`, `wanted3`, ...
+    pub fn unique(&mut self, wanted: &str) -> String {
+        if self.taken.insert(wanted.to_owned()) {
+            return wanted.to_owned();
+        }
+        // Raw identifiers cannot take a suffix after `r#`; drop the prefix, the suffix already
+        // makes the name a non-keyword.
+        let base = wanted.strip_prefix("r#").unwrap_or(wanted);
+        let separator = if base.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        (2..)
+            .map(|n| format!("{base}{separator}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .expect("an unbounded range always has a free name")
+    }
+
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_names() {
+        assert_eq!(snake("conversationId"), "conversation_id");
+        assert_eq!(snake("fullTextSearch"), "full_text_search");
+        assert_eq!(snake("X-Pagination-TotalCount"), "x_pagination_total_count");
+        assert_eq!(snake("type"), "r#type");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("2fa"), "_2fa");
+        assert_eq!(snake(""), "value");
+        assert_eq!(snake("größe"), "gr_e");
+    }
+
+    #[test]
+    fn camel_names() {
+        assert_eq!(camel("lastMessage.createdAt"), "LastMessageCreatedAt");
+        assert_eq!(camel("customer_owner"), "CustomerOwner");
+        assert_eq!(camel("inProgress"), "InProgress");
+        assert_eq!(camel("Self"), "Self_");
+        assert_eq!(camel("2xx"), "V2xx");
+        assert_eq!(camel("*"), "Value");
+    }
+
+    #[test]
+    fn unique_names() {
+        let mut namer = Namer::new();
+        assert_eq!(namer.unique("friendly_url"), "friendly_url");
+        assert_eq!(namer.unique("friendly_url"), "friendly_url2");
+        assert_eq!(namer.unique("r#type"), "r#type");
+        assert_eq!(namer.unique("r#type"), "type2");
+        assert_eq!(namer.unique("v1"), "v1");
+        assert_eq!(namer.unique("v1"), "v1_2");
+    }
+}
