@@ -1,7 +1,12 @@
 //! Reads a spec from text, JSON or YAML decided by content, into `openapiv3::OpenAPI`.
+//!
+//! The fast path deserializes the text directly. Only when that fails is the text read again
+//! as a plain JSON tree to find the JSON pointer of the bad node: openapiv3's structs flatten
+//! their extensions, which makes serde lose track of the path below the first level, so the
+//! node is narrowed down by removing children and watching the error go away.
 
 use openapiv3::OpenAPI;
-use serde_path_to_error::{Path, Segment};
+use serde_json::Value;
 
 use crate::diagnostic::{push_pointer, Location, SpecError};
 
@@ -10,34 +15,124 @@ use crate::diagnostic::{push_pointer, Location, SpecError};
 pub fn load(file: &str, text: &str) -> Result<OpenAPI, SpecError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let error = |location, message: String| SpecError { file: file.to_owned(), location, message };
-    if text.trim_start().starts_with('{') {
-        let mut deserializer = serde_json::Deserializer::from_str(text);
-        let spec: OpenAPI = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-            let inner = e.inner();
-            if inner.is_syntax() || inner.is_eof() {
-                error(Location::Text { line: inner.line(), column: inner.column() }, format!("invalid JSON: {inner}"))
-            } else {
-                error(Location::Pointer(pointer(e.path())), describe(&inner.to_string()))
-            }
-        })?;
-        deserializer
-            .end()
-            .map_err(|e| error(Location::Text { line: e.line(), column: e.column() }, format!("invalid JSON: {e}")))?;
-        check_version(file, spec)
+    let is_json = text.trim_start().starts_with('{');
+    let direct = if is_json {
+        serde_json::from_str::<OpenAPI>(text).map_err(|e| e.to_string())
     } else {
-        let deserializer = serde_yaml::Deserializer::from_str(text);
-        let spec: OpenAPI = serde_path_to_error::deserialize(deserializer).map_err(|e| {
-            let path = pointer(e.path());
-            let inner = e.into_inner();
-            match inner.location() {
-                Some(at) if path.is_empty() => error(
-                    Location::Text { line: at.line(), column: at.column() },
-                    format!("invalid YAML or not an OpenAPI document: {}", strip_location(&inner.to_string())),
-                ),
-                _ => error(Location::Pointer(path), describe(&strip_location(&inner.to_string()))),
+        serde_yaml::from_str::<OpenAPI>(text).map_err(|e| e.to_string())
+    };
+    let spec = match direct {
+        Ok(spec) => spec,
+        Err(_) => {
+            let tree = if is_json {
+                serde_json::from_str::<Value>(text).map_err(|e| {
+                    error(Location::Text { line: e.line(), column: e.column() }, format!("invalid JSON: {e}"))
+                })?
+            } else {
+                let yaml = serde_yaml::from_str::<serde_yaml::Value>(text).map_err(|e| {
+                    let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+                    error(Location::Text { line, column }, format!("invalid YAML: {}", strip_location(&e.to_string())))
+                })?;
+                yaml_to_json(yaml)
+            };
+            let message = match from_tree(&tree) {
+                Ok(spec) => return check_version(file, spec),
+                Err(message) => message,
+            };
+            let pointer = locate(&tree, &message);
+            return Err(error(Location::Pointer(pointer), describe(&message)));
+        }
+    };
+    check_version(file, spec)
+}
+
+fn from_tree(tree: &Value) -> Result<OpenAPI, String> {
+    OpenAPI::deserialize_from(tree)
+}
+
+trait FromTree: Sized {
+    fn deserialize_from(tree: &Value) -> Result<Self, String>;
+}
+
+impl FromTree for OpenAPI {
+    fn deserialize_from(tree: &Value) -> Result<Self, String> {
+        serde::Deserialize::deserialize(tree).map_err(|e: serde_json::Error| e.to_string())
+    }
+}
+
+/// The deepest node that causes the error `message`. A set of sibling nodes contains the
+/// culprit if removing them makes the document parse, or leaves only a "missing field" error
+/// about one of them: serde reports a bad member before it checks for missing ones, so a
+/// remaining "missing field" means no bad member is left.
+fn locate(tree: &Value, message: &str) -> String {
+    let goes_away = |parent: &str, keys: &[String]| -> bool {
+        let mut trial = tree.clone();
+        remove_children(&mut trial, parent, keys);
+        match from_tree(&trial) {
+            Ok(_) => true,
+            Err(other) => keys.iter().any(|key| other == format!("missing field `{key}`")) && other != message,
+        }
+    };
+    let mut current = String::new();
+    loop {
+        let keys: Vec<String> = match tree.pointer(&current) {
+            Some(Value::Object(map)) => map.keys().cloned().collect(),
+            Some(Value::Array(items)) => (0..items.len()).map(|i| i.to_string()).collect(),
+            _ => return current,
+        };
+        if keys.is_empty() || !goes_away(&current, &keys) {
+            return current;
+        }
+        // Bisect the children down to the one that holds the culprit.
+        let mut candidates = keys.as_slice();
+        while candidates.len() > 1 {
+            let (left, right) = candidates.split_at(candidates.len() / 2);
+            candidates = if goes_away(&current, left) { left } else { right };
+        }
+        current = push_pointer(&current, &candidates[0]);
+    }
+}
+
+/// Removes the children `keys` (member names, or array indices) of the node at `parent`.
+fn remove_children(tree: &mut Value, parent: &str, keys: &[String]) {
+    match tree.pointer_mut(parent) {
+        Some(Value::Object(map)) => {
+            for key in keys {
+                map.remove(key);
             }
-        })?;
-        check_version(file, spec)
+        }
+        Some(Value::Array(items)) => {
+            let mut index = 0;
+            items.retain(|_| {
+                let keep = !keys.contains(&index.to_string());
+                index += 1;
+                keep
+            });
+        }
+        _ => {}
+    }
+}
+
+/// YAML allows keys that are not strings (`200:`); JSON pointers name them by their text.
+fn yaml_to_json(value: serde_yaml::Value) -> Value {
+    match value {
+        serde_yaml::Value::Null => Value::Null,
+        serde_yaml::Value::Bool(b) => Value::Bool(b),
+        serde_yaml::Value::Number(n) => serde_json::to_value(&n).unwrap_or(Value::Null),
+        serde_yaml::Value::String(s) => Value::String(s),
+        serde_yaml::Value::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
+        serde_yaml::Value::Mapping(map) => Value::Object(
+            map.into_iter()
+                .map(|(key, value)| {
+                    let key = match key {
+                        serde_yaml::Value::String(s) => s,
+                        other => serde_yaml::to_string(&other).unwrap_or_default().trim().to_owned(),
+                    };
+                    (key, yaml_to_json(value))
+                })
+                .collect(),
+        ),
+        serde_yaml::Value::Tagged(tagged) => yaml_to_json(tagged.value),
     }
 }
 
@@ -71,17 +166,4 @@ fn describe(message: &str) -> String {
     } else {
         message.to_owned()
     }
-}
-
-fn pointer(path: &Path) -> String {
-    let mut out = String::new();
-    for segment in path.iter() {
-        out = match segment {
-            Segment::Seq { index } => push_pointer(&out, &index.to_string()),
-            Segment::Map { key } => push_pointer(&out, key),
-            Segment::Enum { variant } => push_pointer(&out, variant),
-            Segment::Unknown => out,
-        };
-    }
-    out
 }

@@ -1,0 +1,45 @@
+//! Helpers shared by the test files in `tests/tests/`.
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the workspace").to_owned()
+}
+
+/// The configuration `cargo xtask codegen` uses for the committed client.
+pub fn mittwald_config() -> generator::Config {
+    generator::Config {
+        crate_name: "mittwald-api-client".to_owned(),
+        crate_version: "0.1.0".to_owned(),
+        spec_path: "specs/mittwald-conversations.yaml".to_owned(),
+        command: "cargo xtask codegen".to_owned(),
+    }
+}
+
+/// Generates the client for the spec `text`, named `name` in errors and headers.
+pub fn generate_fixture(name: &str, text: &str) -> Result<generator::Generated, generator::SpecError> {
+    let config = generator::Config {
+        crate_name: "fixture".to_owned(),
+        crate_version: "0.0.0".to_owned(),
+        spec_path: name.to_owned(),
+        command: "cargo test".to_owned(),
+    };
+    generator::generate(text, &config)
+}
+
+/// The generated API of a crate in one text: types and operations, not the copied runtime.
+pub fn api_text(generated: &generator::Generated) -> String {
+    let mut out = String::new();
+    for (path, text) in &generated.files {
+        if path.starts_with("src/types/") || path.starts_with("src/operations/") {
+            out.push_str(&format!("==> {path}\n"));
+            out.push_str(text.split_once("\n\n").map_or(text.as_str(), |(_, body)| body));
+            out.push('\n');
+        }
+    }
+    for warning in &generated.warnings {
+        out.push_str(&format!("warning: {warning}\n"));
+    }
+    out
+}

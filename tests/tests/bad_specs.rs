@@ -1,0 +1,148 @@
+//! A bad spec gives an error that names the file and the JSON pointer (or line) of the
+//! problem, never a panic.
+
+use generator::Location;
+use tests::generate_fixture;
+
+/// Generates `text` and returns the error's location and message.
+fn error_of(text: &str) -> (Location, String) {
+    let error = generate_fixture("bad.yaml", text).expect_err("the spec is bad");
+    assert_eq!(error.file, "bad.yaml");
+    (error.location, error.message)
+}
+
+fn pointer(location: Location) -> String {
+    location.pointer().unwrap_or_else(|| panic!("expected a pointer, got {location:?}")).to_owned()
+}
+
+const HEAD: &str = "openapi: 3.0.3\ninfo: { title: t, version: '1' }\n";
+
+#[test]
+fn yaml_syntax_error_names_line_and_column() {
+    let (location, message) = error_of("openapi: 3.0.3\ninfo: [unclosed\n");
+    assert_eq!(location, Location::Text { line: 3, column: 1 });
+    assert!(message.starts_with("invalid YAML: did not find expected ',' or ']'"), "{message}");
+}
+
+#[test]
+fn json_syntax_error_names_line_and_column() {
+    let (location, message) = error_of("{\n  \"openapi\": \"3.0.3\",\n  \"info\": }\n");
+    assert_eq!(location, Location::Text { line: 3, column: 11 });
+    assert!(message.starts_with("invalid JSON: expected value"), "{message}");
+}
+
+#[test]
+fn wrong_node_type_names_its_pointer() {
+    let (location, message) = error_of(&format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: 5\n          headers: [1]\n"
+    ));
+    assert_eq!(pointer(location), "/paths/~1a/get/responses/200/headers");
+    assert_eq!(message, "expected a `$ref` object or a valid object of this kind");
+}
+
+#[test]
+fn wrong_scalar_type_names_its_pointer() {
+    let (location, message) = error_of(&format!("{HEAD}paths:\n  /a:\n    get:\n      deprecated: sometimes\n      responses: {{}}\n"));
+    assert_eq!(pointer(location), "/paths/~1a/get/deprecated");
+    assert!(message.contains("invalid type: string \"sometimes\", expected a boolean"), "{message}");
+}
+
+#[test]
+fn unresolvable_ref_names_the_ref() {
+    let (location, message) = error_of(&format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {{ $ref: '#/components/schemas/Missing' }}\n"
+    ));
+    assert_eq!(pointer(location), "/components/schemas/A/properties/b/$ref");
+    assert_eq!(message, "unresolvable `$ref` \"#/components/schemas/Missing\": no such schema");
+}
+
+#[test]
+fn external_ref_is_reported_as_unsupported() {
+    let (location, message) = error_of(&format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: array\n      items: {{ $ref: 'other.yaml#/A' }}\n"
+    ));
+    assert_eq!(pointer(location), "/components/schemas/A/items/$ref");
+    assert!(message.starts_with("unsupported `$ref` \"other.yaml#/A\""), "{message}");
+}
+
+#[test]
+fn schema_that_is_its_own_all_of_is_an_error() {
+    let (location, message) = error_of(&format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      allOf:\n        - $ref: '#/components/schemas/A'\n        - type: object\n"
+    ));
+    assert_eq!(pointer(location), "/components/schemas/A/allOf/0");
+    assert_eq!(message, "allOf includes itself through `#/components/schemas/A`");
+}
+
+#[test]
+fn not_schemas_are_reported_as_unsupported() {
+    let (location, message) =
+        error_of(&format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      not: {{ type: string }}\n"));
+    assert_eq!(pointer(location), "/components/schemas/A");
+    assert_eq!(message, "`not` schemas are not supported");
+}
+
+#[test]
+fn all_of_of_non_objects_is_an_error() {
+    let (location, message) = error_of(&format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      allOf:\n        - type: string\n        - type: object\n"
+    ));
+    assert_eq!(pointer(location), "/components/schemas/A/allOf/0");
+    assert_eq!(message, "allOf can only merge object schemas; this part is not an object");
+}
+
+#[test]
+fn duplicate_operation_ids_are_an_error() {
+    let op = "      operationId: same\n      responses: { '204': { description: x } }\n";
+    let (location, message) = error_of(&format!("{HEAD}paths:\n  /a:\n    get:\n{op}  /b:\n    get:\n{op}"));
+    assert_eq!(pointer(location), "/paths/~1b/get/operationId");
+    assert_eq!(message, "operationId \"same\" is already used at #/paths/~1a/get");
+}
+
+#[test]
+fn undeclared_path_parameter_is_an_error() {
+    let (location, message) = error_of(&format!(
+        "{HEAD}paths:\n  /a/{{id}}:\n    get:\n      responses: {{ '204': {{ description: x }} }}\n"
+    ));
+    assert_eq!(pointer(location), "/paths/~1a~1{id}");
+    assert_eq!(message, "path parameter `id` is not declared");
+}
+
+#[test]
+fn wrong_openapi_version_is_an_error() {
+    let (location, message) = error_of("openapi: 2.0.0\ninfo: { title: t, version: '1' }\npaths: {}\n");
+    assert_eq!(pointer(location), "/openapi");
+    assert_eq!(message, "unsupported OpenAPI version \"2.0.0\": this generator reads 3.0.x");
+}
+
+#[test]
+fn very_deep_nesting_is_an_error_not_a_stack_overflow() {
+    let mut schema = String::from("{ type: string }");
+    for _ in 0..100 {
+        schema = format!("{{ type: object, properties: {{ a: {schema} }} }}");
+    }
+    let result = generate_fixture("deep.yaml", &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {schema}\n"));
+    let error = result.expect_err("too deep");
+    assert!(error.message.contains("nest deeper than") || error.message.contains("recursion limit"), "{error}");
+}
+
+#[test]
+fn unknown_type_is_a_warning_with_its_pointer() {
+    let generated = generate_fixture(
+        "warn.yaml",
+        &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        x: {{ type: unknown }}\n"),
+    )
+    .expect("a warning is not an error");
+    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        ["warn.yaml: at #/components/schemas/A/properties/x/type: `type: unknown` is not an OpenAPI 3.0 type; any JSON value is accepted here"]
+    );
+}
+
+#[test]
+fn display_names_file_and_pointer() {
+    let error = generate_fixture("specs/x.yaml", &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{ not: {{}} }}\n"))
+        .expect_err("bad");
+    assert_eq!(error.to_string(), "specs/x.yaml: at #/components/schemas/A: `not` schemas are not supported");
+}

@@ -1,0 +1,143 @@
+//! The generated types decode realistic JSON, keep what they do not know, and reject what the
+//! spec forbids.
+
+use mittwald_api_client::types::{
+    Conversation, ConversationVisibility, NotificationRole, RelatedAggregateReference, ShareableAggregateReference,
+    Status,
+};
+use serde_json::{json, Value};
+use tests::root;
+
+fn sample() -> Value {
+    let text = std::fs::read_to_string(root().join("tests/data/conversations.json")).expect("read the sample");
+    serde_json::from_str(&text).expect("the sample is JSON")
+}
+
+fn decode(value: Value) -> Result<Conversation, String> {
+    serde_json::from_value(value).map_err(|e| e.to_string())
+}
+
+fn minimal() -> Value {
+    json!({
+        "conversationId": "3f1b6a52-8a43-4b8e-9d0c-000000000001",
+        "shortId": "CONV-1",
+        "title": "Hello",
+        "createdAt": "2026-08-21T10:00:00Z",
+        "status": "open",
+        "visibility": "private",
+        "mainUser": {"userId": "u-1"}
+    })
+}
+
+#[test]
+fn every_related_to_and_shared_with_alternative_decodes() {
+    let conversations: Vec<Conversation> = serde_json::from_value(sample()).expect("the sample decodes");
+    let related: Vec<&str> = conversations
+        .iter()
+        .map(|c| match c.related_to.as_ref().expect("every sample has relatedTo") {
+            RelatedAggregateReference::User(r) => { assert_eq!(r.id, "rel-0"); "user" }
+            RelatedAggregateReference::Customer(_) => "customer",
+            RelatedAggregateReference::Project(_) => "project",
+            RelatedAggregateReference::Appinstallation(r) => { assert_eq!(r.domain.as_str(), "app"); "appinstallation" }
+            RelatedAggregateReference::Placementgroup(r) => { assert_eq!(r.domain.as_str(), "project"); "placementgroup" }
+            RelatedAggregateReference::ExtensionInstance(_) => "extensionInstance",
+            RelatedAggregateReference::Container(_) => "container",
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(related, ["user", "customer", "project", "appinstallation", "placementgroup", "extensionInstance", "container"]);
+    let shared: Vec<&str> = conversations
+        .iter()
+        .filter_map(|c| c.shared_with.as_ref())
+        .map(|s| match s {
+            ShareableAggregateReference::User(_) => "user",
+            ShareableAggregateReference::Customer(_) => "customer",
+            ShareableAggregateReference::Project(_) => "project",
+            ShareableAggregateReference::Placementgroup(_) => "placementgroup",
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(shared, ["user", "customer", "project", "placementgroup"]);
+}
+
+#[test]
+fn round_trip_gives_back_the_same_json() {
+    let original = sample();
+    let conversations: Vec<Conversation> = serde_json::from_value(original.clone()).expect("decodes");
+    let encoded = serde_json::to_value(&conversations).expect("encodes");
+    assert_eq!(encoded, original);
+}
+
+#[test]
+fn optional_fields_may_be_absent_and_are_not_sent() {
+    let conversation = decode(minimal()).expect("the minimal conversation decodes");
+    assert_eq!(conversation.category, None);
+    assert_eq!(conversation.related_to, None);
+    assert_eq!(conversation.last_message, None);
+    assert_eq!(conversation.status, Status::Open);
+    assert_eq!(conversation.visibility, ConversationVisibility::Private);
+    assert_eq!(serde_json::to_value(&conversation).unwrap(), minimal());
+}
+
+#[test]
+fn unknown_enum_values_decode_and_encode_unchanged() {
+    let mut value = minimal();
+    value["status"] = json!("escalated");
+    value["notificationRoles"] = json!(["customer_owner", "project_auditor"]);
+    let conversation = decode(value.clone()).expect("unknown values decode");
+    assert_eq!(conversation.status, Status::Unknown("escalated".into()));
+    assert_eq!(conversation.status.as_str(), "escalated");
+    assert_eq!(
+        conversation.notification_roles,
+        Some(vec![NotificationRole::CustomerOwner, NotificationRole::Unknown("project_auditor".into())])
+    );
+    assert_eq!(serde_json::to_value(&conversation).unwrap(), value);
+}
+
+#[test]
+fn unknown_union_alternatives_decode_and_encode_unchanged() {
+    let mut value = minimal();
+    value["relatedTo"] = json!({"aggregate": "server", "domain": "infra", "id": "s-1", "extra": [1, 2]});
+    let conversation = decode(value.clone()).expect("an unknown alternative decodes");
+    assert!(matches!(conversation.related_to, Some(RelatedAggregateReference::Unknown(_))));
+    assert_eq!(serde_json::to_value(&conversation).unwrap(), value);
+}
+
+#[test]
+fn unknown_fields_are_ignored() {
+    let mut value = minimal();
+    value["brandNewField"] = json!({"nested": true});
+    value["mainUser"]["department"] = json!("support");
+    let conversation = decode(value).expect("unknown fields are ignored");
+    assert_eq!(conversation.main_user.user_id, "u-1");
+}
+
+#[test]
+fn a_missing_required_field_fails() {
+    let mut value = minimal();
+    value.as_object_mut().unwrap().remove("shortId");
+    assert_eq!(decode(value).unwrap_err(), "missing field `shortId`");
+}
+
+#[test]
+fn a_wrong_type_fails() {
+    let mut value = minimal();
+    value["title"] = json!(42);
+    assert!(decode(value).unwrap_err().starts_with("invalid type: integer `42`, expected a string"));
+    let mut value = minimal();
+    value["conversationId"] = json!("not-a-uuid");
+    assert!(decode(value).unwrap_err().contains("UUID"));
+    let mut value = minimal();
+    value["createdAt"] = json!("yesterday");
+    assert!(decode(value).is_err());
+}
+
+#[test]
+fn a_known_alternative_with_a_missing_field_fails() {
+    let mut value = minimal();
+    value["relatedTo"] = json!({"aggregate": "project", "domain": "project"});
+    assert_eq!(decode(value).unwrap_err(), "missing field `id`");
+    let mut value = minimal();
+    value["sharedWith"] = json!({"domain": "project", "id": "x"});
+    assert_eq!(decode(value).unwrap_err(), "missing field `aggregate`");
+}
