@@ -34,10 +34,10 @@ fn json_syntax_error_names_line_and_column() {
 #[test]
 fn wrong_node_type_names_its_pointer() {
     let (location, message) = error_of(&format!(
-        "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: 5\n          headers: [1]\n"
+        "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          headers: [1]\n"
     ));
     assert_eq!(pointer(location), "/paths/~1a/get/responses/200/headers");
-    assert_eq!(message, "expected a `$ref` object or a valid object of this kind");
+    assert_eq!(message, "invalid type: sequence, expected a map");
 }
 
 #[test]
