@@ -237,6 +237,20 @@ pub struct Operation {
     pub params: Vec<Parameter>,
     pub responses: Vec<Response>,
     pub docs: Docs,
+    /// Set when the operation pages through a list with `limit` and `skip`.
+    pub pagination: Option<Pagination>,
+}
+
+/// How a list operation pages: the offset and page-size parameters and the total-count header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The Rust names of the parameters.
+    pub limit_param: String,
+    pub skip_param: String,
+    /// The Rust name of the total-count header field, if the response declares one.
+    pub total_header: Option<String>,
+    /// The type of one item.
+    pub item: TypeRef,
 }
 
 impl Operation {

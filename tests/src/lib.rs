@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod server;
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the workspace").to_owned()

@@ -184,6 +184,63 @@ impl ListConversations<'_> {
     }
 }
 
+impl<'c> ListConversations<'c> {
+    /// All pages, fetched lazily one after the other from this request's `skip`
+    /// (default 0) with its `limit` (default: the server's). The stream ends after a
+    /// short or empty page, or once the total count the server reports is reached; an
+    /// error is the last item. Cap the number of pages with `StreamExt::take`.
+    pub fn into_pages(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<ListConversationsResponse, ListConversationsError>,
+    > + 'c {
+        futures_util::stream::unfold(
+            Some(self),
+            |state| async move {
+                let request = state?;
+                let skip = request.skip.unwrap_or(0);
+                let limit = request.limit;
+                match request.clone().send().await {
+                    Ok(page) => {
+                        let received = page.body.len() as i64;
+                        let total = page
+                            .headers()
+                            .ok()
+                            .and_then(|headers| headers.pagination_total_count);
+                        let next = skip + received;
+                        let done = received == 0
+                            || total.is_some_and(|total| next >= total)
+                            || limit.is_some_and(|limit| received < limit);
+                        let next_request = (!done).then(|| request.skip(next));
+                        Some((Ok(page), next_request))
+                    }
+                    Err(error) => Some((Err(error), None)),
+                }
+            },
+        )
+    }
+
+    /// All items of all pages, fetched lazily (see [`into_pages`](Self::into_pages)).
+    /// Cap the number of items with `StreamExt::take`: no page is fetched beyond it.
+    pub fn into_items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<crate::types::Conversation, ListConversationsError>,
+    > + 'c {
+        use futures_util::StreamExt;
+        self.into_pages()
+            .flat_map(|page| {
+                let items: Vec<
+                    Result<crate::types::Conversation, ListConversationsError>,
+                > = match page {
+                    Ok(page) => page.body.into_iter().map(Ok).collect(),
+                    Err(error) => vec![Err(error)],
+                };
+                futures_util::stream::iter(items)
+            })
+    }
+}
+
 /// The successful response of [`ListConversations`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -166,6 +166,7 @@ license = "MIT OR Apache-2.0"
 [dependencies]
 bytes = "1"
 chrono = {{ version = "0.4.38", default-features = false, features = ["std", "serde"] }}
+futures-util = {{ version = "0.3", default-features = false, features = ["std"] }}
 httpdate = "1"
 percent-encoding = "2"
 reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "http2"] }}

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use super::docs::doc_attrs;
 use super::types::{ident, type_def, type_tokens};
 use crate::model::{
-    Api, Body, Docs, Group, Home, Operation, ParamLocation, Parameter, PathPart, Response, StatusMatch, TypeRef,
+    Api, Body, Docs, Group, Home, Operation, Pagination, ParamLocation, Parameter, PathPart, Response, StatusMatch, TypeRef,
 };
 
 /// `operations/<group>.rs`: the group's handle, its operations and the types only they use.
@@ -114,6 +114,7 @@ fn operation_items(api: &Api, op: &Operation, home: &Home) -> TokenStream {
     let setters = op.params.iter().filter(|p| !is_builder_arg(p)).map(|p| setter(api, p, home));
     let request = request_fn(op);
     let send = send_fn(api, op, home);
+    let paginate = op.pagination.as_ref().map(|p| pagination_fns(api, op, p, home));
     let builder_doc = format!(
         " The request of [`{}::{}`]: set parameters, then [`send`]({}::send) it.",
         api.groups.iter().find(|g| g.module == op.group).map(|g| g.type_name.as_str()).unwrap_or_default(),
@@ -138,6 +139,8 @@ fn operation_items(api: &Api, op: &Operation, home: &Home) -> TokenStream {
 
             #request
         }
+
+        #paginate
 
         #response_items
 
@@ -235,6 +238,63 @@ fn request_fn(op: &Operation) -> TokenStream {
             #(#headers)*
             #(#cookies)*
             request
+        }
+    }
+}
+
+fn pagination_fns(api: &Api, op: &Operation, pagination: &Pagination, home: &Home) -> TokenStream {
+    let builder = ident(&op.type_name);
+    let response = format_ident!("{}Response", op.type_name);
+    let error = format_ident!("{}Error", op.type_name);
+    let item = type_tokens(api, &pagination.item, home);
+    let limit = ident(&pagination.limit_param);
+    let skip = ident(&pagination.skip_param);
+    let total = match &pagination.total_header {
+        Some(header) => {
+            let header = ident(header);
+            quote!(page.headers().ok().and_then(|headers| headers.#header))
+        }
+        None => quote!(None::<i64>),
+    };
+    quote! {
+        impl<'c> #builder<'c> {
+            /// All pages, fetched lazily one after the other from this request's `skip`
+            /// (default 0) with its `limit` (default: the server's). The stream ends after a
+            /// short or empty page, or once the total count the server reports is reached; an
+            /// error is the last item. Cap the number of pages with `StreamExt::take`.
+            pub fn into_pages(self) -> impl futures_util::Stream<Item = Result<#response, #error>> + 'c {
+                futures_util::stream::unfold(Some(self), |state| async move {
+                    let request = state?;
+                    let skip = request.#skip.unwrap_or(0);
+                    let limit = request.#limit;
+                    match request.clone().send().await {
+                        Ok(page) => {
+                            let received = page.body.len() as i64;
+                            let total = #total;
+                            let next = skip + received;
+                            let done = received == 0
+                                || total.is_some_and(|total| next >= total)
+                                || limit.is_some_and(|limit| received < limit);
+                            let next_request = (!done).then(|| request.#skip(next));
+                            Some((Ok(page), next_request))
+                        }
+                        Err(error) => Some((Err(error), None)),
+                    }
+                })
+            }
+
+            /// All items of all pages, fetched lazily (see [`into_pages`](Self::into_pages)).
+            /// Cap the number of items with `StreamExt::take`: no page is fetched beyond it.
+            pub fn into_items(self) -> impl futures_util::Stream<Item = Result<#item, #error>> + 'c {
+                use futures_util::StreamExt;
+                self.into_pages().flat_map(|page| {
+                    let items: Vec<Result<#item, #error>> = match page {
+                        Ok(page) => page.body.into_iter().map(Ok).collect(),
+                        Err(error) => vec![Err(error)],
+                    };
+                    futures_util::stream::iter(items)
+                })
+            }
         }
     }
 }

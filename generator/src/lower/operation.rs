@@ -8,7 +8,7 @@ use super::schema::Place;
 use super::{component_name, namespace, Lowerer};
 use crate::diagnostic::{push_pointer, SpecError};
 use crate::model::{
-    Body, Docs, Group, Home, Method, Operation, ParamLocation, Parameter, PathPart, Response, ResponseHeader, StatusMatch,
+    Body, Docs, Group, Home, Method, Operation, Pagination, ParamLocation, Parameter, PathPart, Response, ResponseHeader, StatusMatch,
     TypeRef,
 };
 use crate::names::{camel, snake, Namer};
@@ -72,6 +72,7 @@ impl<'s> Lowerer<'s> {
                     self.warn(&push_pointer(&pointer, "requestBody"), "request bodies are not supported yet; the operation is generated without one".to_owned());
                     let _ = body;
                 }
+                let pagination = pagination(&params, &responses);
                 operations.push(Operation {
                     operation_id: operation.operation_id.clone().unwrap_or_else(|| base_name.clone()),
                     fn_name,
@@ -87,6 +88,7 @@ impl<'s> Lowerer<'s> {
                         description: operation.description.clone(),
                         deprecated: operation.deprecated,
                     },
+                    pagination,
                 });
             }
         }
@@ -325,6 +327,28 @@ impl<'s> Lowerer<'s> {
         }
         Ok(out)
     }
+}
+
+/// An operation pages if it has optional integer `limit` and `skip` query parameters and its
+/// success body is a JSON array.
+fn pagination(params: &[Parameter], responses: &[Response]) -> Option<Pagination> {
+    let integer = |name: &str| {
+        params.iter().find(|p| {
+            p.location == ParamLocation::Query && p.wire_name == name && !p.required && matches!(p.ty, TypeRef::I64 | TypeRef::I32)
+        })
+    };
+    let (limit, skip) = (integer("limit")?, integer("skip")?);
+    if limit.ty != TypeRef::I64 || skip.ty != TypeRef::I64 {
+        return None;
+    }
+    let success = responses.iter().find(|r| r.status.is_success())?;
+    let Some(Body::Json(TypeRef::List(item))) = &success.body else { return None };
+    let total_header = success
+        .headers
+        .iter()
+        .find(|h| h.wire_name.to_ascii_lowercase().ends_with("totalcount") && h.ty == TypeRef::I64)
+        .map(|h| h.rust_name.clone());
+    Some(Pagination { limit_param: limit.rust_name.clone(), skip_param: skip.rust_name.clone(), total_header, item: (**item).clone() })
 }
 
 /// `429` is `TooManyRequests`, `default` is `Other`.
