@@ -36,10 +36,7 @@ where
 }
 
 /// Reads an object of an internally tagged union: the tag's value and the whole object, which the caller decodes into the variant the tag names.
-pub(crate) fn read_tagged<'de, D>(
-    deserializer: D,
-    tag: &'static str,
-) -> Result<(String, serde_json::Value), D::Error>
+pub(crate) fn read_tagged<'de, D>(deserializer: D, tag: &'static str) -> Result<(String, serde_json::Value), D::Error>
 where
     D: Deserializer<'de>,
 {

@@ -64,7 +64,10 @@ pub enum TypeKind {
     /// A string enum that keeps unknown values.
     StringEnum(Vec<EnumValue>),
     /// A union told apart by the string property `tag`.
-    TaggedUnion { tag: String, variants: Vec<TaggedVariant> },
+    TaggedUnion {
+        tag: String,
+        variants: Vec<TaggedVariant>,
+    },
     /// A union without a tag: the first variant that decodes wins.
     UntaggedUnion(Vec<UntaggedVariant>),
     Alias(TypeRef),

@@ -4,6 +4,10 @@ use std::path::{Path, PathBuf};
 
 pub mod server;
 
+/// The README, whose Rust examples are compiled as doctests of this crate.
+#[doc = include_str!("../../README.md")]
+pub mod readme {}
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the workspace").to_owned()

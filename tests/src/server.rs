@@ -30,9 +30,16 @@ impl Received {
 /// What the server does with a request.
 #[derive(Debug, Clone)]
 pub enum Reply {
-    Respond { status: u16, headers: Vec<(String, String)>, body: String },
+    Respond {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: String,
+    },
     /// Announces `declared` body bytes, sends `body` and closes.
-    Truncated { declared: usize, body: String },
+    Truncated {
+        declared: usize,
+        body: String,
+    },
     /// Closes the connection without a response.
     Close,
     /// Waits before answering.
@@ -133,7 +140,9 @@ async fn serve(mut stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<
                 }
             }
             Reply::Truncated { declared, body } => {
-                let out = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {declared}\r\n\r\n{body}");
+                let out = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {declared}\r\n\r\n{body}"
+                );
                 let _ = stream.write_all(out.as_bytes()).await;
                 return;
             }

@@ -42,7 +42,8 @@ fn wrong_node_type_names_its_pointer() {
 
 #[test]
 fn wrong_scalar_type_names_its_pointer() {
-    let (location, message) = error_of(&format!("{HEAD}paths:\n  /a:\n    get:\n      deprecated: sometimes\n      responses: {{}}\n"));
+    let (location, message) =
+        error_of(&format!("{HEAD}paths:\n  /a:\n    get:\n      deprecated: sometimes\n      responses: {{}}\n"));
     assert_eq!(pointer(location), "/paths/~1a/get/deprecated");
     assert!(message.contains("invalid type: string \"sometimes\", expected a boolean"), "{message}");
 }
@@ -121,7 +122,8 @@ fn very_deep_nesting_is_an_error_not_a_stack_overflow() {
     for _ in 0..100 {
         schema = format!("{{ type: object, properties: {{ a: {schema} }} }}");
     }
-    let result = generate_fixture("deep.yaml", &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {schema}\n"));
+    let result =
+        generate_fixture("deep.yaml", &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {schema}\n"));
     let error = result.expect_err("too deep");
     assert!(error.message.contains("nest deeper than") || error.message.contains("recursion limit"), "{error}");
 }
@@ -142,7 +144,10 @@ fn unknown_type_is_a_warning_with_its_pointer() {
 
 #[test]
 fn display_names_file_and_pointer() {
-    let error = generate_fixture("specs/x.yaml", &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{ not: {{}} }}\n"))
-        .expect_err("bad");
+    let error = generate_fixture(
+        "specs/x.yaml",
+        &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{ not: {{}} }}\n"),
+    )
+    .expect_err("bad");
     assert_eq!(error.to_string(), "specs/x.yaml: at #/components/schemas/A: `not` schemas are not supported");
 }

@@ -35,17 +35,29 @@ fn every_related_to_and_shared_with_alternative_decodes() {
     let related: Vec<&str> = conversations
         .iter()
         .map(|c| match c.related_to.as_ref().expect("every sample has relatedTo") {
-            RelatedAggregateReference::User(r) => { assert_eq!(r.id, "rel-0"); "user" }
+            RelatedAggregateReference::User(r) => {
+                assert_eq!(r.id, "rel-0");
+                "user"
+            }
             RelatedAggregateReference::Customer(_) => "customer",
             RelatedAggregateReference::Project(_) => "project",
-            RelatedAggregateReference::Appinstallation(r) => { assert_eq!(r.domain.as_str(), "app"); "appinstallation" }
-            RelatedAggregateReference::Placementgroup(r) => { assert_eq!(r.domain.as_str(), "project"); "placementgroup" }
+            RelatedAggregateReference::Appinstallation(r) => {
+                assert_eq!(r.domain.as_str(), "app");
+                "appinstallation"
+            }
+            RelatedAggregateReference::Placementgroup(r) => {
+                assert_eq!(r.domain.as_str(), "project");
+                "placementgroup"
+            }
             RelatedAggregateReference::ExtensionInstance(_) => "extensionInstance",
             RelatedAggregateReference::Container(_) => "container",
             other => panic!("unexpected {other:?}"),
         })
         .collect();
-    assert_eq!(related, ["user", "customer", "project", "appinstallation", "placementgroup", "extensionInstance", "container"]);
+    assert_eq!(
+        related,
+        ["user", "customer", "project", "appinstallation", "placementgroup", "extensionInstance", "container"]
+    );
     let shared: Vec<&str> = conversations
         .iter()
         .filter_map(|c| c.shared_with.as_ref())

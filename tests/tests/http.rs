@@ -129,7 +129,10 @@ async fn a_malformed_header_is_reported_and_the_body_stays() {
     let server = Server::start(|_, _| ok_list(1).with_header("X-Pagination-TotalCount", "lots")).await;
     let response = client(&server).conversation().list_conversations().send().await.unwrap();
     let error = response.headers().unwrap_err();
-    assert_eq!(error.to_string(), "response header `X-Pagination-TotalCount` has value \"lots\", which is not an integer");
+    assert_eq!(
+        error.to_string(),
+        "response header `X-Pagination-TotalCount` has value \"lots\", which is not an integer"
+    );
     assert_eq!(response.body.len(), 1);
 }
 

@@ -35,7 +35,14 @@ fn conversation(i: i64) -> serde_json::Value {
 
 #[tokio::test]
 async fn retries_503_then_succeeds() {
-    let server = Server::start(|_, n| if n < 2 { Reply::json(503, r#"{"type":"x","message":"busy"}"#) } else { Reply::json(200, "[]") }).await;
+    let server = Server::start(|_, n| {
+        if n < 2 {
+            Reply::json(503, r#"{"type":"x","message":"busy"}"#)
+        } else {
+            Reply::json(200, "[]")
+        }
+    })
+    .await;
     let response = client(&server, fast_retries(3)).conversation().list_conversations().send().await.unwrap();
     assert!(response.body.is_empty());
     assert_eq!(server.received().len(), 3);
@@ -80,7 +87,14 @@ async fn retrying_can_be_turned_off() {
 
 #[tokio::test]
 async fn honours_retry_after() {
-    let server = Server::start(|_, n| if n == 0 { Reply::json(429, "{}").with_header("Retry-After", "1") } else { Reply::json(200, "[]") }).await;
+    let server = Server::start(|_, n| {
+        if n == 0 {
+            Reply::json(429, "{}").with_header("Retry-After", "1")
+        } else {
+            Reply::json(200, "[]")
+        }
+    })
+    .await;
     let started = std::time::Instant::now();
     client(&server, fast_retries(1)).conversation().list_conversations().send().await.unwrap();
     // The backoff alone would wait at most 5 ms; the server asked for a second.
@@ -99,7 +113,11 @@ async fn a_retry_after_beyond_the_cap_is_returned_at_once() {
 async fn paging_server(total: i64, send_total: bool) -> Server {
     Server::start(move |request: &Received, _| {
         let param = |name: &str| {
-            request.query().split('&').find_map(|pair| pair.strip_prefix(&format!("{name}="))).and_then(|v| v.parse::<i64>().ok())
+            request
+                .query()
+                .split('&')
+                .find_map(|pair| pair.strip_prefix(&format!("{name}=")))
+                .and_then(|v| v.parse::<i64>().ok())
         };
         let limit = param("limit").unwrap_or(100);
         let skip = param("skip").unwrap_or(0);
@@ -107,7 +125,11 @@ async fn paging_server(total: i64, send_total: bool) -> Server {
         let reply = Reply::json(200, serde_json::to_string(&items).unwrap())
             .with_header("X-Pagination-Limit", &limit.to_string())
             .with_header("X-Pagination-Skip", &skip.to_string());
-        if send_total { reply.with_header("X-Pagination-TotalCount", &total.to_string()) } else { reply }
+        if send_total {
+            reply.with_header("X-Pagination-TotalCount", &total.to_string())
+        } else {
+            reply
+        }
     })
     .await
 }
@@ -169,7 +191,13 @@ async fn an_error_ends_the_stream() {
         }
     })
     .await;
-    let results: Vec<_> = client(&server, RetryPolicy::disabled()).conversation().list_conversations().limit(100).into_items().collect().await;
+    let results: Vec<_> = client(&server, RetryPolicy::disabled())
+        .conversation()
+        .list_conversations()
+        .limit(100)
+        .into_items()
+        .collect()
+        .await;
     assert_eq!(results.len(), 201);
     assert!(results[..200].iter().all(Result::is_ok));
     let error = results[200].as_ref().unwrap_err();

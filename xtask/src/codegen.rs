@@ -94,7 +94,9 @@ fn generated_files_on_disk(out: &Path) -> Result<Vec<String>> {
                 if path.file_name().is_some_and(|n| n != "target") {
                     dirs.push(path);
                 }
-            } else if std::fs::read_to_string(&path).is_ok_and(|text| text.lines().next().is_some_and(|l| l.contains("@generated"))) {
+            } else if std::fs::read_to_string(&path)
+                .is_ok_and(|text| text.lines().next().is_some_and(|l| l.contains("@generated")))
+            {
                 let relative = path.strip_prefix(out)?.to_string_lossy().replace('\\', "/");
                 found.push(relative);
             }

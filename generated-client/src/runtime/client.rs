@@ -140,6 +140,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     retry: RetryPolicy,
     user_agent: String,
+    extra_headers: HeaderMap,
 }
 
 impl Default for ClientBuilder {
@@ -160,6 +161,7 @@ impl ClientBuilder {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
+            extra_headers: HeaderMap::new(),
         }
     }
 
@@ -239,22 +241,27 @@ impl ClientBuilder {
         self
     }
 
+    /// A header sent with every request (e.g. `Prefer` for a mock server, or tracing headers).
+    pub fn default_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.extra_headers.append(name, value);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         if let Some(why) = self.auth_error {
             return Err(BuildError::InvalidToken(why));
         }
         let base_url = validate_base_url(&self.base_url)?;
-        let mut default_headers = HeaderMap::new();
+        let mut default_headers = self.extra_headers.clone();
         let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| BuildError::InvalidBaseUrl {
             url: self.base_url.clone(),
             reason: "the user agent is not a valid header value".into(),
         })?;
         default_headers.insert(USER_AGENT, user_agent);
         self.auth.apply(&mut default_headers);
-        let mut http = reqwest::Client::builder()
-            .default_headers(default_headers)
-            .connect_timeout(self.connect_timeout);
+        let mut http =
+            reqwest::Client::builder().default_headers(default_headers).connect_timeout(self.connect_timeout);
         if let Some(timeout) = self.timeout {
             http = http.timeout(timeout);
         }

@@ -217,7 +217,8 @@ pub(crate) fn header_value<T: std::str::FromStr>(
     expected: &'static str,
 ) -> Result<Option<T>, HeaderError> {
     let Some(raw) = headers.get(name) else { return Ok(None) };
-    let invalid = || HeaderError { header: name, value: String::from_utf8_lossy(raw.as_bytes()).into_owned(), expected };
+    let invalid =
+        || HeaderError { header: name, value: String::from_utf8_lossy(raw.as_bytes()).into_owned(), expected };
     let text = raw.to_str().map_err(|_| invalid())?;
     text.trim().parse().map(Some).map_err(|_| invalid())
 }

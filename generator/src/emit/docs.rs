@@ -130,7 +130,10 @@ mod tests {
 
     #[test]
     fn escapes_brackets_but_keeps_links() {
-        assert_eq!(sanitize("sort[0]=foo, see [docs](https://x.y/z)."), ["sort\\[0\\]=foo, see [docs](https://x.y/z)."]);
+        assert_eq!(
+            sanitize("sort[0]=foo, see [docs](https://x.y/z)."),
+            ["sort\\[0\\]=foo, see [docs](https://x.y/z)."]
+        );
     }
 
     #[test]

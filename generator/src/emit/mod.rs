@@ -103,7 +103,10 @@ pub fn emit(api: &Api, config: &Config) -> BTreeMap<String, Emitted> {
 
 fn lib_rs(api: &Api, config: &Config) -> TokenStream {
     let title = format!(" # {}", api.title);
-    let description = api.description.as_deref().map(|d| doc_attrs(&Docs { description: Some(d.to_owned()), ..Docs::default() }, &[]));
+    let description = api
+        .description
+        .as_deref()
+        .map(|d| doc_attrs(&Docs { description: Some(d.to_owned()), ..Docs::default() }, &[]));
     let version = format!(" API version {}. Generated from `{}`.", api.version, config.spec_path);
     let base_url = &api.base_url;
     let api_key_header = match &api.default_auth {
@@ -111,8 +114,12 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         DefaultAuth::Bearer | DefaultAuth::None => quote!(None),
     };
     let auth_doc = match &api.default_auth {
-        DefaultAuth::ApiKeyHeader(header) => format!(" [`ClientBuilder::token`] sends the token in the `{header}` header."),
-        DefaultAuth::Bearer | DefaultAuth::None => " [`ClientBuilder::token`] sends the token as a bearer token.".to_owned(),
+        DefaultAuth::ApiKeyHeader(header) => {
+            format!(" [`ClientBuilder::token`] sends the token in the `{header}` header.")
+        }
+        DefaultAuth::Bearer | DefaultAuth::None => {
+            " [`ClientBuilder::token`] sends the token as a bearer token.".to_owned()
+        }
     };
     let description = description.map(|d| inner_docs(&d));
     quote! {
@@ -176,6 +183,9 @@ serde_path_to_error = "0.1"
 thiserror = "2"
 tokio = {{ version = "1", features = ["time"] }}
 uuid = {{ version = "1", features = ["serde"] }}
+
+[dev-dependencies]
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 "#,
         name = config.crate_name,
         version = config.crate_version,

@@ -6,7 +6,8 @@ use quote::{format_ident, quote};
 use super::docs::doc_attrs;
 use super::types::{ident, type_def, type_tokens};
 use crate::model::{
-    Api, Body, Docs, Group, Home, Operation, Pagination, ParamLocation, Parameter, PathPart, Response, StatusMatch, TypeRef,
+    Api, Body, Docs, Group, Home, Operation, Pagination, ParamLocation, Parameter, PathPart, Response, StatusMatch,
+    TypeRef,
 };
 
 /// `operations/<group>.rs`: the group's handle, its operations and the types only they use.
@@ -19,7 +20,11 @@ pub fn group_file(api: &Api, group: &Group) -> TokenStream {
     let local_types = api.types.iter().filter(|(_, def)| def.home == home).map(|(_, def)| type_def(api, def));
     let group_docs = doc_attrs(
         &Docs { description: group.description.clone(), ..Docs::default() },
-        &[format!("Get one with [`Client::{}`](crate::Client::{}).", group.module, group.module.trim_start_matches("r#"))],
+        &[format!(
+            "Get one with [`Client::{}`](crate::Client::{}).",
+            group.module,
+            group.module.trim_start_matches("r#")
+        )],
     );
     quote! {
         #group_docs
@@ -48,8 +53,12 @@ fn group_method(api: &Api, op: &Operation, home: &Home) -> TokenStream {
     let mut extra = vec![format!("`{} {}` (operation `{}`).", op.method.as_str(), op.path, op.operation_id)];
     let required: Vec<&Parameter> = op.params.iter().filter(|p| is_builder_arg(p)).collect();
     if !required.is_empty() {
-        let list: Vec<String> = required.iter().map(|p| format!("`{}`", p.rust_name.trim_start_matches("r#"))).collect();
-        extra.push(format!("Takes the required parameters {}; set the optional ones on the returned builder.", list.join(", ")));
+        let list: Vec<String> =
+            required.iter().map(|p| format!("`{}`", p.rust_name.trim_start_matches("r#"))).collect();
+        extra.push(format!(
+            "Takes the required parameters {}; set the optional ones on the returned builder.",
+            list.join(", ")
+        ));
     }
     let docs = doc_attrs(&op.docs, &extra);
     let args = required.iter().map(|p| {
@@ -383,7 +392,8 @@ fn response_struct(api: &Api, op: &Operation, home: &Home, response: &proc_macro
             _ => "a string",
         });
         let field_docs = r.headers.iter().map(|h| doc_attrs(&h.docs, &[format!("From the `{}` header.", h.wire_name)]));
-        let headers_doc = format!(" The headers the spec declares for [`{response}`]; `None` where a header is absent.");
+        let headers_doc =
+            format!(" The headers the spec declares for [`{response}`]; `None` where a header is absent.");
         quote! {
             impl #response {
                 /// The typed response headers. A header that is present but does not parse is an

@@ -125,8 +125,12 @@ impl<'s> Lowerer<'s> {
     fn resolve_schema(&self, reference: &str, pointer: &str) -> Result<(&'s str, &'s Schema), SpecError> {
         let mut reference = reference;
         for _ in 0..32 {
-            let name = component_name(reference, "schemas")
-                .ok_or_else(|| self.error(pointer, format!("unsupported `$ref` {reference:?}: only `#/components/schemas/...` is supported here")))?;
+            let name = component_name(reference, "schemas").ok_or_else(|| {
+                self.error(
+                    pointer,
+                    format!("unsupported `$ref` {reference:?}: only `#/components/schemas/...` is supported here"),
+                )
+            })?;
             let (key, schema) = self
                 .spec
                 .components
@@ -146,10 +150,14 @@ impl<'s> Lowerer<'s> {
         let first = self.spec.security.iter().flatten().flat_map(|requirement| requirement.keys()).next();
         let scheme = first.and_then(|name| schemes?.get(name));
         match scheme {
-            Some(ReferenceOr::Item(openapiv3::SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name, .. })) => {
-                DefaultAuth::ApiKeyHeader(name.clone())
-            }
-            Some(ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. })) if scheme.eq_ignore_ascii_case("bearer") => {
+            Some(ReferenceOr::Item(openapiv3::SecurityScheme::APIKey {
+                location: openapiv3::APIKeyLocation::Header,
+                name,
+                ..
+            })) => DefaultAuth::ApiKeyHeader(name.clone()),
+            Some(ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. }))
+                if scheme.eq_ignore_ascii_case("bearer") =>
+            {
                 DefaultAuth::Bearer
             }
             _ => DefaultAuth::None,
@@ -267,7 +275,12 @@ mod tests {
 
     #[test]
     fn short_names_disambiguate_by_namespace() {
-        let names = ["de.mittwald.v1.conversation.User", "de.mittwald.v1.user.User", "de.mittwald.v1.conversation.Status", "Plain"];
+        let names = [
+            "de.mittwald.v1.conversation.User",
+            "de.mittwald.v1.user.User",
+            "de.mittwald.v1.conversation.Status",
+            "Plain",
+        ];
         assert_eq!(short_names(names.iter().copied()), ["ConversationUser", "UserUser", "Status", "Plain"]);
     }
 

@@ -2,14 +2,16 @@
 
 use std::collections::BTreeMap;
 
-use openapiv3::{Parameter as SpecParameter, ParameterSchemaOrContent, ReferenceOr, Response as SpecResponse, StatusCode};
+use openapiv3::{
+    Parameter as SpecParameter, ParameterSchemaOrContent, ReferenceOr, Response as SpecResponse, StatusCode,
+};
 
 use super::schema::Place;
 use super::{component_name, namespace, Lowerer};
 use crate::diagnostic::{push_pointer, SpecError};
 use crate::model::{
-    Body, Docs, Group, Home, Method, Operation, Pagination, ParamLocation, Parameter, PathPart, Response, ResponseHeader, StatusMatch,
-    TypeRef,
+    Body, Docs, Group, Home, Method, Operation, Pagination, ParamLocation, Parameter, PathPart, Response,
+    ResponseHeader, StatusMatch, TypeRef,
 };
 use crate::names::{camel, snake, Namer};
 
@@ -58,18 +60,32 @@ impl<'s> Lowerer<'s> {
                     Some(id) => {
                         let prefix = format!("{}-", tag.to_lowercase().replace(' ', "-"));
                         let lower = id.to_lowercase();
-                        if lower.starts_with(&prefix) && id.len() > prefix.len() { id[prefix.len()..].to_owned() } else { id.clone() }
+                        if lower.starts_with(&prefix) && id.len() > prefix.len() {
+                            id[prefix.len()..].to_owned()
+                        } else {
+                            id.clone()
+                        }
                     }
                     None => format!("{method_name} {path}"),
                 };
                 let fn_name = fn_names.entry(group.module.clone()).or_default().unique(&snake(&base_name));
                 let type_name = self.type_names.unique(&camel(&fn_name));
                 let home = Home::Operations(group.module.clone());
-                let params = self.parameters(&item.parameters, &operation.parameters, &type_name, &home, &pointer, &path_pointer)?;
+                let params = self.parameters(
+                    &item.parameters,
+                    &operation.parameters,
+                    &type_name,
+                    &home,
+                    &pointer,
+                    &path_pointer,
+                )?;
                 let path_parts = path_parts(path, &params).map_err(|message| self.error(&path_pointer, message))?;
                 let responses = self.responses(operation, &type_name, &home, &pointer)?;
                 if let Some(body) = &operation.request_body {
-                    self.warn(&push_pointer(&pointer, "requestBody"), "request bodies are not supported yet; the operation is generated without one".to_owned());
+                    self.warn(
+                        &push_pointer(&pointer, "requestBody"),
+                        "request bodies are not supported yet; the operation is generated without one".to_owned(),
+                    );
                     let _ = body;
                 }
                 let pagination = pagination(&params, &responses);
@@ -112,7 +128,9 @@ impl<'s> Lowerer<'s> {
                 let (param, at) = self.resolve_parameter(param, at)?;
                 let data = param.parameter_data_ref();
                 let location = std::mem::discriminant(param);
-                resolved.retain(|(p, _)| !(p.parameter_data_ref().name == data.name && std::mem::discriminant(*p) == location));
+                resolved.retain(|(p, _)| {
+                    !(p.parameter_data_ref().name == data.name && std::mem::discriminant(*p) == location)
+                });
                 resolved.push((param, at));
             }
         }
@@ -156,29 +174,37 @@ impl<'s> Lowerer<'s> {
                 ty,
                 required: data.required || location == ParamLocation::Path,
                 explode,
-                docs: Docs { summary: None, description: data.description.clone(), deprecated: data.deprecated.unwrap_or(false) },
+                docs: Docs {
+                    summary: None,
+                    description: data.description.clone(),
+                    deprecated: data.deprecated.unwrap_or(false),
+                },
             });
         }
         Ok(out)
     }
 
-    fn resolve_parameter(&self, param: &'s ReferenceOr<SpecParameter>, at: String) -> Result<(&'s SpecParameter, String), SpecError> {
+    fn resolve_parameter(
+        &self,
+        param: &'s ReferenceOr<SpecParameter>,
+        at: String,
+    ) -> Result<(&'s SpecParameter, String), SpecError> {
         match param {
             ReferenceOr::Item(param) => Ok((param, at)),
             ReferenceOr::Reference { reference } => {
                 let ref_pointer = push_pointer(&at, "$ref");
-                let name = component_name(reference, "parameters")
-                    .ok_or_else(|| self.error(&ref_pointer, format!("unsupported `$ref` {reference:?} for a parameter")))?;
-                let (key, param) = self
-                    .spec
-                    .components
-                    .as_ref()
-                    .and_then(|c| c.parameters.get_key_value(name.as_ref()))
-                    .ok_or_else(|| self.error(&ref_pointer, format!("unresolvable `$ref` {reference:?}: no such parameter")))?;
+                let name = component_name(reference, "parameters").ok_or_else(|| {
+                    self.error(&ref_pointer, format!("unsupported `$ref` {reference:?} for a parameter"))
+                })?;
+                let (key, param) =
+                    self.spec.components.as_ref().and_then(|c| c.parameters.get_key_value(name.as_ref())).ok_or_else(
+                        || self.error(&ref_pointer, format!("unresolvable `$ref` {reference:?}: no such parameter")),
+                    )?;
                 match param {
                     ReferenceOr::Item(param) => Ok((param, push_pointer("/components/parameters", key))),
                     ReferenceOr::Reference { .. } => {
-                        Err(self.error(&ref_pointer, "a parameter `$ref` to another `$ref` is not supported".to_owned()))
+                        Err(self
+                            .error(&ref_pointer, "a parameter `$ref` to another `$ref` is not supported".to_owned()))
                     }
                 }
             }
@@ -224,16 +250,21 @@ impl<'s> Lowerer<'s> {
                 ReferenceOr::Item(response) => (response, format!("{type_name}{rust_name}Body"), home.clone(), at),
                 ReferenceOr::Reference { reference } => {
                     let ref_pointer = push_pointer(&at, "$ref");
-                    let name = component_name(reference, "responses")
-                        .ok_or_else(|| self.error(&ref_pointer, format!("unsupported `$ref` {reference:?} for a response")))?;
+                    let name = component_name(reference, "responses").ok_or_else(|| {
+                        self.error(&ref_pointer, format!("unsupported `$ref` {reference:?} for a response"))
+                    })?;
                     let (key, response) = self
                         .spec
                         .components
                         .as_ref()
                         .and_then(|c| c.responses.get_key_value(name.as_ref()))
-                        .ok_or_else(|| self.error(&ref_pointer, format!("unresolvable `$ref` {reference:?}: no such response")))?;
+                        .ok_or_else(|| {
+                            self.error(&ref_pointer, format!("unresolvable `$ref` {reference:?}: no such response"))
+                        })?;
                     let ReferenceOr::Item(response) = response else {
-                        return Err(self.error(&ref_pointer, "a response `$ref` to another `$ref` is not supported".to_owned()));
+                        return Err(
+                            self.error(&ref_pointer, "a response `$ref` to another `$ref` is not supported".to_owned())
+                        );
                     };
                     let short = camel(key.rsplit('.').next().unwrap_or(key));
                     (response, short, Home::Types(namespace(key)), push_pointer("/components/responses", key))
@@ -246,7 +277,13 @@ impl<'s> Lowerer<'s> {
         Ok(out)
     }
 
-    fn response_body(&mut self, response: &'s SpecResponse, name: &str, home: &Home, at: &str) -> Result<Option<Body>, SpecError> {
+    fn response_body(
+        &mut self,
+        response: &'s SpecResponse,
+        name: &str,
+        home: &Home,
+        at: &str,
+    ) -> Result<Option<Body>, SpecError> {
         let content_pointer = push_pointer(at, "content");
         let mut body = None;
         for (media_type, content) in &response.content {
@@ -263,7 +300,8 @@ impl<'s> Lowerer<'s> {
                             ty.clone()
                         } else {
                             let schema_pointer = push_pointer(&media_pointer, "schema");
-                            let ty = self.lower_ref(schema, &Place { name, home, pointer: &schema_pointer, depth: 0 })?;
+                            let ty =
+                                self.lower_ref(schema, &Place { name, home, pointer: &schema_pointer, depth: 0 })?;
                             self.response_types.insert(at.to_owned(), ty.clone());
                             ty
                         }
@@ -272,7 +310,10 @@ impl<'s> Lowerer<'s> {
                 };
                 body = Some(Body::Json(ty));
             } else {
-                self.warn(&media_pointer, format!("response bodies of type {media_type:?} are not supported yet; the body is not decoded"));
+                self.warn(
+                    &media_pointer,
+                    format!("response bodies of type {media_type:?} are not supported yet; the body is not decoded"),
+                );
             }
         }
         Ok(body)
@@ -287,33 +328,44 @@ impl<'s> Lowerer<'s> {
                 ReferenceOr::Item(header) => header,
                 ReferenceOr::Reference { reference } => {
                     let ref_pointer = push_pointer(&header_pointer, "$ref");
-                    let name = component_name(reference, "headers")
-                        .ok_or_else(|| self.error(&ref_pointer, format!("unsupported `$ref` {reference:?} for a header")))?;
+                    let name = component_name(reference, "headers").ok_or_else(|| {
+                        self.error(&ref_pointer, format!("unsupported `$ref` {reference:?} for a header"))
+                    })?;
                     match self.spec.components.as_ref().and_then(|c| c.headers.get(name.as_ref())) {
                         Some(ReferenceOr::Item(header)) => header,
-                        _ => return Err(self.error(&ref_pointer, format!("unresolvable `$ref` {reference:?}: no such header"))),
+                        _ => {
+                            return Err(
+                                self.error(&ref_pointer, format!("unresolvable `$ref` {reference:?}: no such header"))
+                            )
+                        }
                     }
                 }
             };
             let ty = match &header.format {
-                ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => {
-                    match &schema.schema_kind {
-                        openapiv3::SchemaKind::Type(openapiv3::Type::Integer(_)) => TypeRef::I64,
-                        openapiv3::SchemaKind::Type(openapiv3::Type::Number(_)) => TypeRef::F64,
-                        openapiv3::SchemaKind::Type(openapiv3::Type::Boolean(_)) => TypeRef::Bool,
-                        openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => match &s.format {
-                            openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => TypeRef::Uuid,
-                            openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => TypeRef::DateTime,
-                            _ => TypeRef::String,
-                        },
-                        _ => {
-                            self.warn(&header_pointer, "only primitive response headers are typed; this one is a string".to_owned());
-                            TypeRef::String
+                ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => match &schema.schema_kind {
+                    openapiv3::SchemaKind::Type(openapiv3::Type::Integer(_)) => TypeRef::I64,
+                    openapiv3::SchemaKind::Type(openapiv3::Type::Number(_)) => TypeRef::F64,
+                    openapiv3::SchemaKind::Type(openapiv3::Type::Boolean(_)) => TypeRef::Bool,
+                    openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => match &s.format {
+                        openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => TypeRef::Uuid,
+                        openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => {
+                            TypeRef::DateTime
                         }
+                        _ => TypeRef::String,
+                    },
+                    _ => {
+                        self.warn(
+                            &header_pointer,
+                            "only primitive response headers are typed; this one is a string".to_owned(),
+                        );
+                        TypeRef::String
                     }
-                }
+                },
                 _ => {
-                    self.warn(&header_pointer, "only inline primitive header schemas are typed; this one is a string".to_owned());
+                    self.warn(
+                        &header_pointer,
+                        "only inline primitive header schemas are typed; this one is a string".to_owned(),
+                    );
                     TypeRef::String
                 }
             };
@@ -322,7 +374,11 @@ impl<'s> Lowerer<'s> {
                 wire_name: name.clone(),
                 rust_name: names.unique(&snake(stem)),
                 ty,
-                docs: Docs { summary: None, description: header.description.clone(), deprecated: header.deprecated.unwrap_or(false) },
+                docs: Docs {
+                    summary: None,
+                    description: header.description.clone(),
+                    deprecated: header.deprecated.unwrap_or(false),
+                },
             });
         }
         Ok(out)
@@ -334,7 +390,10 @@ impl<'s> Lowerer<'s> {
 fn pagination(params: &[Parameter], responses: &[Response]) -> Option<Pagination> {
     let integer = |name: &str| {
         params.iter().find(|p| {
-            p.location == ParamLocation::Query && p.wire_name == name && !p.required && matches!(p.ty, TypeRef::I64 | TypeRef::I32)
+            p.location == ParamLocation::Query
+                && p.wire_name == name
+                && !p.required
+                && matches!(p.ty, TypeRef::I64 | TypeRef::I32)
         })
     };
     let (limit, skip) = (integer("limit")?, integer("skip")?);
@@ -348,7 +407,12 @@ fn pagination(params: &[Parameter], responses: &[Response]) -> Option<Pagination
         .iter()
         .find(|h| h.wire_name.to_ascii_lowercase().ends_with("totalcount") && h.ty == TypeRef::I64)
         .map(|h| h.rust_name.clone());
-    Some(Pagination { limit_param: limit.rust_name.clone(), skip_param: skip.rust_name.clone(), total_header, item: (**item).clone() })
+    Some(Pagination {
+        limit_param: limit.rust_name.clone(),
+        skip_param: skip.rust_name.clone(),
+        total_header,
+        item: (**item).clone(),
+    })
 }
 
 /// `429` is `TooManyRequests`, `default` is `Other`.

@@ -2,17 +2,15 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat,
-    Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
 };
 
 use std::borrow::Borrow;
 
 use super::Lowerer;
 use crate::diagnostic::{push_pointer, SpecError};
-use crate::model::{
-    Docs, EnumValue, Field, Home, TaggedVariant, TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant,
-};
+use crate::model::{Docs, EnumValue, Field, Home, TaggedVariant, TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant};
 use crate::names::{camel, snake, Namer};
 
 /// How deep inline schemas may nest before the spec is rejected (a guard against stack
@@ -50,11 +48,7 @@ struct ObjectParts<'s> {
 }
 
 pub(super) fn docs(data: &SchemaData) -> Docs {
-    Docs {
-        summary: data.title.clone(),
-        description: data.description.clone(),
-        deprecated: data.deprecated,
-    }
+    Docs { summary: data.title.clone(), description: data.description.clone(), deprecated: data.deprecated }
 }
 
 impl<'s> Lowerer<'s> {
@@ -105,8 +99,12 @@ impl<'s> Lowerer<'s> {
             SchemaKind::Type(Type::String(s)) => !s.enumeration.is_empty(),
             SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
-            SchemaKind::AllOf { all_of } => all_of.len() > 1 || all_of.iter().any(|p| matches!(p, ReferenceOr::Item(_))),
-            SchemaKind::Any(any) => !any.properties.is_empty() || !any.one_of.is_empty() || !any.any_of.is_empty() || any.all_of.len() > 1,
+            SchemaKind::AllOf { all_of } => {
+                all_of.len() > 1 || all_of.iter().any(|p| matches!(p, ReferenceOr::Item(_)))
+            }
+            SchemaKind::Any(any) => {
+                !any.properties.is_empty() || !any.one_of.is_empty() || !any.any_of.is_empty() || any.all_of.len() > 1
+            }
             _ => false,
         }
     }
@@ -147,7 +145,13 @@ impl<'s> Lowerer<'s> {
             }
             SchemaKind::Type(Type::Object(object)) => {
                 let mut parts = ObjectParts::default();
-                self.add_object(&mut parts, &object.properties, &object.required, object.additional_properties.as_ref(), place.pointer);
+                self.add_object(
+                    &mut parts,
+                    &object.properties,
+                    &object.required,
+                    object.additional_properties.as_ref(),
+                    place.pointer,
+                );
                 self.object(parts, place)?
             }
             SchemaKind::AllOf { all_of } => self.all_of(all_of, place)?,
@@ -162,7 +166,13 @@ impl<'s> Lowerer<'s> {
             SchemaKind::Any(any) => {
                 if !any.properties.is_empty() || any.additional_properties.is_some() {
                     let mut parts = ObjectParts::default();
-                    self.add_object(&mut parts, &any.properties, &any.required, any.additional_properties.as_ref(), place.pointer);
+                    self.add_object(
+                        &mut parts,
+                        &any.properties,
+                        &any.required,
+                        any.additional_properties.as_ref(),
+                        place.pointer,
+                    );
                     self.object(parts, place)?
                 } else if !any.one_of.is_empty() {
                     self.one_of(&any.one_of, place)?
@@ -269,7 +279,9 @@ impl<'s> Lowerer<'s> {
             // `allOf: [$ref]` is the 3.0 idiom for a reference with a description of its own.
             let pointer = push_pointer(place.pointer, "allOf/0");
             return match only {
-                ReferenceOr::Reference { .. } => Ok(Shape::Ref(self.lower_ref(only, &place.child(place.name, &pointer))?)),
+                ReferenceOr::Reference { .. } => {
+                    Ok(Shape::Ref(self.lower_ref(only, &place.child(place.name, &pointer))?))
+                }
                 ReferenceOr::Item(schema) => self.shape(schema, &place.child(place.name, &pointer)),
             };
         }
@@ -301,12 +313,22 @@ impl<'s> Lowerer<'s> {
                 ReferenceOr::Item(schema) => (schema, part_pointer.clone()),
             };
             match &schema.schema_kind {
-                SchemaKind::Type(Type::Object(o)) => {
-                    self.add_object(parts, &o.properties, &o.required, o.additional_properties.as_ref(), &schema_pointer)
-                }
+                SchemaKind::Type(Type::Object(o)) => self.add_object(
+                    parts,
+                    &o.properties,
+                    &o.required,
+                    o.additional_properties.as_ref(),
+                    &schema_pointer,
+                ),
                 SchemaKind::AllOf { all_of } => self.merge_all_of(parts, all_of, &schema_pointer, visiting)?,
                 SchemaKind::Any(any) if any.typ.is_none() || any.typ.as_deref() == Some("object") => {
-                    self.add_object(parts, &any.properties, &any.required, any.additional_properties.as_ref(), &schema_pointer);
+                    self.add_object(
+                        parts,
+                        &any.properties,
+                        &any.required,
+                        any.additional_properties.as_ref(),
+                        &schema_pointer,
+                    );
                     if !any.all_of.is_empty() {
                         self.merge_all_of(parts, &any.all_of, &schema_pointer, visiting)?;
                     }
@@ -376,9 +398,13 @@ impl<'s> Lowerer<'s> {
             };
             let mut parts = ObjectParts::default();
             match &schema.schema_kind {
-                SchemaKind::Type(Type::Object(o)) => {
-                    self.add_object(&mut parts, &o.properties, &o.required, o.additional_properties.as_ref(), &schema_pointer)
-                }
+                SchemaKind::Type(Type::Object(o)) => self.add_object(
+                    &mut parts,
+                    &o.properties,
+                    &o.required,
+                    o.additional_properties.as_ref(),
+                    &schema_pointer,
+                ),
                 SchemaKind::AllOf { all_of } => {
                     if self.merge_all_of(&mut parts, all_of, &schema_pointer, &mut Vec::new()).is_err() {
                         return Ok(None);
@@ -441,7 +467,12 @@ impl<'s> Lowerer<'s> {
             let inline_name = format!("{}Variant{}", place.name, index + 1);
             let ty = self.lower_ref(alternative, &place.child(&inline_name, &pointer))?;
             let wanted = match &ty {
-                TypeRef::Named(id) => self.types[id.0].name.strip_prefix(place.name).filter(|s| !s.is_empty()).unwrap_or(&self.types[id.0].name).to_owned(),
+                TypeRef::Named(id) => self.types[id.0]
+                    .name
+                    .strip_prefix(place.name)
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or(&self.types[id.0].name)
+                    .to_owned(),
                 other => variant_name_of(other),
             };
             variants.push(UntaggedVariant { rust_name: names.unique(&wanted), ty });
