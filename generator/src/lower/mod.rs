@@ -183,25 +183,25 @@ fn namespace(name: &str) -> Option<String> {
 
 /// The shortest readable type names: the last segment of a dotted name, with as many of the
 /// preceding segments as it takes to tell apart names that would otherwise be the same.
-fn short_names<'n>(names: impl Iterator<Item = &'n str> + Clone) -> Vec<String> {
+fn short_names<'n>(names: impl Iterator<Item = &'n str>) -> Vec<String> {
     let segments = |name: &str, count: usize| -> String {
         let parts: Vec<&str> = name.split('.').collect();
         let start = parts.len().saturating_sub(count);
         parts[start..].iter().map(|part| camel(part)).collect()
     };
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for name in names.clone() {
-        *counts.entry(segments(name, 1)).or_default() += 1;
-    }
-    names
+    let all: Vec<&str> = names.collect();
+    all.iter()
         .map(|name| {
+            let depth = name.split('.').count();
             let mut count = 1;
-            let mut short = segments(name, count);
-            while counts[&segments(name, 1)] > 1 && count < name.split('.').count() {
+            loop {
+                let short = segments(name, count);
+                let clashes = all.iter().any(|other| other != name && segments(other, count) == short);
+                if !clashes || count >= depth {
+                    return short;
+                }
                 count += 1;
-                short = segments(name, count);
             }
-            short
         })
         .collect()
 }
