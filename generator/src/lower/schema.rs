@@ -321,6 +321,11 @@ impl<'s> Lowerer<'s> {
                     &schema_pointer,
                 ),
                 SchemaKind::AllOf { all_of } => self.merge_all_of(parts, all_of, &schema_pointer, visiting)?,
+                // A oneOf with a single alternative is that alternative.
+                SchemaKind::OneOf { one_of } if one_of.len() == 1 => {
+                    let one_pointer = push_pointer(&schema_pointer, "oneOf");
+                    self.merge_all_of(parts, one_of, &one_pointer, visiting)?
+                }
                 SchemaKind::Any(any) if any.typ.is_none() || any.typ.as_deref() == Some("object") => {
                     self.add_object(
                         parts,
