@@ -122,7 +122,7 @@ fn operation_items(api: &Api, op: &Operation, home: &Home) -> TokenStream {
     });
     let setters = op.params.iter().filter(|p| !is_builder_arg(p)).map(|p| setter(api, p, home));
     let request = request_fn(op);
-    let send = send_fn(api, op, home);
+    let send = send_fn(op);
     let paginate = op.pagination.as_ref().map(|p| pagination_fns(api, op, p, home));
     let builder_doc = format!(
         " The request of [`{}::{}`]: set parameters, then [`send`]({}::send) it.",
@@ -330,7 +330,7 @@ fn body_type(api: &Api, response: &Response, home: &Home) -> TokenStream {
     }
 }
 
-fn send_fn(api: &Api, op: &Operation, home: &Home) -> TokenStream {
+fn send_fn(op: &Operation) -> TokenStream {
     let response = format_ident!("{}Response", op.type_name);
     let error = format_ident!("{}Error", op.type_name);
     let mut arms = Vec::new();
@@ -361,7 +361,6 @@ fn send_fn(api: &Api, op: &Operation, home: &Home) -> TokenStream {
     if !has_default {
         arms.push(quote!(_ => Err(#error::UnexpectedStatus(raw.unexpected())),));
     }
-    let _ = (api, home);
     quote! {
         /// Sends the request and decodes the response.
         pub async fn send(self) -> Result<#response, #error> {

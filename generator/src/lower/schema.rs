@@ -111,7 +111,6 @@ impl<'s> Lowerer<'s> {
 
     /// Lowers a schema's own shape; `place.name` is the name of the type it becomes.
     pub(super) fn shape(&mut self, schema: &'s Schema, place: &Place<'_>) -> Result<Shape, SpecError> {
-        let data = &schema.schema_data;
         let shape = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<&str> = s.enumeration.iter().flatten().map(String::as_str).collect();
@@ -185,7 +184,6 @@ impl<'s> Lowerer<'s> {
                 }
             }
         };
-        let _ = data;
         Ok(shape)
     }
 
