@@ -6,6 +6,7 @@ mod schema;
 
 use std::collections::HashMap;
 
+use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
 use crate::diagnostic::{push_pointer, Location, SpecError, Warning};
@@ -143,6 +144,29 @@ impl<'s> Lowerer<'s> {
             }
         }
         Err(self.error(pointer, format!("the `$ref` chain starting at {reference:?} does not end")))
+    }
+
+    /// Resolves `reference` to `#/components/<kind>/<name>` in `components` (the spec's map of
+    /// that kind): the component's name and value. `pointer` locates the `$ref` for errors.
+    fn resolve_component<T>(
+        &self,
+        components: Option<&'s IndexMap<String, ReferenceOr<T>>>,
+        kind: &str,
+        reference: &str,
+        pointer: &str,
+    ) -> Result<(&'s str, &'s T), SpecError> {
+        let what = kind.trim_end_matches('s');
+        let name = component_name(reference, kind)
+            .ok_or_else(|| self.error(pointer, format!("unsupported `$ref` {reference:?} for a {what}")))?;
+        let (key, value) = components
+            .and_then(|map| map.get_key_value(name.as_ref()))
+            .ok_or_else(|| self.error(pointer, format!("unresolvable `$ref` {reference:?}: no such {what}")))?;
+        match value {
+            ReferenceOr::Item(value) => Ok((key.as_str(), value)),
+            ReferenceOr::Reference { .. } => {
+                Err(self.error(pointer, format!("a {what} `$ref` to another `$ref` is not supported")))
+            }
+        }
     }
 
     fn default_auth(&self) -> DefaultAuth {

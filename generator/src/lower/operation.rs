@@ -7,7 +7,7 @@ use openapiv3::{
 };
 
 use super::schema::Place;
-use super::{component_name, namespace, Lowerer};
+use super::{namespace, Lowerer};
 use crate::diagnostic::{push_pointer, SpecError};
 use crate::model::{
     Body, Docs, Group, Home, Method, Operation, Pagination, ParamLocation, Parameter, PathPart, Response,
@@ -192,21 +192,10 @@ impl<'s> Lowerer<'s> {
         match param {
             ReferenceOr::Item(param) => Ok((param, at)),
             ReferenceOr::Reference { reference } => {
-                let ref_pointer = push_pointer(&at, "$ref");
-                let name = component_name(reference, "parameters").ok_or_else(|| {
-                    self.error(&ref_pointer, format!("unsupported `$ref` {reference:?} for a parameter"))
-                })?;
+                let parameters = self.spec.components.as_ref().map(|c| &c.parameters);
                 let (key, param) =
-                    self.spec.components.as_ref().and_then(|c| c.parameters.get_key_value(name.as_ref())).ok_or_else(
-                        || self.error(&ref_pointer, format!("unresolvable `$ref` {reference:?}: no such parameter")),
-                    )?;
-                match param {
-                    ReferenceOr::Item(param) => Ok((param, push_pointer("/components/parameters", key))),
-                    ReferenceOr::Reference { .. } => {
-                        Err(self
-                            .error(&ref_pointer, "a parameter `$ref` to another `$ref` is not supported".to_owned()))
-                    }
-                }
+                    self.resolve_component(parameters, "parameters", reference, &push_pointer(&at, "$ref"))?;
+                Ok((param, push_pointer("/components/parameters", key)))
             }
         }
     }
@@ -249,23 +238,9 @@ impl<'s> Lowerer<'s> {
             let (response, body_name, body_home, at) = match response {
                 ReferenceOr::Item(response) => (response, format!("{type_name}{rust_name}Body"), home.clone(), at),
                 ReferenceOr::Reference { reference } => {
-                    let ref_pointer = push_pointer(&at, "$ref");
-                    let name = component_name(reference, "responses").ok_or_else(|| {
-                        self.error(&ref_pointer, format!("unsupported `$ref` {reference:?} for a response"))
-                    })?;
-                    let (key, response) = self
-                        .spec
-                        .components
-                        .as_ref()
-                        .and_then(|c| c.responses.get_key_value(name.as_ref()))
-                        .ok_or_else(|| {
-                            self.error(&ref_pointer, format!("unresolvable `$ref` {reference:?}: no such response"))
-                        })?;
-                    let ReferenceOr::Item(response) = response else {
-                        return Err(
-                            self.error(&ref_pointer, "a response `$ref` to another `$ref` is not supported".to_owned())
-                        );
-                    };
+                    let responses = self.spec.components.as_ref().map(|c| &c.responses);
+                    let (key, response) =
+                        self.resolve_component(responses, "responses", reference, &push_pointer(&at, "$ref"))?;
                     let short = camel(key.rsplit('.').next().unwrap_or(key));
                     (response, short, Home::Types(namespace(key)), push_pointer("/components/responses", key))
                 }
@@ -327,18 +302,8 @@ impl<'s> Lowerer<'s> {
             let header = match header {
                 ReferenceOr::Item(header) => header,
                 ReferenceOr::Reference { reference } => {
-                    let ref_pointer = push_pointer(&header_pointer, "$ref");
-                    let name = component_name(reference, "headers").ok_or_else(|| {
-                        self.error(&ref_pointer, format!("unsupported `$ref` {reference:?} for a header"))
-                    })?;
-                    match self.spec.components.as_ref().and_then(|c| c.headers.get(name.as_ref())) {
-                        Some(ReferenceOr::Item(header)) => header,
-                        _ => {
-                            return Err(
-                                self.error(&ref_pointer, format!("unresolvable `$ref` {reference:?}: no such header"))
-                            )
-                        }
-                    }
+                    let headers = self.spec.components.as_ref().map(|c| &c.headers);
+                    self.resolve_component(headers, "headers", reference, &push_pointer(&header_pointer, "$ref"))?.1
                 }
             };
             let ty = match &header.format {
