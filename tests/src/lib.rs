@@ -13,16 +13,6 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the workspace").to_owned()
 }
 
-/// The configuration `cargo xtask codegen` uses for the committed client.
-pub fn mittwald_config() -> generator::Config {
-    generator::Config {
-        crate_name: "mittwald-api-client".to_owned(),
-        crate_version: "0.1.0".to_owned(),
-        spec_path: "specs/mittwald-conversations.yaml".to_owned(),
-        command: "cargo xtask codegen".to_owned(),
-    }
-}
-
 /// Generates the client for the spec `text`, named `name` in errors and headers.
 pub fn generate_fixture(name: &str, text: &str) -> Result<generator::Generated, generator::SpecError> {
     let config = generator::Config {

@@ -151,3 +151,17 @@ fn display_names_file_and_pointer() {
     .expect_err("bad");
     assert_eq!(error.to_string(), "specs/x.yaml: at #/components/schemas/A: `not` schemas are not supported");
 }
+
+#[test]
+fn unresolvable_parameter_and_response_refs_name_the_ref() {
+    let (location, message) = error_of(&format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      parameters:\n        - $ref: '#/components/parameters/Nope'\n      responses: {{ '204': {{ description: x }} }}\n"
+    ));
+    assert_eq!(pointer(location), "/paths/~1a/get/parameters/0/$ref");
+    assert_eq!(message, "unresolvable `$ref` \"#/components/parameters/Nope\": no such parameter");
+    let (location, message) = error_of(&format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200': {{ $ref: '#/components/schemas/X' }}\n"
+    ));
+    assert_eq!(pointer(location), "/paths/~1a/get/responses/200/$ref");
+    assert_eq!(message, "unsupported `$ref` \"#/components/schemas/X\" for a response");
+}

@@ -11,6 +11,7 @@ use crate::{read, workspace_root};
 pub const SPEC: &str = "specs/mittwald-conversations.yaml";
 pub const CLIENT_DIR: &str = "generated-client";
 
+/// The configuration of the committed client, shared with the tests.
 pub fn mittwald_config() -> generator::Config {
     generator::Config {
         crate_name: "mittwald-api-client".to_owned(),

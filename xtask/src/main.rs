@@ -1,11 +1,9 @@
 //! Project tasks: `cargo xtask codegen [--check]`.
 
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
-
-mod codegen;
+use anyhow::{bail, Result};
+use xtask::codegen;
 
 fn main() -> ExitCode {
     match run() {
@@ -33,13 +31,3 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   codegen [--check]   regenerate generated-client/ from specs/ (--check: fail if it is stale)";
-
-/// The workspace root (the xtask lives one level below it).
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_owned()
-}
-
-/// Reads a file, naming it in the error.
-pub fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
-}
