@@ -9,6 +9,7 @@
 //!
 //! The `types` and `operations` modules are generated; `runtime` is the hand-written
 //! part (HTTP, authentication, retries, errors), copied from the generator.
+#![allow(deprecated)]
 pub mod operations;
 pub mod runtime;
 pub mod types;

@@ -264,7 +264,7 @@ impl ClientBuilder {
             http = http.timeout(timeout);
         }
         let http = http.build().map_err(BuildError::Http)?;
-        Ok(Client { http, base_url, auth: self.auth, retry: self.retry })
+        Ok(Client { http, base_url, auth: self.auth, retry: self.retry, last_event: Default::default() })
     }
 }
 
@@ -293,6 +293,8 @@ pub struct Client {
     pub(crate) base_url: String,
     auth: Auth,
     pub(crate) retry: RetryPolicy,
+    /// The `ETag` of this client's last successful write, sent as `If-Event-Reached` on reads.
+    pub(crate) last_event: std::sync::Arc<std::sync::Mutex<Option<HeaderValue>>>,
 }
 
 impl fmt::Debug for Client {

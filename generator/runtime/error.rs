@@ -81,6 +81,14 @@ pub struct DecodeError {
     pub snippet: String,
 }
 
+/// A request body that could not be encoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot encode the request body: {message}")]
+pub struct EncodeError {
+    /// What the encoder reported.
+    pub message: String,
+}
+
 /// A response header whose value does not parse as the type the spec gives it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("response header `{header}` has value {value:?}, which is not {expected}")]

@@ -11,7 +11,7 @@ mod request;
 pub(crate) mod serde_helpers;
 
 pub use client::{Auth, BuildError, Client, ClientBuilder, RetryPolicy, Token};
-pub use error::{ApiError, DecodeError, HeaderError, TransportError, TransportErrorKind, UnexpectedResponse};
-pub use request::ToParam;
+pub use error::{ApiError, DecodeError, EncodeError, HeaderError, TransportError, TransportErrorKind, UnexpectedResponse};
+pub use request::{FilePart, ToParam};
 #[allow(unused_imports)]
 pub(crate) use request::{header_value, PathBuilder, Query, RawResponse, Request};

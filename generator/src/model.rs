@@ -35,6 +35,8 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// Needed where a type contains itself.
     Boxed(Box<TypeRef>),
+    /// Raw bytes (`format: binary`), e.g. a file in a multipart body.
+    Binary,
 }
 
 /// Documentation carried over from the spec.
@@ -124,6 +126,11 @@ impl TypeSpace {
     pub fn iter(&self) -> impl Iterator<Item = (TypeId, &TypeDef)> {
         self.types.iter().enumerate().map(|(i, t)| (TypeId(i), t))
     }
+
+    /// Whether a value of `ty` can be a path, query, header or cookie parameter.
+    pub fn is_param(&self, ty: &TypeRef) -> bool {
+        is_param(&self.types, ty)
+    }
 }
 
 /// Where a parameter travels.
@@ -175,9 +182,35 @@ pub struct ResponseHeader {
     pub docs: Docs,
 }
 
+/// A response body.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {
     Json(TypeRef),
+    /// Any `text/*` type: the body as a `String`.
+    Text,
+    /// Anything else (`application/octet-stream`, images): the body as bytes.
+    Binary,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RequestBodyKind {
+    Json(TypeRef),
+    /// `application/x-www-form-urlencoded` of an object.
+    Form(TypeRef),
+    /// `multipart/form-data` of an object: a part per property.
+    Multipart(TypeRef),
+    /// Raw bytes with this content type.
+    Binary(String),
+    /// Text with this content type.
+    Text(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    pub kind: RequestBodyKind,
+    pub required: bool,
+    pub docs: Docs,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -238,6 +271,7 @@ pub struct Operation {
     pub path: String,
     pub path_parts: Vec<PathPart>,
     pub params: Vec<Parameter>,
+    pub request_body: Option<RequestBody>,
     pub responses: Vec<Response>,
     pub docs: Docs,
     /// Set when the operation pages through a list with `limit` and `skip`.
@@ -260,6 +294,11 @@ impl Operation {
     /// The successful response whose body is returned (the first 2XX one).
     pub fn success(&self) -> Option<&Response> {
         self.responses.iter().find(|r| r.status.is_success())
+    }
+
+    /// Every 2XX response.
+    pub fn successes(&self) -> impl Iterator<Item = &Response> {
+        self.responses.iter().filter(|r| r.status.is_success())
     }
 
     pub fn errors(&self) -> impl Iterator<Item = &Response> {
@@ -296,4 +335,28 @@ pub struct Api {
     pub types: TypeSpace,
     pub groups: Vec<Group>,
     pub operations: Vec<Operation>,
+}
+
+/// Whether a value of `ty` can be a path, query, header or cookie parameter (the runtime's
+/// `ToParam`): primitives, string enums, and unions or aliases of those.
+pub fn is_param(types: &[TypeDef], ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::String
+        | TypeRef::Bool
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::F32
+        | TypeRef::F64
+        | TypeRef::Uuid
+        | TypeRef::DateTime
+        | TypeRef::Date
+        | TypeRef::Json => true,
+        TypeRef::Named(id) => match &types[id.0].kind {
+            TypeKind::StringEnum(_) => true,
+            TypeKind::Alias(ty) => is_param(types, ty),
+            TypeKind::UntaggedUnion(variants) => variants.iter().all(|v| is_param(types, &v.ty)),
+            TypeKind::Struct(_) | TypeKind::TaggedUnion { .. } => false,
+        },
+        TypeRef::List(_) | TypeRef::Map(_) | TypeRef::Boxed(_) | TypeRef::Binary => false,
+    }
 }

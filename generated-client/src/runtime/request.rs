@@ -11,8 +11,13 @@ use serde::de::DeserializeOwned;
 
 use super::client::{Client, RetryPolicy};
 use super::error::{
-    is_retryable_status, retry_after, snippet, ApiError, DecodeError, HeaderError, TransportError, UnexpectedResponse,
+    is_retryable_status, retry_after, snippet, ApiError, DecodeError, EncodeError, HeaderError, TransportError,
+    UnexpectedResponse,
 };
+
+/// The header that makes a read wait for an earlier write's event (mittwald's eventual
+/// consistency): the `ETag` of the write.
+const IF_EVENT_REACHED: &str = "if-event-reached";
 
 /// RFC 3986 unreserved characters stay as they are; everything else is percent-encoded, so a
 /// value can never end a segment (`/`), a parameter (`&`, `=`) or the query (`#`), and `+`
@@ -54,6 +59,16 @@ macro_rules! display_param {
 }
 
 display_param!(bool, i32, i64, u32, u64, f32, f64, uuid::Uuid);
+
+/// Strings as they are, anything else as JSON text.
+impl ToParam for serde_json::Value {
+    fn to_param(&self) -> Cow<'_, str> {
+        match self {
+            serde_json::Value::String(text) => Cow::Borrowed(text),
+            other => Cow::Owned(other.to_string()),
+        }
+    }
+}
 
 impl ToParam for chrono::DateTime<chrono::Utc> {
     fn to_param(&self) -> Cow<'_, str> {
@@ -133,11 +148,122 @@ pub(crate) struct Request {
     pub(crate) path: String,
     pub(crate) query: Query,
     pub(crate) headers: HeaderMap,
+    pub(crate) body: Option<Body>,
+}
+
+/// A request body, kept in a form that can be sent again on retry.
+pub(crate) enum Body {
+    Bytes { content_type: &'static str, bytes: bytes::Bytes },
+    Multipart(Vec<(String, Part)>),
+}
+
+pub(crate) enum Part {
+    Text(String),
+    File(FilePart),
+}
+
+/// A file in a multipart body: its bytes, and optionally a file name and content type.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FilePart {
+    /// The content.
+    pub bytes: bytes::Bytes,
+    /// The file name sent with the part.
+    pub file_name: Option<String>,
+    /// The part's content type (default `application/octet-stream`).
+    pub content_type: Option<String>,
+}
+
+impl FilePart {
+    /// A part with these bytes, without name or content type.
+    pub fn new(bytes: impl Into<bytes::Bytes>) -> Self {
+        Self { bytes: bytes.into(), file_name: None, content_type: None }
+    }
+
+    /// Sets the file name.
+    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = Some(name.into());
+        self
+    }
+
+    /// Sets the content type, e.g. `image/png`.
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+}
+
+impl std::fmt::Debug for FilePart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FilePart")
+            .field("len", &self.bytes.len())
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .finish()
+    }
+}
+
+impl From<Vec<u8>> for FilePart {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self::new(bytes)
+    }
+}
+
+impl From<bytes::Bytes> for FilePart {
+    fn from(bytes: bytes::Bytes) -> Self {
+        Self::new(bytes)
+    }
 }
 
 impl Request {
     pub(crate) fn new(method: Method, path: String) -> Self {
-        Self { method, path, query: Query::default(), headers: HeaderMap::new() }
+        Self { method, path, query: Query::default(), headers: HeaderMap::new(), body: None }
+    }
+
+    /// A JSON body.
+    pub(crate) fn json(&mut self, body: &impl serde::Serialize) -> Result<(), EncodeError> {
+        let bytes = serde_json::to_vec(body).map_err(|e| EncodeError { message: e.to_string() })?;
+        self.body = Some(Body::Bytes { content_type: "application/json", bytes: bytes.into() });
+        Ok(())
+    }
+
+    /// An `application/x-www-form-urlencoded` body.
+    pub(crate) fn form(&mut self, body: &impl serde::Serialize) -> Result<(), EncodeError> {
+        let text = serde_urlencoded::to_string(body).map_err(|e| EncodeError { message: e.to_string() })?;
+        self.body = Some(Body::Bytes { content_type: "application/x-www-form-urlencoded", bytes: text.into() });
+        Ok(())
+    }
+
+    /// A raw body of the given content type.
+    pub(crate) fn bytes(&mut self, content_type: &'static str, bytes: impl Into<bytes::Bytes>) {
+        self.body = Some(Body::Bytes { content_type, bytes: bytes.into() });
+    }
+
+    fn parts(&mut self) -> &mut Vec<(String, Part)> {
+        if !matches!(self.body, Some(Body::Multipart(_))) {
+            self.body = Some(Body::Multipart(Vec::new()));
+        }
+        match &mut self.body {
+            Some(Body::Multipart(parts)) => parts,
+            _ => unreachable!("the body was just made multipart"),
+        }
+    }
+
+    /// A text part of a multipart body.
+    pub(crate) fn multipart_text(&mut self, name: &str, value: &impl ToParam) {
+        let value = value.to_param().into_owned();
+        self.parts().push((name.to_owned(), Part::Text(value)));
+    }
+
+    /// A part holding a JSON value, for properties that are not plain values.
+    pub(crate) fn multipart_json(&mut self, name: &str, value: &impl serde::Serialize) -> Result<(), EncodeError> {
+        let value = serde_json::to_string(value).map_err(|e| EncodeError { message: e.to_string() })?;
+        self.parts().push((name.to_owned(), Part::Text(value)));
+        Ok(())
+    }
+
+    /// A file part of a multipart body.
+    pub(crate) fn multipart_file(&mut self, name: &str, file: &FilePart) {
+        self.parts().push((name.to_owned(), Part::File(file.clone())));
     }
 
     /// Adds a header parameter; a value that cannot be a header value is left out.
@@ -173,6 +299,10 @@ impl Request {
     fn is_idempotent(&self) -> bool {
         matches!(self.method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS)
     }
+
+    fn is_read(&self) -> bool {
+        matches!(self.method, Method::GET | Method::HEAD)
+    }
 }
 
 /// A complete response: status, headers and the whole body.
@@ -204,6 +334,32 @@ impl RawResponse {
         Ok(ApiError { status: self.status, headers: self.headers, body })
     }
 
+    /// The body as UTF-8 text.
+    pub(crate) fn text(&self) -> Result<String, DecodeError> {
+        String::from_utf8(self.body.to_vec()).map_err(|e| DecodeError {
+            status: self.status,
+            path: ".".to_owned(),
+            message: format!("the body is not UTF-8 text: {e}"),
+            snippet: snippet(&self.body),
+        })
+    }
+
+    /// An error response whose body is text.
+    pub(crate) fn api_error_text(self) -> Result<ApiError<String>, DecodeError> {
+        let body = self.text()?;
+        Ok(ApiError { status: self.status, headers: self.headers, body })
+    }
+
+    /// An error response whose body is kept as bytes.
+    pub(crate) fn api_error_bytes(self) -> ApiError<bytes::Bytes> {
+        ApiError { status: self.status, headers: self.headers, body: self.body }
+    }
+
+    /// An error response the spec gives no body.
+    pub(crate) fn api_error_empty(self) -> ApiError<()> {
+        ApiError { status: self.status, headers: self.headers, body: () }
+    }
+
     /// For a status the operation does not declare.
     pub(crate) fn unexpected(self) -> UnexpectedResponse {
         UnexpectedResponse { status: self.status, snippet: snippet(&self.body), headers: self.headers }
@@ -225,12 +381,31 @@ pub(crate) fn header_value<T: std::str::FromStr>(
 
 impl Client {
     /// Sends `request`, retrying as the [`RetryPolicy`] allows, and reads the whole body.
-    pub(crate) async fn execute(&self, request: Request) -> Result<RawResponse, TransportError> {
+    pub(crate) async fn execute(&self, mut request: Request) -> Result<RawResponse, TransportError> {
+        // Eventual consistency, as mittwald's own clients handle it: a read waits for the event
+        // of this client's last successful write, unless the caller set the header.
+        if request.is_read() && !request.headers.contains_key(IF_EVENT_REACHED) {
+            if let Some(event) = self.last_event.lock().ok().and_then(|event| event.clone()) {
+                request.headers.insert(IF_EVENT_REACHED, event);
+            }
+        }
+        let outcome = self.execute_with_retries(&request).await;
+        if let Ok(response) = &outcome {
+            if !request.is_read() && response.status.is_success() {
+                if let (Some(etag), Ok(mut event)) = (response.headers.get(reqwest::header::ETAG), self.last_event.lock()) {
+                    *event = Some(etag.clone());
+                }
+            }
+        }
+        outcome
+    }
+
+    async fn execute_with_retries(&self, request: &Request) -> Result<RawResponse, TransportError> {
         let url = format!("{}{}", self.base_url, request.path_and_query());
         let retries = if request.is_idempotent() { self.retry.max_retries } else { 0 };
         let mut attempt = 0;
         loop {
-            let outcome = self.attempt(&request, &url).await;
+            let outcome = self.attempt(request, &url).await;
             let wait = match &outcome {
                 _ if attempt >= retries => None,
                 Ok(response) if is_retryable_status(response.status) => {
@@ -249,13 +424,32 @@ impl Client {
 
     async fn attempt(&self, request: &Request, url: &str) -> Result<RawResponse, TransportError> {
         let transport = |e| TransportError::new(request.method.clone(), request.path.clone(), e);
-        let response = self
-            .http
-            .request(request.method.clone(), url)
-            .headers(request.headers.clone())
-            .send()
-            .await
-            .map_err(transport)?;
+        let mut builder = self.http.request(request.method.clone(), url).headers(request.headers.clone());
+        match &request.body {
+            Some(Body::Bytes { content_type, bytes }) => {
+                builder = builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone());
+            }
+            Some(Body::Multipart(parts)) => {
+                let mut form = reqwest::multipart::Form::new();
+                for (name, part) in parts {
+                    form = match part {
+                        Part::Text(text) => form.text(name.clone(), text.clone()),
+                        Part::File(file) => {
+                            let mut part = reqwest::multipart::Part::stream(file.bytes.clone());
+                            if let Some(file_name) = &file.file_name {
+                                part = part.file_name(file_name.clone());
+                            }
+                            let content_type = file.content_type.as_deref().unwrap_or("application/octet-stream");
+                            part = part.mime_str(content_type).map_err(transport)?;
+                            form.part(name.clone(), part)
+                        }
+                    };
+                }
+                builder = builder.multipart(form);
+            }
+            None => {}
+        }
+        let response = builder.send().await.map_err(transport)?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(transport)?;

@@ -195,6 +195,7 @@ impl crate::runtime::ToParam for NotificationRole {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "aggregate")]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum RelatedAggregateReference {
     /// `aggregate: user`
     #[serde(rename = "user")]
@@ -266,6 +267,7 @@ impl<'de> serde::Deserialize<'de> for RelatedAggregateReference {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "aggregate")]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ShareableAggregateReference {
     /// `aggregate: user`
     #[serde(rename = "user")]

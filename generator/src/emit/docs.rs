@@ -91,7 +91,7 @@ fn escape_line(line: &str) -> String {
             }
             '<' if !in_code => out.push_str("&lt;"),
             '>' if !in_code => out.push_str("&gt;"),
-            'h' if !in_code && starts_url(&chars[i..]) && !out.ends_with('(') => {
+            'h' if !in_code && starts_url(&chars[i..]) && !out.ends_with("](") => {
                 let end = chars[i..].iter().position(|c| c.is_whitespace() || *c == ')').map_or(chars.len(), |p| i + p);
                 let mut url: String = chars[i..end].iter().collect();
                 let trailing = if url.ends_with(['.', ',', ';', ':']) { url.pop().map(String::from) } else { None };
@@ -145,5 +145,6 @@ mod tests {
     fn bare_urls_get_angle_brackets() {
         assert_eq!(sanitize("at https://api.mittwald.de."), ["at <https://api.mittwald.de>."]);
         assert_eq!(sanitize("a <b> c"), ["a &lt;b&gt; c"]);
+        assert_eq!(sanitize("formatted (https://json-schema.org/)."), ["formatted (<https://json-schema.org/>)."]);
     }
 }

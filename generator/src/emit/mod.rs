@@ -131,6 +131,9 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         #![doc = ""]
         #![doc = " The `types` and `operations` modules are generated; `runtime` is the hand-written"]
         #![doc = " part (HTTP, authentication, retries, errors), copied from the generator."]
+        // Deprecated items of the API are used by the generated code itself; users of the crate
+        // still get the deprecation warnings.
+        #![allow(deprecated)]
 
         pub mod operations;
         pub mod runtime;
@@ -176,10 +179,11 @@ chrono = {{ version = "0.4.38", default-features = false, features = ["std", "se
 futures-util = {{ version = "0.3", default-features = false, features = ["std"] }}
 httpdate = "1"
 percent-encoding = "2"
-reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "http2"] }}
+reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "http2", "multipart"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
+serde_urlencoded = "0.7"
 thiserror = "2"
 tokio = {{ version = "1", features = ["time"] }}
 uuid = {{ version = "1", features = ["serde"] }}

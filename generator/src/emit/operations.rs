@@ -6,8 +6,8 @@ use quote::{format_ident, quote};
 use super::docs::doc_attrs;
 use super::types::{ident, type_def, type_tokens};
 use crate::model::{
-    Api, Body, Docs, Group, Home, Operation, Pagination, ParamLocation, Parameter, PathPart, Response, StatusMatch,
-    TypeRef,
+    Api, Body, Docs, Group, Home, Operation, Pagination, ParamLocation, Parameter, PathPart, RequestBody,
+    RequestBodyKind, Response, StatusMatch, TypeRef,
 };
 
 /// `operations/<group>.rs`: the group's handle, its operations and the types only they use.
@@ -47,6 +47,17 @@ fn is_builder_arg(param: &Parameter) -> bool {
     param.required
 }
 
+/// The Rust type of a request body.
+fn request_body_type(api: &Api, body: &RequestBody, home: &Home) -> TokenStream {
+    match &body.kind {
+        RequestBodyKind::Json(ty) | RequestBodyKind::Form(ty) | RequestBodyKind::Multipart(ty) => {
+            type_tokens(api, ty, home)
+        }
+        RequestBodyKind::Binary(_) => quote!(bytes::Bytes),
+        RequestBodyKind::Text(_) => quote!(String),
+    }
+}
+
 fn group_method(api: &Api, op: &Operation, home: &Home) -> TokenStream {
     let fn_name = ident(&op.fn_name);
     let builder = ident(&op.type_name);
@@ -61,10 +72,22 @@ fn group_method(api: &Api, op: &Operation, home: &Home) -> TokenStream {
         ));
     }
     let docs = doc_attrs(&op.docs, &extra);
-    let args = required.iter().map(|p| {
-        let name = ident(&p.rust_name);
-        let ty = arg_type(api, &p.ty, home);
-        quote!(#name: #ty)
+    let mut args: Vec<TokenStream> = required
+        .iter()
+        .map(|p| {
+            let name = ident(&p.rust_name);
+            let ty = arg_type(api, &p.ty, home);
+            quote!(#name: #ty)
+        })
+        .collect();
+    let body_init = op.request_body.as_ref().map(|body| {
+        if body.required {
+            let ty = request_body_type(api, body, home);
+            args.push(quote!(body: impl Into<#ty>));
+            quote!(body: body.into(),)
+        } else {
+            quote!(body: None,)
+        }
     });
     let inits = op.params.iter().map(|p| {
         let name = ident(&p.rust_name);
@@ -81,6 +104,7 @@ fn group_method(api: &Api, op: &Operation, home: &Home) -> TokenStream {
             #builder {
                 client: self.client,
                 #(#inits,)*
+                #body_init
             }
         }
     }
@@ -121,7 +145,32 @@ fn operation_items(api: &Api, op: &Operation, home: &Home) -> TokenStream {
         }
     });
     let setters = op.params.iter().filter(|p| !is_builder_arg(p)).map(|p| setter(api, p, home));
-    let request = request_fn(op);
+    let body_field = op.request_body.as_ref().map(|body| {
+        let ty = request_body_type(api, body, home);
+        if body.required {
+            quote!(body: #ty,)
+        } else {
+            quote!(body: Option<#ty>,)
+        }
+    });
+    let body_setter = op.request_body.as_ref().filter(|body| !body.required).map(|body| {
+        let ty = request_body_type(api, body, home);
+        let docs = doc_attrs(&body.docs, &["The request body (optional).".to_owned()]);
+        quote! {
+            #docs
+            pub fn body(mut self, value: impl Into<#ty>) -> Self {
+                self.body = Some(value.into());
+                self
+            }
+
+            /// Sets or clears the request body.
+            pub fn set_body(mut self, value: Option<#ty>) -> Self {
+                self.body = value;
+                self
+            }
+        }
+    });
+    let request = request_fn(api, op);
     let send = send_fn(op);
     let paginate = op.pagination.as_ref().map(|p| pagination_fns(api, op, p, home));
     let builder_doc = format!(
@@ -139,10 +188,13 @@ fn operation_items(api: &Api, op: &Operation, home: &Home) -> TokenStream {
         pub struct #builder<'c> {
             client: &'c crate::Client,
             #(#fields,)*
+            #body_field
         }
 
         impl #builder<'_> {
             #(#setters)*
+
+            #body_setter
 
             #send
 
@@ -187,7 +239,7 @@ fn setter(api: &Api, param: &Parameter, home: &Home) -> TokenStream {
     }
 }
 
-fn request_fn(op: &Operation) -> TokenStream {
+fn request_fn(api: &Api, op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.method.as_str());
     let path = match op.path_parts.as_slice() {
         [] => quote!(String::new()),
@@ -238,17 +290,78 @@ fn request_fn(op: &Operation) -> TokenStream {
             quote!(if let Some(value) = &self.#name { request.cookie(#wire, value); })
         }
     });
-    let mutability = op.params.iter().any(|p| p.location != ParamLocation::Path).then(|| quote!(mut));
+    let body = op.request_body.as_ref().map(|body| {
+        let (value, access) =
+            if body.required { (quote!(self.body), quote!(&self.body)) } else { (quote!(body), quote!(body)) };
+        let encode = match &body.kind {
+            RequestBodyKind::Json(_) => quote!(request.json(#access)?;),
+            RequestBodyKind::Form(_) => quote!(request.form(#access)?;),
+            RequestBodyKind::Binary(content_type) | RequestBodyKind::Text(content_type) => {
+                let content_type = static_content_type(content_type);
+                quote!(request.bytes(#content_type, #value.clone());)
+            }
+            RequestBodyKind::Multipart(ty) => multipart_parts(api, ty, &value),
+        };
+        if body.required {
+            encode
+        } else {
+            quote!(if let Some(body) = &self.body { #encode })
+        }
+    });
+    let mutability =
+        (op.params.iter().any(|p| p.location != ParamLocation::Path) || body.is_some()).then(|| quote!(mut));
+    let (output, result) = match &body {
+        Some(_) => (quote!(Result<crate::runtime::Request, crate::runtime::EncodeError>), quote!(Ok(request))),
+        None => (quote!(crate::runtime::Request), quote!(request)),
+    };
+    let new_request = quote!(crate::runtime::Request::new(reqwest::Method::#method, #path));
+    if mutability.is_none() {
+        return quote! {
+            /// The request as it is sent, without client-wide headers.
+            pub(crate) fn request(&self) -> #output {
+                #new_request
+            }
+        };
+    }
     quote! {
         /// The request as it is sent, without client-wide headers.
-        pub(crate) fn request(&self) -> crate::runtime::Request {
-            let #mutability request = crate::runtime::Request::new(reqwest::Method::#method, #path);
+        pub(crate) fn request(&self) -> #output {
+            let mut request = #new_request;
             #(#query)*
             #(#headers)*
             #(#cookies)*
-            request
+            #body
+            #result
         }
     }
+}
+
+/// Content types the runtime keeps as `&'static str`.
+fn static_content_type(content_type: &str) -> TokenStream {
+    quote!(#content_type)
+}
+
+/// One statement per property of a multipart body: files as file parts, plain values as text,
+/// anything else as JSON text.
+fn multipart_parts(api: &Api, ty: &TypeRef, value: &TokenStream) -> TokenStream {
+    let TypeRef::Named(id) = ty else { return quote!() };
+    let crate::model::TypeKind::Struct(fields) = &api.types.get(*id).kind else { return quote!() };
+    let parts = fields.iter().map(|field| {
+        let name = ident(&field.rust_name);
+        let wire = &field.json_name;
+        let add = |v: TokenStream| match &field.ty {
+            TypeRef::Binary => quote!(request.multipart_file(#wire, #v);),
+            ty if super::types::is_param(api, ty) => quote!(request.multipart_text(#wire, #v);),
+            _ => quote!(request.multipart_json(#wire, #v)?;),
+        };
+        if field.is_option() {
+            let add = add(quote!(field));
+            quote!(if let Some(field) = &#value.#name { #add })
+        } else {
+            add(quote!(&#value.#name))
+        }
+    });
+    quote!(#(#parts)*)
 }
 
 fn pagination_fns(api: &Api, op: &Operation, pagination: &Pagination, home: &Home) -> TokenStream {
@@ -324,36 +437,88 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
 }
 
 fn body_type(api: &Api, response: &Response, home: &Home) -> TokenStream {
-    match &response.body {
+    body_tokens(api, response.body.as_ref(), home)
+}
+
+fn body_tokens(api: &Api, body: Option<&Body>, home: &Home) -> TokenStream {
+    match body {
         Some(Body::Json(ty)) => type_tokens(api, ty, home),
+        Some(Body::Text) => quote!(String),
+        Some(Body::Binary) => quote!(bytes::Bytes),
         None => quote!(()),
+    }
+}
+
+fn status_text(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(code) => format!("Status {code}"),
+        StatusMatch::Range(class) => format!("A {class}XX status"),
+        StatusMatch::Default => "Any other status".to_owned(),
+    }
+}
+
+/// The expression that decodes `raw`'s body as `body` describes.
+fn decode_expr(body: &Option<Body>) -> TokenStream {
+    match body {
+        Some(Body::Json(_)) => quote!(raw.json()?),
+        Some(Body::Text) => quote!(raw.text()?),
+        Some(Body::Binary) => quote!(raw.body.clone()),
+        None => quote!(()),
+    }
+}
+
+/// What the successful response's `body` field holds when an operation has several 2XX
+/// responses: one type if they agree, `Option` if some have no body, else an enum by status.
+enum SuccessBody<'o> {
+    Single(Option<&'o Body>),
+    Optional(&'o Body),
+    ByStatus,
+}
+
+fn success_body(op: &Operation) -> SuccessBody<'_> {
+    let bodies: Vec<Option<&Body>> = op.successes().map(|r| r.body.as_ref()).collect();
+    let mut distinct: Vec<&Body> = bodies.iter().flatten().copied().collect();
+    distinct.dedup();
+    match (distinct.as_slice(), bodies.iter().any(Option::is_none)) {
+        ([], _) => SuccessBody::Single(None),
+        ([one], false) => SuccessBody::Single(Some(one)),
+        ([one], true) => SuccessBody::Optional(one),
+        _ => SuccessBody::ByStatus,
     }
 }
 
 fn send_fn(op: &Operation) -> TokenStream {
     let response = format_ident!("{}Response", op.type_name);
     let error = format_ident!("{}Error", op.type_name);
+    let body_enum = format_ident!("{}ResponseBody", op.type_name);
+    let shape = success_body(op);
     let mut arms = Vec::new();
     let mut has_default = false;
     for r in &op.responses {
         let pattern = status_pattern(r.status);
         has_default |= r.status == StatusMatch::Default;
-        let decode = match &r.body {
-            Some(_) => quote!(raw.json()?),
-            None => quote!(()),
-        };
-        if Some(r) == op.success() {
+        let decode = decode_expr(&r.body);
+        let variant = ident(&r.rust_name);
+        if r.status.is_success() {
+            let body = match (&shape, &r.body) {
+                (SuccessBody::Single(_), _) => decode,
+                (SuccessBody::Optional(_), Some(_)) => quote!(Some(#decode)),
+                (SuccessBody::Optional(_), None) => quote!(None),
+                (SuccessBody::ByStatus, Some(_)) => quote!(#body_enum::#variant(#decode)),
+                (SuccessBody::ByStatus, None) => quote!(#body_enum::#variant),
+            };
             arms.push(quote! {
                 #pattern => {
-                    let body = #decode;
+                    let body = #body;
                     Ok(#response { status: raw.status, body, raw_headers: raw.headers })
                 }
             });
         } else {
-            let variant = ident(&r.rust_name);
             let api_error = match &r.body {
-                Some(_) => quote!(raw.api_error()?),
-                None => quote!(crate::runtime::ApiError { status: raw.status, headers: raw.headers, body: () }),
+                Some(Body::Json(_)) => quote!(raw.api_error()?),
+                Some(Body::Text) => quote!(raw.api_error_text()?),
+                Some(Body::Binary) => quote!(raw.api_error_bytes()),
+                None => quote!(raw.api_error_empty()),
             };
             arms.push(quote!(#pattern => Err(#error::#variant(#api_error)),));
         }
@@ -361,10 +526,11 @@ fn send_fn(op: &Operation) -> TokenStream {
     if !has_default {
         arms.push(quote!(_ => Err(#error::UnexpectedStatus(raw.unexpected())),));
     }
+    let request = if op.request_body.is_some() { quote!(self.request()?) } else { quote!(self.request()) };
     quote! {
         /// Sends the request and decodes the response.
         pub async fn send(self) -> Result<#response, #error> {
-            let raw = self.client.execute(self.request()).await?;
+            let raw = self.client.execute(#request).await?;
             match raw.status.as_u16() {
                 #(#arms)*
             }
@@ -373,16 +539,70 @@ fn send_fn(op: &Operation) -> TokenStream {
 }
 
 fn response_struct(api: &Api, op: &Operation, home: &Home, response: &proc_macro2::Ident) -> TokenStream {
-    let success = op.success();
-    let body = success.map(|r| body_type(api, r, home)).unwrap_or_else(|| quote!(()));
-    let body_doc = success.map(|r| format!(" {}", r.description.trim())).unwrap_or_default();
+    let body_enum = format_ident!("{}ResponseBody", op.type_name);
+    let (body, body_doc, body_enum_def) = match success_body(op) {
+        SuccessBody::Single(body) => {
+            let doc = op.success().map(|r| format!(" {}", r.description.trim())).unwrap_or_default();
+            (body_tokens(api, body, home), doc, None)
+        }
+        SuccessBody::Optional(body) => {
+            let ty = body_tokens(api, Some(body), home);
+            (quote!(Option<#ty>), " The body; `None` for the successful statuses that send none.".to_owned(), None)
+        }
+        SuccessBody::ByStatus => {
+            let variants = op.successes().map(|r| {
+                let name = ident(&r.rust_name);
+                let doc = format!(" {}: {}", status_text(r.status), r.description.trim());
+                let docs = super::docs::sanitize(&doc).into_iter().map(|line| quote!(#[doc = #line]));
+                match &r.body {
+                    Some(body) => {
+                        let ty = body_tokens(api, Some(body), home);
+                        quote!(#(#docs)* #name(#ty),)
+                    }
+                    None => quote!(#(#docs)* #name,),
+                }
+            });
+            let doc = format!(" The body of [`{response}`], by status.");
+            let def = quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, PartialEq)]
+                pub enum #body_enum {
+                    #(#variants)*
+                }
+            };
+            (quote!(#body_enum), " The body, by status.".to_owned(), Some(def))
+        }
+    };
+    let mut seen_headers = Vec::new();
+    let success_headers: Vec<&crate::model::ResponseHeader> = op
+        .successes()
+        .flat_map(|r| &r.headers)
+        .filter(|h| {
+            let key = h.wire_name.to_ascii_lowercase();
+            let new = !seen_headers.contains(&key);
+            seen_headers.push(key);
+            new
+        })
+        .collect();
+    let success = (!success_headers.is_empty()).then_some(&success_headers);
     let doc = format!(" The successful response of [`{}`].", op.type_name);
-    let headers = success.filter(|r| !r.headers.is_empty()).map(|r| {
+    let body_doc = (!body_doc.trim().is_empty()).then(|| quote!(#[doc = #body_doc]));
+    let into_body = (body.to_string() != "()").then(|| {
+        quote! {
+            impl #response {
+                /// The decoded body.
+                pub fn into_body(self) -> #body {
+                    self.body
+                }
+            }
+        }
+    });
+    let headers = success.map(|headers| {
         let headers_name = format_ident!("{}Headers", op.type_name);
-        let names: Vec<_> = r.headers.iter().map(|h| ident(&h.rust_name)).collect();
-        let types: Vec<_> = r.headers.iter().map(|h| type_tokens(api, &h.ty, home)).collect();
-        let wires = r.headers.iter().map(|h| h.wire_name.as_str());
-        let expected = r.headers.iter().map(|h| match h.ty {
+        let names: Vec<_> = headers.iter().map(|h| ident(&h.rust_name)).collect();
+        let types: Vec<_> = headers.iter().map(|h| type_tokens(api, &h.ty, home)).collect();
+        let wires = headers.iter().map(|h| h.wire_name.as_str());
+        let expected = headers.iter().map(|h| match h.ty {
             TypeRef::I32 | TypeRef::I64 => "an integer",
             TypeRef::F32 | TypeRef::F64 => "a number",
             TypeRef::Bool => "a boolean",
@@ -390,7 +610,7 @@ fn response_struct(api: &Api, op: &Operation, home: &Home, response: &proc_macro
             TypeRef::DateTime => "an RFC 3339 date-time",
             _ => "a string",
         });
-        let field_docs = r.headers.iter().map(|h| doc_attrs(&h.docs, &[format!("From the `{}` header.", h.wire_name)]));
+        let field_docs = headers.iter().map(|h| doc_attrs(&h.docs, &[format!("From the `{}` header.", h.wire_name)]));
         let headers_doc =
             format!(" The headers the spec declares for [`{response}`]; `None` where a header is absent.");
         quote! {
@@ -422,18 +642,15 @@ fn response_struct(api: &Api, op: &Operation, home: &Home, response: &proc_macro
         pub struct #response {
             /// The HTTP status.
             pub status: reqwest::StatusCode,
-            #[doc = #body_doc]
+            #body_doc
             pub body: #body,
             /// All response headers, as received.
             pub raw_headers: reqwest::header::HeaderMap,
         }
 
-        impl #response {
-            /// The decoded body.
-            pub fn into_body(self) -> #body {
-                self.body
-            }
-        }
+        #body_enum_def
+
+        #into_body
 
         #headers
     }
@@ -445,16 +662,30 @@ fn error_enum(api: &Api, op: &Operation, home: &Home, error: &proc_macro2::Ident
     let variants = errors.iter().map(|r| {
         let name = ident(&r.rust_name);
         let body = body_type(api, r, home);
-        let status = match r.status {
-            StatusMatch::Code(code) => format!("Status {code}"),
-            StatusMatch::Range(class) => format!("A {class}XX status"),
-            StatusMatch::Default => "Any other status".to_owned(),
-        };
-        let doc = format!(" {status}: {}", r.description.trim());
+        let doc = format!(" {}: {}", status_text(r.status), r.description.trim());
         let docs = super::docs::sanitize(&doc).into_iter().map(|line| quote!(#[doc = #line]));
         quote! {
             #(#docs)*
             #name(crate::runtime::ApiError<#body>),
+        }
+    });
+    let has_body = op.request_body.is_some();
+    let encode_variant = has_body.then(|| {
+        quote! {
+            /// The request body could not be encoded.
+            Encode(crate::runtime::EncodeError),
+        }
+    });
+    let encode_status = has_body.then(|| quote!(Self::Encode(_) => None,));
+    let encode_display = has_body.then(|| quote!(Self::Encode(e) => std::fmt::Display::fmt(e, f),));
+    let encode_source = has_body.then(|| quote!(Self::Encode(e) => Some(e),));
+    let encode_from = has_body.then(|| {
+        quote! {
+            impl From<crate::runtime::EncodeError> for #error {
+                fn from(e: crate::runtime::EncodeError) -> Self {
+                    Self::Encode(e)
+                }
+            }
         }
     });
     let unexpected = (!has_default).then(|| {
@@ -487,6 +718,7 @@ fn error_enum(api: &Api, op: &Operation, home: &Home, error: &proc_macro2::Ident
         pub enum #error {
             #(#variants)*
             #unexpected
+            #encode_variant
             /// No complete HTTP response: connection, timeout or protocol failure.
             Transport(crate::runtime::TransportError),
             /// A response whose body does not match the spec.
@@ -499,6 +731,7 @@ fn error_enum(api: &Api, op: &Operation, home: &Home, error: &proc_macro2::Ident
                 match self {
                     #(Self::#names(e) => Some(e.status),)*
                     #unexpected_arm
+                    #encode_status
                     Self::Transport(_) => None,
                     Self::Decode(e) => Some(e.status),
                 }
@@ -521,6 +754,7 @@ fn error_enum(api: &Api, op: &Operation, home: &Home, error: &proc_macro2::Ident
                 match self {
                     #(Self::#names(e) => std::fmt::Display::fmt(e, f),)*
                     #unexpected_display
+                    #encode_display
                     Self::Transport(e) => std::fmt::Display::fmt(e, f),
                     Self::Decode(e) => std::fmt::Display::fmt(e, f),
                 }
@@ -532,6 +766,7 @@ fn error_enum(api: &Api, op: &Operation, home: &Home, error: &proc_macro2::Ident
                 match self {
                     #(Self::#names(_) => None,)*
                     #unexpected_source
+                    #encode_source
                     Self::Transport(e) => Some(e),
                     Self::Decode(e) => Some(e),
                 }
@@ -543,6 +778,8 @@ fn error_enum(api: &Api, op: &Operation, home: &Home, error: &proc_macro2::Ident
                 Self::Transport(e)
             }
         }
+
+        #encode_from
 
         impl From<crate::runtime::DecodeError> for #error {
             fn from(e: crate::runtime::DecodeError) -> Self {

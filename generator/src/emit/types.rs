@@ -40,6 +40,21 @@ pub fn type_tokens(api: &Api, ty: &TypeRef, from: &Home) -> TokenStream {
             quote!(Box<#inner>)
         }
         TypeRef::Named(id) => named_path(api, *id, from),
+        TypeRef::Binary => quote!(crate::runtime::FilePart),
+    }
+}
+
+/// Whether a value of `ty` can be a path, query, header or cookie parameter.
+pub fn is_param(api: &Api, ty: &TypeRef) -> bool {
+    api.types.is_param(ty)
+}
+
+/// Whether `ty` holds raw bytes somewhere, which rules out serde for the type that has it.
+fn has_binary(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Binary => true,
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => has_binary(inner),
+        _ => false,
     }
 }
 
@@ -80,6 +95,7 @@ pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
 fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     let docs = doc_attrs(&def.docs, &[]);
     let name = ident(&def.name);
+    let binary = fields.iter().any(|f| has_binary(&f.ty));
     let fields = fields.iter().map(|field| {
         let ty = type_tokens(api, &field.ty, &def.home);
         let ty = if field.is_option() { quote!(Option<#ty>) } else { ty };
@@ -91,7 +107,7 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
         if !field.required {
             serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
         }
-        let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+        let serde = (!serde.is_empty() && !binary).then(|| quote!(#[serde(#(#serde),*)]));
         let field_docs = doc_attrs(&field.docs, &[]);
         let field_name = ident(&field.rust_name);
         quote! {
@@ -100,6 +116,16 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
             pub #field_name: #ty,
         }
     });
+    if binary {
+        // Multipart bodies carry files; they are sent part by part, never as JSON.
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct #name {
+                #(#fields)*
+            }
+        };
+    }
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -213,6 +239,7 @@ fn tagged_union(api: &Api, def: &TypeDef, tag: &str, variants: &[TaggedVariant])
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(tag = #tag)]
         #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(
                 #[doc = #variant_docs]
@@ -244,14 +271,30 @@ fn untagged_union(api: &Api, def: &TypeDef, variants: &[UntaggedVariant]) -> Tok
             .to_owned()],
     );
     let name = ident(&def.name);
-    let names = variants.iter().map(|v| ident(&v.rust_name));
+    let names: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
     let types = variants.iter().map(|v| type_tokens(api, &v.ty, &def.home));
+    let to_param = variants.iter().all(|v| is_param(api, &v.ty)).then(|| {
+        quote! {
+            impl crate::runtime::ToParam for #name {
+                fn to_param(&self) -> std::borrow::Cow<'_, str> {
+                    match self {
+                        #(Self::#names(value) => value.to_param(),)*
+                    }
+                }
+            }
+        }
+    });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(untagged)]
+        // Alternatives differ in size; boxing them would make matching clumsier for data that is
+        // decoded once and read.
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#names(#types),)*
         }
+
+        #to_param
     }
 }

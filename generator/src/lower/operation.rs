@@ -10,8 +10,8 @@ use super::schema::Place;
 use super::{namespace, Lowerer};
 use crate::diagnostic::{push_pointer, SpecError};
 use crate::model::{
-    Body, Docs, Group, Home, Method, Operation, Pagination, ParamLocation, Parameter, PathPart, Response,
-    ResponseHeader, StatusMatch, TypeRef,
+    is_param, Body, Docs, Group, Home, Method, Operation, Pagination, ParamLocation, Parameter, PathPart, RequestBody,
+    RequestBodyKind, Response, ResponseHeader, StatusMatch, TypeKind, TypeRef,
 };
 use crate::names::{camel, snake, Namer};
 
@@ -70,6 +70,10 @@ impl<'s> Lowerer<'s> {
                 };
                 let fn_name = fn_names.entry(group.module.clone()).or_default().unique(&snake(&base_name));
                 let type_name = self.type_names.unique(&camel(&fn_name));
+                // The emitter names these after the operation; keep inline types off them.
+                for suffix in ["Response", "ResponseBody", "Error", "Headers"] {
+                    self.type_names.unique(&format!("{type_name}{suffix}"));
+                }
                 let home = Home::Operations(group.module.clone());
                 let params = self.parameters(
                     &item.parameters,
@@ -81,13 +85,10 @@ impl<'s> Lowerer<'s> {
                 )?;
                 let path_parts = path_parts(path, &params).map_err(|message| self.error(&path_pointer, message))?;
                 let responses = self.responses(operation, &type_name, &home, &pointer)?;
-                if let Some(body) = &operation.request_body {
-                    self.warn(
-                        &push_pointer(&pointer, "requestBody"),
-                        "request bodies are not supported yet; the operation is generated without one".to_owned(),
-                    );
-                    let _ = body;
-                }
+                let request_body = match &operation.request_body {
+                    Some(body) => Some(self.request_body(body, &type_name, &home, &pointer)?),
+                    None => None,
+                };
                 let pagination = pagination(&params, &responses);
                 operations.push(Operation {
                     operation_id: operation.operation_id.clone().unwrap_or_else(|| base_name.clone()),
@@ -98,6 +99,7 @@ impl<'s> Lowerer<'s> {
                     path: path.clone(),
                     path_parts,
                     params,
+                    request_body,
                     responses,
                     docs: Docs {
                         summary: operation.summary.clone(),
@@ -136,7 +138,7 @@ impl<'s> Lowerer<'s> {
         }
         let mut names = Namer::new();
         // Names the builder uses for itself.
-        for reserved in ["client", "send", "request"] {
+        for reserved in ["client", "send", "request", "body"] {
             names.unique(reserved);
         }
         let mut out = Vec::with_capacity(resolved.len());
@@ -164,6 +166,9 @@ impl<'s> Lowerer<'s> {
                     TypeRef::String
                 }
             };
+            // Objects have no one text form; OpenAPI's `deepObject` and exploded-object styles
+            // are not supported, so they travel as JSON text.
+            let ty = self.parameter_type(ty, &at);
             if !explode && matches!(ty, TypeRef::List(_)) && location == ParamLocation::Query {
                 self.warn(&at, "`explode: false` arrays are sent comma-separated".to_owned());
             }
@@ -182,6 +187,22 @@ impl<'s> Lowerer<'s> {
             });
         }
         Ok(out)
+    }
+
+    /// `ty`, or JSON (with a warning) where it is, or lists, something with no text form.
+    fn parameter_type(&mut self, ty: TypeRef, at: &str) -> TypeRef {
+        let fits = match &ty {
+            TypeRef::List(item) => is_param(&self.types, item),
+            other => is_param(&self.types, other),
+        };
+        if fits {
+            return ty;
+        }
+        self.warn(at, "object-valued parameters are sent as JSON text".to_owned());
+        match ty {
+            TypeRef::List(_) => TypeRef::List(Box::new(TypeRef::Json)),
+            _ => TypeRef::Json,
+        }
     }
 
     fn resolve_parameter(
@@ -284,14 +305,82 @@ impl<'s> Lowerer<'s> {
                     None => TypeRef::Json,
                 };
                 body = Some(Body::Json(ty));
-            } else {
-                self.warn(
-                    &media_pointer,
-                    format!("response bodies of type {media_type:?} are not supported yet; the body is not decoded"),
-                );
+            } else if body.is_none() {
+                // Without JSON on offer, text types give a `String`, all others bytes.
+                body = Some(if essence.starts_with("text/") { Body::Text } else { Body::Binary });
+            } else if matches!(body, Some(Body::Text)) && !essence.starts_with("text/") {
+                body = Some(Body::Binary);
             }
         }
         Ok(body)
+    }
+
+    fn request_body(
+        &mut self,
+        body: &'s ReferenceOr<openapiv3::RequestBody>,
+        type_name: &str,
+        home: &Home,
+        pointer: &str,
+    ) -> Result<RequestBody, SpecError> {
+        let at = push_pointer(pointer, "requestBody");
+        let (body, at) = match body {
+            ReferenceOr::Item(body) => (body, at),
+            ReferenceOr::Reference { reference } => {
+                let bodies = self.spec.components.as_ref().map(|c| &c.request_bodies);
+                let (key, body) =
+                    self.resolve_component(bodies, "requestBodies", reference, &push_pointer(&at, "$ref"))?;
+                (body, push_pointer("/components/requestBodies", key))
+            }
+        };
+        let essence = |media_type: &str| media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let rank = |media_type: &str| {
+            let essence = essence(media_type);
+            if essence == "application/json" || essence.ends_with("+json") {
+                0
+            } else if essence == "multipart/form-data" {
+                1
+            } else if essence == "application/x-www-form-urlencoded" {
+                2
+            } else if essence.starts_with("text/") {
+                4
+            } else {
+                3
+            }
+        };
+        let Some((media_type, content)) = body.content.iter().min_by_key(|(media_type, _)| rank(media_type)) else {
+            return Err(self.error(&at, "a request body needs at least one content type".to_owned()));
+        };
+        let name = format!("{type_name}RequestBody");
+        let schema_pointer = push_pointer(&push_pointer(&push_pointer(&at, "content"), media_type), "schema");
+        let schema_type = |this: &mut Self| -> Result<TypeRef, SpecError> {
+            match &content.schema {
+                Some(schema) => {
+                    this.lower_ref(schema, &Place { name: &name, home, pointer: &schema_pointer, depth: 0 })
+                }
+                None => Ok(TypeRef::Json),
+            }
+        };
+        let kind = match rank(media_type) {
+            0 => RequestBodyKind::Json(schema_type(self)?),
+            1 | 2 => {
+                let ty = schema_type(self)?;
+                if !matches!(&ty, TypeRef::Named(id) if matches!(self.types[id.0].kind, TypeKind::Struct(_))) {
+                    return Err(self.error(&schema_pointer, format!("a {media_type} body must be an object schema")));
+                }
+                if rank(media_type) == 1 {
+                    RequestBodyKind::Multipart(ty)
+                } else {
+                    RequestBodyKind::Form(ty)
+                }
+            }
+            4 => RequestBodyKind::Text(essence(media_type)),
+            _ => RequestBodyKind::Binary(essence(media_type)),
+        };
+        Ok(RequestBody {
+            kind,
+            required: body.required,
+            docs: Docs { summary: None, description: body.description.clone(), deprecated: false },
+        })
     }
 
     fn response_headers(&mut self, response: &'s SpecResponse, at: &str) -> Result<Vec<ResponseHeader>, SpecError> {

@@ -492,6 +492,7 @@ impl<'s> Lowerer<'s> {
 
 fn string_format(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
     match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Binary,
         VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
         VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
         VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => TypeRef::Uuid,
@@ -528,5 +529,6 @@ fn variant_name_of(ty: &TypeRef) -> String {
         TypeRef::Map(value) => format!("{}Map", variant_name_of(value)),
         TypeRef::Boxed(inner) => variant_name_of(inner),
         TypeRef::Named(_) => "Object".into(),
+        TypeRef::Binary => "Binary".into(),
     }
 }
