@@ -3,7 +3,7 @@
 //! # mittwald API
 //!
 //! The mittwald API v2 (mStudio), reduced to what the generated client covers so far:
-//! listing support conversations.
+//! listing, creating and reading support conversations.
 //!
 //! API version 2.0. Generated from `specs/mittwald-conversations.yaml`.
 //!

@@ -35,6 +35,18 @@ pub fn load(file: &str, text: &str) -> Result<OpenAPI, SpecError> {
                 })?;
                 yaml_to_json(yaml)
             };
+            match &tree {
+                Value::Object(map) if map.contains_key("swagger") && !map.contains_key("openapi") => {
+                    let message = "this is a Swagger 2.0 document; convert it to OpenAPI 3.0 first".to_owned();
+                    return Err(error(Location::Pointer("/swagger".into()), message));
+                }
+                Value::Object(_) => {}
+                Value::Null => return Err(error(Location::Pointer(String::new()), "the document is empty".to_owned())),
+                _ => {
+                    let message = "the document is not an object, so not an OpenAPI document".to_owned();
+                    return Err(error(Location::Pointer(String::new()), message));
+                }
+            }
             let message = match from_tree(&tree) {
                 Ok(spec) => return check_version(file, spec),
                 Err(message) => message,

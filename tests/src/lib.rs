@@ -20,6 +20,8 @@ pub fn generate_fixture(name: &str, text: &str) -> Result<generator::Generated, 
         crate_version: "0.0.0".to_owned(),
         spec_path: name.to_owned(),
         command: "cargo test".to_owned(),
+        operations: generator::Selection::All,
+        standalone: false,
     };
     generator::generate(text, &config)
 }

@@ -15,6 +15,8 @@ pub struct Received {
     pub target: String,
     /// Header names in lower case, in the order received.
     pub headers: Vec<(String, String)>,
+    /// The body (by `content-length`).
+    pub body: Vec<u8>,
 }
 
 impl Received {
@@ -109,14 +111,24 @@ async fn serve(mut stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<
         buffer.drain(..end + 4);
         let mut lines = head.split("\r\n");
         let mut request_line = lines.next().unwrap_or_default().split(' ');
-        let received = Received {
+        let mut received = Received {
             method: request_line.next().unwrap_or_default().to_owned(),
             target: request_line.next().unwrap_or_default().to_owned(),
             headers: lines
                 .filter_map(|line| line.split_once(':'))
                 .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
                 .collect(),
+            body: Vec::new(),
         };
+        let length = received.header("content-length").and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
+        while buffer.len() < length {
+            let mut chunk = [0u8; 4096];
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(read) => buffer.extend_from_slice(&chunk[..read]),
+            }
+        }
+        received.body = buffer.drain(..length).collect();
         let index = {
             let mut log = log.lock().expect("the log is not poisoned");
             log.push(received.clone());

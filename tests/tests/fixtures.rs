@@ -48,3 +48,13 @@ fn headers_and_query() {
 fn deprecated() {
     snapshot("deprecated");
 }
+
+#[test]
+fn request_bodies() {
+    snapshot("request_bodies");
+}
+
+#[test]
+fn schemas_more() {
+    snapshot("schemas_more");
+}

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 
 use crate::{read, workspace_root};
 
@@ -18,15 +18,57 @@ pub fn mittwald_config() -> generator::Config {
         crate_version: "0.1.0".to_owned(),
         spec_path: SPEC.to_owned(),
         command: "cargo xtask codegen".to_owned(),
+        operations: generator::Selection::All,
+        standalone: false,
     }
 }
 
+pub const USAGE: &str = "usage: cargo xtask codegen [--check]
+       cargo xtask codegen --spec <file> --out <dir> [--crate-name <name>] [--operations <selection>] [--check]
+
+Without --spec: regenerate generated-client/ from specs/. With --spec: write a standalone crate for
+the spec to <dir>. <selection> is `all` (the default) or a comma-separated list of operationIds and
+`tag:<Tag>` items, e.g. `conversation-list-conversations,tag:User`.";
+
+/// The options of `cargo xtask codegen`.
+#[derive(Debug, Default, PartialEq)]
+struct Options {
+    check: bool,
+    spec: Option<String>,
+    out: Option<String>,
+    crate_name: Option<String>,
+    operations: Option<String>,
+}
+
+fn parse(args: &[String]) -> Result<Options> {
+    let mut options = Options::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().cloned().with_context(|| format!("{name} needs a value\n\n{USAGE}"));
+        match arg.as_str() {
+            "--check" => options.check = true,
+            "--spec" => options.spec = Some(value("--spec")?),
+            "--out" => options.out = Some(value("--out")?),
+            "--crate-name" => options.crate_name = Some(value("--crate-name")?),
+            "--operations" => options.operations = Some(value("--operations")?),
+            other => bail!("unknown option {other:?}\n\n{USAGE}"),
+        }
+    }
+    if options.spec.is_some() != options.out.is_some() {
+        bail!("--spec and --out go together\n\n{USAGE}");
+    }
+    if options.spec.is_none() && (options.crate_name.is_some() || options.operations.is_some()) {
+        bail!("--crate-name and --operations need --spec and --out\n\n{USAGE}");
+    }
+    Ok(options)
+}
+
 pub fn run(args: &[String]) -> Result<ExitCode> {
-    let check = match args {
-        [] => false,
-        [flag] if flag == "--check" => true,
-        _ => bail!("usage: cargo xtask codegen [--check]"),
-    };
+    let options = parse(args)?;
+    if let (Some(spec), Some(out)) = (&options.spec, &options.out) {
+        return run_any_spec(spec, out, &options);
+    }
+    let check = options.check;
     let root = workspace_root();
     let generated = generator::generate(&read(&root.join(SPEC))?, &mittwald_config())?;
     for warning in &generated.warnings {
@@ -51,6 +93,49 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     }
     if stale.is_empty() {
         println!("{CLIENT_DIR} was already up to date");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--spec <file> --out <dir>`: a standalone crate for any spec.
+fn run_any_spec(spec: &str, out: &str, options: &Options) -> Result<ExitCode> {
+    let crate_name = options.crate_name.clone().unwrap_or_else(|| {
+        let stem = Path::new(spec).file_stem().and_then(|s| s.to_str()).unwrap_or("api");
+        format!("{}-client", stem.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-"))
+    });
+    let mut command = format!("cargo xtask codegen --spec {spec} --out {out}");
+    if let Some(name) = &options.crate_name {
+        command.push_str(&format!(" --crate-name {name}"));
+    }
+    if let Some(operations) = &options.operations {
+        command.push_str(&format!(" --operations {operations}"));
+    }
+    let config = generator::Config {
+        crate_name,
+        crate_version: "0.1.0".to_owned(),
+        spec_path: spec.to_owned(),
+        command,
+        operations: generator::Selection::parse(options.operations.as_deref().unwrap_or("all")),
+        standalone: true,
+    };
+    let started = std::time::Instant::now();
+    let generated = generator::generate(&read(Path::new(spec))?, &config)?;
+    let elapsed = started.elapsed();
+    for warning in &generated.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let stale = sync(Path::new(out), &generated.files, options.check)?;
+    let lines: usize = generated.files.values().map(|text| text.lines().count()).sum();
+    println!(
+        "generated {} files ({lines} lines, {} warnings) in {:.0} ms; {} changed in {out}",
+        generated.files.len(),
+        generated.warnings.len(),
+        elapsed.as_secs_f64() * 1000.0,
+        stale.len()
+    );
+    if options.check && !stale.is_empty() {
+        eprintln!("{out} is stale; run `{}`", config.command);
+        return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -105,4 +190,28 @@ fn generated_files_on_disk(out: &Path) -> Result<Vec<String>> {
     }
     found.sort();
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn parses_the_cli() {
+        let options =
+            parse(&args(&["--spec", "a.json", "--out", "x", "--operations", "tag:User", "--crate-name", "c"])).unwrap();
+        assert_eq!(options.spec.as_deref(), Some("a.json"));
+        assert_eq!(options.operations.as_deref(), Some("tag:User"));
+        assert!(parse(&args(&["--spec", "a.json"]))
+            .unwrap_err()
+            .to_string()
+            .starts_with("--spec and --out go together"));
+        assert!(parse(&args(&["--bogus"])).unwrap_err().to_string().starts_with("unknown option \"--bogus\""));
+        assert!(parse(&args(&["--out"])).unwrap_err().to_string().starts_with("--out needs a value"));
+        assert_eq!(parse(&args(&["--check"])).unwrap(), Options { check: true, ..Options::default() });
+    }
 }

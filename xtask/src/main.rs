@@ -30,4 +30,6 @@ fn run() -> Result<ExitCode> {
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  codegen [--check]   regenerate generated-client/ from specs/ (--check: fail if it is stale)";
+  codegen [--check]   regenerate generated-client/ from specs/ (--check: fail if it is stale)
+  codegen --spec <file> --out <dir> [--crate-name <name>] [--operations <selection>]
+                      generate a standalone crate for any spec";

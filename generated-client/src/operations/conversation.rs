@@ -24,6 +24,34 @@ impl<'c> ConversationApi<'c> {
             order: None,
         }
     }
+
+    /// Create a conversation.
+    ///
+    /// `POST /v2/conversations` (operation `conversation-create-conversation`).
+    pub fn create_conversation(
+        &self,
+        body: impl Into<CreateConversationRequestBody>,
+    ) -> CreateConversation<'c> {
+        CreateConversation {
+            client: self.client,
+            body: body.into(),
+        }
+    }
+
+    /// Get a support conversation.
+    ///
+    /// `GET /v2/conversations/{conversationId}` (operation `conversation-get-conversation`).
+    ///
+    /// Takes the required parameters `conversation_id`; set the optional ones on the returned builder.
+    pub fn get_conversation(
+        &self,
+        conversation_id: impl Into<uuid::Uuid>,
+    ) -> GetConversation<'c> {
+        GetConversation {
+            client: self.client,
+            conversation_id: conversation_id.into(),
+        }
+    }
 }
 
 /// The request of [`ConversationApi::list_conversations`]: set parameters, then [`send`](ListConversations::send) it.
@@ -395,6 +423,342 @@ impl From<crate::runtime::DecodeError> for ListConversationsError {
     }
 }
 
+/// The request of [`ConversationApi::create_conversation`]: set parameters, then [`send`](CreateConversation::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateConversation<'c> {
+    client: &'c crate::Client,
+    body: CreateConversationRequestBody,
+}
+
+impl CreateConversation<'_> {
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<CreateConversationResponse, CreateConversationError> {
+        let raw = self.client.execute(self.request()?).await?;
+        match raw.status.as_u16() {
+            201 => {
+                let body = raw.json()?;
+                Ok(CreateConversationResponse {
+                    status: raw.status,
+                    body,
+                    raw_headers: raw.headers,
+                })
+            }
+            400 => Err(CreateConversationError::BadRequest(raw.api_error()?)),
+            429 => Err(CreateConversationError::TooManyRequests(raw.api_error()?)),
+            _ => Err(CreateConversationError::Other(raw.api_error()?)),
+        }
+    }
+
+    /// The request as it is sent, without client-wide headers.
+    pub(crate) fn request(
+        &self,
+    ) -> Result<crate::runtime::Request, crate::runtime::EncodeError> {
+        let mut request = crate::runtime::Request::new(
+            reqwest::Method::POST,
+            "/v2/conversations".to_owned(),
+        );
+        request.json(&self.body)?;
+        Ok(request)
+    }
+}
+
+/// The successful response of [`CreateConversation`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateConversationResponse {
+    /// The HTTP status.
+    pub status: reqwest::StatusCode,
+    pub body: CreateConversationCreatedBody,
+    /// All response headers, as received.
+    pub raw_headers: reqwest::header::HeaderMap,
+}
+
+impl CreateConversationResponse {
+    /// The decoded body.
+    pub fn into_body(self) -> CreateConversationCreatedBody {
+        self.body
+    }
+}
+
+/// Why [`CreateConversation`] failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CreateConversationError {
+    /// Status 400: Validation Error caused by invalid input data in the request
+    BadRequest(crate::runtime::ApiError<crate::types::ValidationErrors>),
+    /// Status 429: Your request ran into a rate limit. You have to wait until rate limit expires
+    TooManyRequests(crate::runtime::ApiError<crate::types::RateLimitError>),
+    /// Any other status: An unexpected Error that occurred while handling the request
+    Other(crate::runtime::ApiError<crate::types::Error>),
+    /// The request body could not be encoded.
+    Encode(crate::runtime::EncodeError),
+    /// No complete HTTP response: connection, timeout or protocol failure.
+    Transport(crate::runtime::TransportError),
+    /// A response whose body does not match the spec.
+    Decode(crate::runtime::DecodeError),
+}
+
+impl CreateConversationError {
+    /// The HTTP status, if a response arrived.
+    pub fn status(&self) -> Option<reqwest::StatusCode> {
+        match self {
+            Self::BadRequest(e) => Some(e.status),
+            Self::TooManyRequests(e) => Some(e.status),
+            Self::Other(e) => Some(e.status),
+            Self::Encode(_) => None,
+            Self::Transport(_) => None,
+            Self::Decode(e) => Some(e.status),
+        }
+    }
+
+    /// Whether sending the same request again later may succeed: rate limiting,
+    /// overload and gateway errors, connection failures and timeouts.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Transport(e) => e.is_retryable(),
+            _ => {
+                self.status()
+                    .is_some_and(|s| matches!(s.as_u16(), 429 | 502 | 503 | 504))
+            }
+        }
+    }
+
+    /// Whether this is the [`CreateConversationError::BadRequest`] response.
+    pub fn is_bad_request(&self) -> bool {
+        matches!(self, Self::BadRequest(_))
+    }
+
+    /// Whether this is the [`CreateConversationError::TooManyRequests`] response.
+    pub fn is_too_many_requests(&self) -> bool {
+        matches!(self, Self::TooManyRequests(_))
+    }
+
+    /// Whether this is the [`CreateConversationError::Other`] response.
+    pub fn is_other(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
+}
+
+impl std::fmt::Display for CreateConversationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::BadRequest(e) => std::fmt::Display::fmt(e, f),
+            Self::TooManyRequests(e) => std::fmt::Display::fmt(e, f),
+            Self::Other(e) => std::fmt::Display::fmt(e, f),
+            Self::Encode(e) => std::fmt::Display::fmt(e, f),
+            Self::Transport(e) => std::fmt::Display::fmt(e, f),
+            Self::Decode(e) => std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl std::error::Error for CreateConversationError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::TooManyRequests(_) => None,
+            Self::Other(_) => None,
+            Self::Encode(e) => Some(e),
+            Self::Transport(e) => Some(e),
+            Self::Decode(e) => Some(e),
+        }
+    }
+}
+
+impl From<crate::runtime::TransportError> for CreateConversationError {
+    fn from(e: crate::runtime::TransportError) -> Self {
+        Self::Transport(e)
+    }
+}
+
+impl From<crate::runtime::EncodeError> for CreateConversationError {
+    fn from(e: crate::runtime::EncodeError) -> Self {
+        Self::Encode(e)
+    }
+}
+
+impl From<crate::runtime::DecodeError> for CreateConversationError {
+    fn from(e: crate::runtime::DecodeError) -> Self {
+        Self::Decode(e)
+    }
+}
+
+/// The request of [`ConversationApi::get_conversation`]: set parameters, then [`send`](GetConversation::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetConversation<'c> {
+    client: &'c crate::Client,
+    conversation_id: uuid::Uuid,
+}
+
+impl GetConversation<'_> {
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<GetConversationResponse, GetConversationError> {
+        let raw = self.client.execute(self.request()).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let body = raw.json()?;
+                Ok(GetConversationResponse {
+                    status: raw.status,
+                    body,
+                    raw_headers: raw.headers,
+                })
+            }
+            400 => Err(GetConversationError::BadRequest(raw.api_error()?)),
+            403 => Err(GetConversationError::Forbidden(raw.api_error()?)),
+            404 => Err(GetConversationError::NotFound(raw.api_error()?)),
+            429 => Err(GetConversationError::TooManyRequests(raw.api_error()?)),
+            _ => Err(GetConversationError::Other(raw.api_error()?)),
+        }
+    }
+
+    /// The request as it is sent, without client-wide headers.
+    pub(crate) fn request(&self) -> crate::runtime::Request {
+        crate::runtime::Request::new(
+            reqwest::Method::GET,
+            crate::runtime::PathBuilder::new("/v2/conversations/")
+                .param(&self.conversation_id)
+                .finish(),
+        )
+    }
+}
+
+/// The successful response of [`GetConversation`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetConversationResponse {
+    /// The HTTP status.
+    pub status: reqwest::StatusCode,
+    /** The metadata of the conversation.
+Does not contain messages send in the conversation.
+Use [`/v2/conversations/{conversationId}/messages`](#/Conversation/conversation-service-get-messages-by-conversation-v2) to get the messages.*/
+    pub body: crate::types::Conversation,
+    /// All response headers, as received.
+    pub raw_headers: reqwest::header::HeaderMap,
+}
+
+impl GetConversationResponse {
+    /// The decoded body.
+    pub fn into_body(self) -> crate::types::Conversation {
+        self.body
+    }
+}
+
+/// Why [`GetConversation`] failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum GetConversationError {
+    /// Status 400: Validation Error caused by invalid input data in the request
+    BadRequest(crate::runtime::ApiError<crate::types::ValidationErrors>),
+    /// Status 403: An unexpected Error that occurred while handling the request
+    Forbidden(crate::runtime::ApiError<crate::types::Error>),
+    /// Status 404: The requested resource was not found
+    NotFound(crate::runtime::ApiError<crate::types::Error>),
+    /// Status 429: Your request ran into a rate limit. You have to wait until rate limit expires
+    TooManyRequests(crate::runtime::ApiError<crate::types::RateLimitError>),
+    /// Any other status: An unexpected Error that occurred while handling the request
+    Other(crate::runtime::ApiError<crate::types::Error>),
+    /// No complete HTTP response: connection, timeout or protocol failure.
+    Transport(crate::runtime::TransportError),
+    /// A response whose body does not match the spec.
+    Decode(crate::runtime::DecodeError),
+}
+
+impl GetConversationError {
+    /// The HTTP status, if a response arrived.
+    pub fn status(&self) -> Option<reqwest::StatusCode> {
+        match self {
+            Self::BadRequest(e) => Some(e.status),
+            Self::Forbidden(e) => Some(e.status),
+            Self::NotFound(e) => Some(e.status),
+            Self::TooManyRequests(e) => Some(e.status),
+            Self::Other(e) => Some(e.status),
+            Self::Transport(_) => None,
+            Self::Decode(e) => Some(e.status),
+        }
+    }
+
+    /// Whether sending the same request again later may succeed: rate limiting,
+    /// overload and gateway errors, connection failures and timeouts.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Transport(e) => e.is_retryable(),
+            _ => {
+                self.status()
+                    .is_some_and(|s| matches!(s.as_u16(), 429 | 502 | 503 | 504))
+            }
+        }
+    }
+
+    /// Whether this is the [`GetConversationError::BadRequest`] response.
+    pub fn is_bad_request(&self) -> bool {
+        matches!(self, Self::BadRequest(_))
+    }
+
+    /// Whether this is the [`GetConversationError::Forbidden`] response.
+    pub fn is_forbidden(&self) -> bool {
+        matches!(self, Self::Forbidden(_))
+    }
+
+    /// Whether this is the [`GetConversationError::NotFound`] response.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::NotFound(_))
+    }
+
+    /// Whether this is the [`GetConversationError::TooManyRequests`] response.
+    pub fn is_too_many_requests(&self) -> bool {
+        matches!(self, Self::TooManyRequests(_))
+    }
+
+    /// Whether this is the [`GetConversationError::Other`] response.
+    pub fn is_other(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
+}
+
+impl std::fmt::Display for GetConversationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::BadRequest(e) => std::fmt::Display::fmt(e, f),
+            Self::Forbidden(e) => std::fmt::Display::fmt(e, f),
+            Self::NotFound(e) => std::fmt::Display::fmt(e, f),
+            Self::TooManyRequests(e) => std::fmt::Display::fmt(e, f),
+            Self::Other(e) => std::fmt::Display::fmt(e, f),
+            Self::Transport(e) => std::fmt::Display::fmt(e, f),
+            Self::Decode(e) => std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl std::error::Error for GetConversationError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::Forbidden(_) => None,
+            Self::NotFound(_) => None,
+            Self::TooManyRequests(_) => None,
+            Self::Other(_) => None,
+            Self::Transport(e) => Some(e),
+            Self::Decode(e) => Some(e),
+        }
+    }
+}
+
+impl From<crate::runtime::TransportError> for GetConversationError {
+    fn from(e: crate::runtime::TransportError) -> Self {
+        Self::Transport(e)
+    }
+}
+
+impl From<crate::runtime::DecodeError> for GetConversationError {
+    fn from(e: crate::runtime::DecodeError) -> Self {
+        Self::Decode(e)
+    }
+}
+
 /// A value the server sends that this version of the crate does not know decodes as `Unknown`, and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -636,4 +1000,32 @@ impl crate::runtime::ToParam for ListConversationsOrder {
     fn to_param(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateConversationCreatedBody {
+    #[serde(rename = "conversationId")]
+    pub conversation_id: uuid::Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateConversationRequestBody {
+    #[serde(rename = "categoryId", default, skip_serializing_if = "Option::is_none")]
+    pub category_id: Option<String>,
+    #[serde(rename = "mainUserId", default, skip_serializing_if = "Option::is_none")]
+    pub main_user_id: Option<uuid::Uuid>,
+    #[serde(rename = "messageContent", default, skip_serializing_if = "Option::is_none")]
+    pub message_content: Option<String>,
+    #[serde(
+        rename = "notificationRoles",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub notification_roles: Option<Vec<crate::types::NotificationRole>>,
+    #[serde(rename = "relatedTo", default, skip_serializing_if = "Option::is_none")]
+    pub related_to: Option<crate::types::RelatedAggregateReference>,
+    #[serde(rename = "sharedWith", default, skip_serializing_if = "Option::is_none")]
+    pub shared_with: Option<crate::types::ShareableAggregateReference>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }

@@ -10,6 +10,100 @@ pub struct Error {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ValidationErrorSchema {
+    /// The object with the additional information about the error that can be used to create custom error messages. Keys depend on the
+    /// type that failed validation (e.g. "missingProperty" for type "required")
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<std::collections::BTreeMap<String, String>>,
+    /// The standard error message
+    pub message: String,
+    /// The path to the part of the data that was validated. JavaScript property access notation (e.g., ".prop\[1\].subProp") is used.
+    pub path: String,
+    /// ajv validation error type (e.g. "format", "required", "type") or own validation error types
+    pub r#type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ValidationErrors {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    pub r#type: ValidationErrorsType,
+    #[serde(rename = "validationErrors")]
+    pub validation_errors: Vec<ValidationErrorSchema>,
+}
+
+/// A value the server sends that this version of the crate does not know decodes as `Unknown`, and encodes back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ValidationErrorsType {
+    /// `ValidationError`
+    ValidationError,
+    /// A value not known to this version of the crate.
+    Unknown(String),
+}
+
+impl ValidationErrorsType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ValidationError => "ValidationError",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ValidationErrorsType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ValidationError" => Self::ValidationError,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl From<String> for ValidationErrorsType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "ValidationError" => Self::ValidationError,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for ValidationErrorsType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ValidationErrorsType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ValidationErrorsType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ValidationErrorsType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
+    }
+}
+
+impl crate::runtime::ToParam for ValidationErrorsType {
+    fn to_param(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RateLimitError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,

@@ -62,8 +62,14 @@ pub struct Conversation {
     pub conversation_id: uuid::Uuid,
     #[serde(rename = "createdAt")]
     pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<User>,
+    #[serde(rename = "lastMessage", default, skip_serializing_if = "Option::is_none")]
+    pub last_message: Option<ConversationLastMessage>,
     #[serde(rename = "lastMessageAt", default, skip_serializing_if = "Option::is_none")]
     pub last_message_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(rename = "lastMessageBy", default, skip_serializing_if = "Option::is_none")]
+    pub last_message_by: Option<User>,
     #[serde(rename = "mainUser")]
     pub main_user: User,
     #[serde(
@@ -83,12 +89,6 @@ pub struct Conversation {
     pub status: Status,
     pub title: String,
     pub visibility: ConversationVisibility,
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<User>,
-    #[serde(rename = "lastMessage", default, skip_serializing_if = "Option::is_none")]
-    pub last_message: Option<ConversationLastMessage>,
-    #[serde(rename = "lastMessageBy", default, skip_serializing_if = "Option::is_none")]
-    pub last_message_by: Option<User>,
 }
 
 /// A role that receives notifications about a conversation.
@@ -588,6 +588,14 @@ impl crate::runtime::ToParam for CategoryReferenceTypeItem {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ConversationLastMessage {
+    #[serde(rename = "createdAt")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<User>,
+}
+
 /// A value the server sends that this version of the crate does not know decodes as `Unknown`, and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -662,14 +670,6 @@ impl crate::runtime::ToParam for ConversationVisibility {
     fn to_param(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ConversationLastMessage {
-    #[serde(rename = "createdAt")]
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<User>,
 }
 
 /// The `aggregate: user` variant of \[`RelatedAggregateReference`\].

@@ -190,9 +190,10 @@ uuid = {{ version = "1", features = ["serde"] }}
 
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
-"#,
+{workspace}"#,
         name = config.crate_name,
         version = config.crate_version,
         spec = config.spec_path,
+        workspace = if config.standalone { "\n[workspace]\n" } else { "" },
     )
 }

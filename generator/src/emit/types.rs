@@ -96,6 +96,7 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     let docs = doc_attrs(&def.docs, &[]);
     let name = ident(&def.name);
     let binary = fields.iter().any(|f| has_binary(&f.ty));
+    let all_optional = fields.iter().all(Field::is_option);
     let fields = fields.iter().map(|field| {
         let ty = type_tokens(api, &field.ty, &def.home);
         let ty = if field.is_option() { quote!(Option<#ty>) } else { ty };
@@ -126,9 +127,11 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
             }
         };
     }
+    // With every field optional, `..Default::default()` makes building one easy.
+    let default = all_optional.then(|| quote!(Default,));
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
         pub struct #name {
             #(#fields)*
         }

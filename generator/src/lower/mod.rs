@@ -2,6 +2,7 @@
 //! shaping decision is made here.
 
 mod operation;
+mod prune;
 mod schema;
 
 use std::collections::HashMap;
@@ -12,15 +13,16 @@ use openapiv3::{OpenAPI, ReferenceOr, Schema};
 use crate::diagnostic::{push_pointer, Location, SpecError, Warning};
 use crate::model::{Api, DefaultAuth, Home, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
 use crate::names::{camel, snake, Namer};
+use crate::Selection;
 use schema::{docs, Place, Shape};
 
 /// Lowers `spec` (read from `file`) into the model, with the warnings worth showing.
-pub fn lower(file: &str, spec: &OpenAPI) -> Result<(Api, Vec<Warning>), SpecError> {
+pub fn lower(file: &str, spec: &OpenAPI, selection: &Selection) -> Result<(Api, Vec<Warning>), SpecError> {
     let mut lowerer = Lowerer::new(file, spec);
     lowerer.components()?;
-    let (groups, operations) = lowerer.operations()?;
+    let (groups, operations) = lowerer.operations(selection)?;
     box_recursive_fields(&mut lowerer.types);
-    let api = Api {
+    let mut api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
         description: spec.info.description.clone(),
@@ -34,6 +36,9 @@ pub fn lower(file: &str, spec: &OpenAPI) -> Result<(Api, Vec<Warning>), SpecErro
         groups,
         operations,
     };
+    if let Selection::Only(_) = selection {
+        prune::keep_reachable(&mut api);
+    }
     Ok((api, lowerer.warnings))
 }
 

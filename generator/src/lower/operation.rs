@@ -14,9 +14,15 @@ use crate::model::{
     RequestBodyKind, Response, ResponseHeader, StatusMatch, TypeKind, TypeRef,
 };
 use crate::names::{camel, snake, Namer};
+use crate::{Selection, Selector};
 
 impl<'s> Lowerer<'s> {
-    pub(super) fn operations(&mut self) -> Result<(Vec<Group>, Vec<Operation>), SpecError> {
+    pub(super) fn operations(&mut self, selection: &Selection) -> Result<(Vec<Group>, Vec<Operation>), SpecError> {
+        let selectors: &[Selector] = match selection {
+            Selection::All => &[],
+            Selection::Only(selectors) => selectors,
+        };
+        let mut used = vec![false; selectors.len()];
         let mut groups: BTreeMap<String, Group> = BTreeMap::new();
         let mut fn_names: BTreeMap<String, Namer> = BTreeMap::new();
         let mut operation_ids: BTreeMap<&'s str, String> = BTreeMap::new();
@@ -50,6 +56,18 @@ impl<'s> Lowerer<'s> {
                     }
                 }
                 let tag = operation.tags.first().map(String::as_str).unwrap_or("default");
+                if !selectors.is_empty() {
+                    let mut selected = false;
+                    for (selector, used) in selectors.iter().zip(used.iter_mut()) {
+                        if selector.matches(operation.operation_id.as_deref(), tag) {
+                            *used = true;
+                            selected = true;
+                        }
+                    }
+                    if !selected {
+                        continue;
+                    }
+                }
                 let group_module = snake(tag);
                 let group = groups.entry(group_module.clone()).or_insert_with(|| Group {
                     module: group_module.clone(),
@@ -109,6 +127,9 @@ impl<'s> Lowerer<'s> {
                     pagination,
                 });
             }
+        }
+        if let Some((selector, _)) = selectors.iter().zip(&used).find(|(_, used)| !**used) {
+            return Err(self.error("/paths", format!("the operation selection {selector:?} matches no operation")));
         }
         Ok((groups.into_values().collect(), operations))
     }
@@ -175,7 +196,20 @@ impl<'s> Lowerer<'s> {
             out.push(Parameter {
                 location,
                 wire_name: data.name.clone(),
-                rust_name: names.unique(&snake(&data.name)),
+                rust_name: {
+                    // A header or cookie named like a query parameter is told apart by its place.
+                    let wanted = snake(&data.name);
+                    let suffix = match location {
+                        ParamLocation::Header => "_header",
+                        ParamLocation::Cookie => "_cookie",
+                        ParamLocation::Path | ParamLocation::Query => "",
+                    };
+                    if names.is_taken(&wanted) && !suffix.is_empty() {
+                        names.unique(&format!("{}{suffix}", wanted.trim_start_matches("r#")))
+                    } else {
+                        names.unique(&wanted)
+                    }
+                },
                 ty,
                 required: data.required || location == ParamLocation::Path,
                 explode,

@@ -228,7 +228,10 @@ impl<'s> Lowerer<'s> {
         }
     }
 
-    fn object(&mut self, parts: ObjectParts<'s>, place: &Place<'_>) -> Result<Shape, SpecError> {
+    fn object(&mut self, mut parts: ObjectParts<'s>, place: &Place<'_>) -> Result<Shape, SpecError> {
+        // Fields in JSON-name order: reordering properties or moving them into an allOf part
+        // (as upstream did with Conversation) must not change the generated type.
+        parts.properties.sort_keys();
         if parts.properties.is_empty() {
             let value = match parts.additional {
                 Some(AdditionalProperties::Schema(schema)) => {
@@ -275,7 +278,7 @@ impl<'s> Lowerer<'s> {
     fn all_of(&mut self, all_of: &'s [ReferenceOr<Schema>], place: &Place<'_>) -> Result<Shape, SpecError> {
         if let [only] = all_of {
             // `allOf: [$ref]` is the 3.0 idiom for a reference with a description of its own.
-            let pointer = push_pointer(place.pointer, "allOf/0");
+            let pointer = push_pointer(&push_pointer(place.pointer, "allOf"), "0");
             return match only {
                 ReferenceOr::Reference { .. } => {
                     Ok(Shape::Ref(self.lower_ref(only, &place.child(place.name, &pointer))?))
