@@ -7,6 +7,7 @@
 //! spec text --load--> openapiv3::OpenAPI --lower--> model::Api --emit--> tokens --render--> files
 //! ```
 
+pub mod api_diff;
 pub mod diagnostic;
 mod emit;
 pub mod load;
@@ -106,4 +107,27 @@ pub fn generate(text: &str, config: &Config) -> Result<Generated, SpecError> {
         files.insert(path, text);
     }
     Ok(Generated { files, warnings })
+}
+
+/// Compares the public API generated from two specs (see [`api_diff`]).
+pub fn diff_specs(
+    old_path: &str,
+    old_text: &str,
+    new_path: &str,
+    new_text: &str,
+) -> Result<api_diff::Report, SpecError> {
+    let model = |path: &str, text: &str| -> Result<(model::Api, BTreeMap<String, String>), SpecError> {
+        let spec = load::load(path, text)?;
+        let (api, _) = lower::lower(path, &spec, &Selection::All)?;
+        let schemas = spec
+            .components
+            .iter()
+            .flat_map(|c| &c.schemas)
+            .map(|(name, schema)| (name.clone(), serde_json::to_string(schema).unwrap_or_default()))
+            .collect();
+        Ok((api, schemas))
+    };
+    let (old, old_schemas) = model(old_path, old_text)?;
+    let (new, new_schemas) = model(new_path, new_text)?;
+    Ok(api_diff::compare(&old, &new, &old_schemas, &new_schemas))
 }

@@ -82,8 +82,11 @@ fn mutate(rng: &mut Rng, spec: &mut Value) {
 #[test]
 fn mutated_real_specs_give_files_or_located_errors() {
     let mut sources = vec![root().join("specs/mittwald-conversations.yaml")];
-    let mut fixtures: Vec<_> =
-        std::fs::read_dir(root().join("tests/fixtures")).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut fixtures: Vec<_> = std::fs::read_dir(root().join("tests/fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
     fixtures.sort();
     sources.extend(fixtures);
     let mut rng = Rng(0x5eed_1234_abcd_0001);

@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+pub mod api_diff;
 pub mod codegen;
+pub mod update_spec;
 
 /// The workspace root (the xtask lives one level below it).
 pub fn workspace_root() -> PathBuf {

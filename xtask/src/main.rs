@@ -19,6 +19,8 @@ fn run() -> Result<ExitCode> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
+        Some("update-spec") => xtask::update_spec::run(&args[1..]),
+        Some("api-diff") => xtask::api_diff::run(&args[1..]),
         Some(other) => bail!("unknown task {other:?}\n\n{USAGE}"),
         None => {
             println!("{USAGE}");
@@ -32,4 +34,8 @@ const USAGE: &str = "usage: cargo xtask <task>
 tasks:
   codegen [--check]   regenerate generated-client/ from specs/ (--check: fail if it is stale)
   codegen --spec <file> --out <dir> [--crate-name <name>] [--operations <selection>]
-                      generate a standalone crate for any spec";
+                      generate a standalone crate for any spec
+  update-spec [--from <url-or-file>]
+                      refresh specs/ from mittwald's published spec and regenerate
+  api-diff <old-spec> <new-spec> [--json]
+                      the changes to the generated API, breaking or not, with a semver bump";

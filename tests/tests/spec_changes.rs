@@ -1,0 +1,214 @@
+//! Spec changes: the api-diff report, reviewable snapshots, and update-spec against a local
+//! HTTP server serving the dated upstream specs.
+
+use std::collections::BTreeSet;
+
+use generator::api_diff::{Change, Impact};
+use tests::root;
+use tests::server::{Reply, Server};
+
+const OLD: &str = "../shared/specs/mittwald-v2-2026-06-12.json";
+const NEW: &str = "../shared/specs/mittwald-v2-2026-08-21.json";
+
+fn has(changes: &[Change], impact: Impact, subject: &str, description: &str) -> bool {
+    changes.iter().any(|c| c.impact == impact && c.subject == subject && c.description == description)
+}
+
+/// The api-diff report of two specs given relative to the workspace root.
+fn diff(old: &str, new: &str) -> generator::api_diff::Report {
+    let (old, new) = (root().join(old), root().join(new));
+    xtask::api_diff::report(&old.to_string_lossy(), &new.to_string_lossy()).expect("both specs diff")
+}
+
+#[test]
+fn api_diff_of_the_dated_upstream_specs() {
+    let report = diff(OLD, NEW);
+    let user = "type ConversationUser";
+    for removed in ["atlasGroup", "department", "group"] {
+        assert!(has(&report.changes, Impact::Breaking, user, &format!("field `{removed}` removed")), "{removed}");
+    }
+    assert!(has(&report.changes, Impact::Addition, user, "optional field `isEmployee: Option<bool>` added"));
+    assert!(!report.changes.iter().any(|c| c.subject == "type Conversation"), "Conversation must be unchanged");
+    assert!(report.refactored_unchanged.contains(&"Conversation".to_owned()));
+    assert_eq!(report.suggested_bump, "major");
+    let markdown = report.to_markdown("mittwald-v2-2026-06-12.json", "mittwald-v2-2026-08-21.json");
+    let expected_path = root().join("tests/expected/api-diff-2026-06-12-to-2026-08-21.md");
+    if std::env::var_os("UPDATE_EXPECTED").is_some() {
+        std::fs::write(&expected_path, &markdown).unwrap();
+    }
+    let expected = std::fs::read_to_string(&expected_path).expect("the committed report");
+    assert!(expected == markdown, "the report differs from {expected_path:?}; UPDATE_EXPECTED=1 and review the diff");
+}
+
+#[test]
+fn api_diff_of_a_fixture_pair() {
+    let report = diff("tests/fixtures/diff/old.yaml", "tests/fixtures/diff/new.yaml");
+    let c = &report.changes;
+    assert!(has(c, Impact::Breaking, "operation items-gone", "removed (`items::gone`)"));
+    assert!(has(c, Impact::Addition, "operation items-new", "added: `GET /new`"));
+    assert!(has(c, Impact::Addition, "operation items-list", "optional Query parameter `cursor` added"));
+    assert!(has(c, Impact::Breaking, "operation items-list", "required Query parameter `region` added"));
+    assert!(has(c, Impact::Breaking, "type Item", "field `legacy` removed"));
+    assert!(has(c, Impact::Breaking, "type Item", "field `count` changed from `Option<i64>` to `i64`"));
+    assert!(has(c, Impact::Addition, "type Item", "optional field `note: Option<String>` added"));
+    assert!(has(c, Impact::Breaking, "type Kind", "enum value `a` removed"));
+    assert!(has(c, Impact::Addition, "type Kind", "enum value `c` added"));
+    assert!(has(c, Impact::Addition, "type PlainBase", "added"));
+    assert!(!c.iter().any(|change| change.subject == "type Plain"), "{c:?}");
+    assert_eq!(report.refactored_unchanged, ["Plain"]);
+    assert_eq!(report.changes.len(), 10, "{c:#?}");
+    assert_eq!(report.suggested_bump, "major");
+}
+
+#[test]
+fn api_diff_of_a_spec_with_itself_is_empty() {
+    let report = diff("specs/mittwald-conversations.yaml", "specs/mittwald-conversations.yaml");
+    assert!(report.changes.is_empty() && report.refactored_unchanged.is_empty());
+    assert_eq!(report.suggested_bump, "patch");
+}
+
+#[test]
+fn additions_alone_suggest_a_minor_bump() {
+    let report = diff("tests/fixtures/enums.yaml", "tests/fixtures/formats.yaml");
+    // enums.yaml's types are all gone in formats.yaml: breaking; the reverse adds them back.
+    assert_eq!(report.suggested_bump, "major");
+    let spec = std::fs::read_to_string(root().join("specs/mittwald-conversations.yaml")).unwrap();
+    let more =
+        spec.replacen("        isEmployee:\n", "        nickname:\n          type: string\n        isEmployee:\n", 1);
+    assert_ne!(spec, more);
+    let report = generator::diff_specs("a.yaml", &spec, "b.yaml", &more).unwrap();
+    assert_eq!(report.suggested_bump, "minor", "{:?}", report.changes);
+}
+
+/// One edited property changes exactly the snapshot of the file that renders its type.
+#[test]
+fn one_property_edit_touches_one_file() {
+    let spec = std::fs::read_to_string(root().join("specs/mittwald-conversations.yaml")).unwrap();
+    let edited = spec.replacen(
+        "        avatarRefId:\n          type: string\n",
+        "        avatarRefId:\n          type: string\n          description: The avatar's file.\n",
+        1,
+    );
+    assert_ne!(spec, edited, "the edit applies");
+    let config = xtask::codegen::mittwald_config();
+    let (before, after) =
+        (generator::generate(&spec, &config).unwrap(), generator::generate(&edited, &config).unwrap());
+    let changed: BTreeSet<&String> = before
+        .files
+        .iter()
+        .filter(|(path, text)| after.files.get(*path) != Some(*text))
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(changed, BTreeSet::from([&"src/types/conversation.rs".to_owned()]));
+}
+
+async fn spec_server() -> Server {
+    let old = std::fs::read_to_string(root().join(OLD)).unwrap();
+    let new = std::fs::read_to_string(root().join(NEW)).unwrap();
+    Server::start(move |request, _| match request.target.as_str() {
+        "/2026-06-12.json" => Reply::json(200, old.clone()),
+        "/2026-08-21.json" => Reply::json(200, new.clone()),
+        "/html" => Reply::Respond { status: 200, headers: vec![], body: "<html>maintenance</html>".into() },
+        _ => Reply::json(404, "{}"),
+    })
+    .await
+}
+
+fn current_spec() -> String {
+    std::fs::read_to_string(root().join("specs/mittwald-conversations.yaml")).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn update_spec_extracts_our_operations_and_what_they_reach() {
+    let server = spec_server().await;
+    let url = format!("{}/2026-08-21.json", server.url);
+    let extracted = tokio::task::spawn_blocking(move || {
+        let upstream = xtask::update_spec::fetch(&url).unwrap();
+        xtask::update_spec::extract(&upstream, &current_spec(), &url).unwrap()
+    })
+    .await
+    .unwrap();
+    let value: serde_json::Value = serde_yaml::from_str(&extracted).unwrap();
+    let ids: BTreeSet<&str> = value["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .filter_map(|op| op.get("operationId").and_then(|v| v.as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        BTreeSet::from([
+            "conversation-create-conversation",
+            "conversation-get-conversation",
+            "conversation-list-conversations"
+        ])
+    );
+    let schemas = value["components"]["schemas"].as_object().unwrap();
+    for name in ["Conversation", "BasicConversation", "User", "RelatedAggregateReference", "ValidationErrors"] {
+        let full = if name == "ValidationErrors" {
+            format!("de.mittwald.v1.commons.{name}")
+        } else {
+            format!("de.mittwald.v1.conversation.{name}")
+        };
+        assert!(schemas.contains_key(&full), "{full}");
+    }
+    assert!(schemas.len() < 20, "only what the operations reach: {:?}", schemas.keys());
+    assert_eq!(value["servers"][0]["url"], "https://api.mittwald.de");
+    // The result generates, and extracting again from it changes nothing (no churn).
+    generator::generate(&extracted, &xtask::codegen::mittwald_config()).unwrap();
+    assert_eq!(xtask::update_spec::extract(&extracted, &extracted, "itself").unwrap(), extracted);
+    let keys: Vec<&String> = value.as_object().unwrap().keys().collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "keys are sorted");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn update_spec_from_the_older_spec_differs_where_upstream_did() {
+    let server = spec_server().await;
+    let url = format!("{}/2026-06-12.json", server.url);
+    let extracted = tokio::task::spawn_blocking(move || {
+        xtask::update_spec::extract(&xtask::update_spec::fetch(&url).unwrap(), &current_spec(), &url).unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(!extracted.contains("de.mittwald.v1.conversation.BasicConversation"));
+    assert!(extracted.contains("atlasGroup"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn update_spec_failures_are_clear_and_leave_the_spec_untouched() {
+    let server = spec_server().await;
+    let base = server.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let dir = std::env::temp_dir().join(format!("update-spec-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("spec.yaml");
+        std::fs::write(&path, current_spec()).unwrap();
+        let refused = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            format!("http://{}/spec.json", listener.local_addr().unwrap())
+        };
+        for (from, expected) in [
+            (format!("{base}/html"), "is not an OpenAPI document"),
+            (format!("{base}/missing.json"), "answered 404"),
+            (refused, "cannot fetch"),
+            ("/no/such/file.json".to_owned(), "cannot read /no/such/file.json"),
+        ] {
+            let error = format!("{:#}", xtask::update_spec::update_file(&from, &path).unwrap_err());
+            assert!(error.contains(expected), "{from}: {error}");
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), current_spec(), "{from} left the spec as it was");
+        }
+        // An operation we cover that upstream lacks.
+        let ours = current_spec().replace("conversation-get-conversation", "conversation-get-nothing");
+        std::fs::write(&path, &ours).unwrap();
+        let error =
+            format!("{:#}", xtask::update_spec::update_file(&format!("{base}/2026-08-21.json"), &path).unwrap_err());
+        assert!(error.contains("lacks operations our spec covers: [\"conversation-get-nothing\"]"), "{error}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), ours);
+        std::fs::remove_dir_all(&dir).unwrap();
+    })
+    .await
+    .unwrap();
+}
