@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod data;
 pub mod server;
 
 /// The README, whose Rust examples are compiled as doctests of this crate.

@@ -153,3 +153,18 @@ fn a_known_alternative_with_a_missing_field_fails() {
     value["sharedWith"] = json!({"domain": "project", "id": "x"});
     assert_eq!(decode(value).unwrap_err(), "missing field `aggregate`");
 }
+
+#[test]
+fn ten_thousand_generated_conversations_decode_and_round_trip() {
+    let data = tests::data::conversations(42, 10_000);
+    let decoded: Vec<Conversation> = serde_json::from_value(data.clone()).expect("the benchmark data is schema-valid");
+    assert_eq!(decoded.len(), 10_000);
+    let related: std::collections::BTreeSet<String> = decoded
+        .iter()
+        .filter_map(|c| c.related_to.as_ref())
+        .map(|r| serde_json::to_value(r).unwrap()["aggregate"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(related.len(), 7);
+    assert!(decoded.iter().any(|c| c.category.is_none()) && decoded.iter().any(|c| c.category.is_some()));
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), data);
+}

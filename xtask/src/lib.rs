@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 pub mod api_diff;
+pub mod bench;
 pub mod codegen;
 pub mod update_spec;
 

@@ -21,6 +21,7 @@ fn run() -> Result<ExitCode> {
         Some("codegen") => codegen::run(&args[1..]),
         Some("update-spec") => xtask::update_spec::run(&args[1..]),
         Some("api-diff") => xtask::api_diff::run(&args[1..]),
+        Some("bench") => xtask::bench::run(&args[1..]),
         Some(other) => bail!("unknown task {other:?}\n\n{USAGE}"),
         None => {
             println!("{USAGE}");
@@ -38,4 +39,6 @@ tasks:
   update-spec [--from <url-or-file>]
                       refresh specs/ from mittwald's published spec and regenerate
   api-diff <old-spec> <new-spec> [--json]
-                      the changes to the generated API, breaking or not, with a semver bump";
+                      the changes to the generated API, breaking or not, with a semver bump
+  bench [--compile]   generation, decoding and request-building benchmarks (release); writes
+                      BENCHMARKS.md (--compile: also cargo check time of the full API crate)";

@@ -195,8 +195,9 @@ impl ListConversations<'_> {
         }
     }
 
-    /// The request as it is sent, without client-wide headers.
-    pub(crate) fn request(&self) -> crate::runtime::Request {
+    /// The request as it will be sent, without the client-wide headers (authentication,
+    /// user agent): for logging, tests, or a look before sending.
+    pub fn request(&self) -> crate::runtime::Request {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "/v2/conversations".to_owned(),
@@ -452,8 +453,9 @@ impl CreateConversation<'_> {
         }
     }
 
-    /// The request as it is sent, without client-wide headers.
-    pub(crate) fn request(
+    /// The request as it will be sent, without the client-wide headers (authentication,
+    /// user agent): for logging, tests, or a look before sending.
+    pub fn request(
         &self,
     ) -> Result<crate::runtime::Request, crate::runtime::EncodeError> {
         let mut request = crate::runtime::Request::new(
@@ -615,8 +617,9 @@ impl GetConversation<'_> {
         }
     }
 
-    /// The request as it is sent, without client-wide headers.
-    pub(crate) fn request(&self) -> crate::runtime::Request {
+    /// The request as it will be sent, without the client-wide headers (authentication,
+    /// user agent): for logging, tests, or a look before sending.
+    pub fn request(&self) -> crate::runtime::Request {
         crate::runtime::Request::new(
             reqwest::Method::GET,
             crate::runtime::PathBuilder::new("/v2/conversations/")

@@ -14,6 +14,6 @@ pub(crate) mod serde_helpers;
 
 pub use client::{Auth, BuildError, Client, ClientBuilder, RetryPolicy, Token};
 pub use error::{ApiError, DecodeError, EncodeError, HeaderError, TransportError, TransportErrorKind, UnexpectedResponse};
-pub use request::{FilePart, ToParam};
+pub use request::{FilePart, Request, ToParam};
 #[allow(unused_imports)]
-pub(crate) use request::{header_value, PathBuilder, Query, RawResponse, Request};
+pub(crate) use request::{header_value, PathBuilder, Query, RawResponse};

@@ -143,12 +143,22 @@ impl Query {
 }
 
 /// One API call, ready to be sent (and sent again).
-pub(crate) struct Request {
+pub struct Request {
     pub(crate) method: Method,
     pub(crate) path: String,
     pub(crate) query: Query,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<Body>,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path_and_query", &self.path_and_query())
+            .field("headers", &self.headers)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A request body, kept in a form that can be sent again on retry.
@@ -287,8 +297,18 @@ impl Request {
         }
     }
 
+    /// The method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The request's own headers (header parameters), without client-wide ones.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
     /// The path and query as sent, e.g. `/v2/conversations?limit=10`.
-    pub(crate) fn path_and_query(&self) -> String {
+    pub fn path_and_query(&self) -> String {
         if self.query.0.is_empty() {
             self.path.clone()
         } else {

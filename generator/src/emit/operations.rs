@@ -317,15 +317,17 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
     let new_request = quote!(crate::runtime::Request::new(reqwest::Method::#method, #path));
     if mutability.is_none() {
         return quote! {
-            /// The request as it is sent, without client-wide headers.
-            pub(crate) fn request(&self) -> #output {
+            /// The request as it will be sent, without the client-wide headers (authentication,
+            /// user agent): for logging, tests, or a look before sending.
+            pub fn request(&self) -> #output {
                 #new_request
             }
         };
     }
     quote! {
-        /// The request as it is sent, without client-wide headers.
-        pub(crate) fn request(&self) -> #output {
+        /// The request as it will be sent, without the client-wide headers (authentication,
+        /// user agent): for logging, tests, or a look before sending.
+        pub fn request(&self) -> #output {
             let mut request = #new_request;
             #(#query)*
             #(#headers)*
