@@ -97,7 +97,7 @@ pub struct Generated {
 pub fn generate(text: &str, config: &Config) -> Result<Generated, SpecError> {
     let spec = load::load(&config.spec_path, text)?;
     let (api, warnings) = lower::lower(&config.spec_path, &spec, &config.operations)?;
-    let files = render::render_all(emit::emit(&api, config), config)?;
+    let files = render::generate_files(&api, config)?;
     Ok(Generated { files, warnings })
 }
 

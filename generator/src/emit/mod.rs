@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Api, DefaultAuth, Docs, Home};
+use crate::model::{Api, DefaultAuth, Docs, Group, Home};
 use crate::Config;
 use docs::doc_attrs;
 use types::{ident, type_def};
@@ -29,45 +29,104 @@ const RUNTIME: &[(&str, &str)] = &[
     ("serde_helpers.rs", include_str!("../../runtime/serde_helpers.rs")),
 ];
 
-/// Every file of the crate, by path relative to the crate root.
-pub fn emit(api: &Api, config: &Config) -> BTreeMap<String, Emitted> {
-    let mut files = BTreeMap::new();
-    files.insert("Cargo.toml".to_owned(), Emitted::Text(cargo_toml(config)));
-    files.insert("src/lib.rs".to_owned(), Emitted::Rust(lib_rs(api, config)));
-    for (name, text) in RUNTIME {
-        files.insert(format!("src/runtime/{name}"), Emitted::Text((*text).to_owned()));
-    }
+/// One file of the crate, to be emitted on its own (files are emitted in parallel).
+#[derive(Debug, Clone, Copy)]
+pub enum File<'a> {
+    CargoToml,
+    Lib,
+    Runtime(&'static str),
+    /// `types/<module>.rs`, or `types/mod.rs` for `None`.
+    Types(Option<&'a str>),
+    OperationsMod,
+    Group(&'a Group),
+}
 
-    let mut modules: BTreeMap<Option<&str>, Vec<TokenStream>> = BTreeMap::new();
+/// Every file of the crate, by path relative to the crate root, with a rough size for
+/// scheduling (the number of items in it).
+pub fn plan(api: &Api) -> Vec<(String, File<'_>, usize)> {
+    let mut files = vec![
+        ("Cargo.toml".to_owned(), File::CargoToml, 1),
+        ("src/lib.rs".to_owned(), File::Lib, 1),
+        ("src/operations/mod.rs".to_owned(), File::OperationsMod, api.groups.len()),
+    ];
+    for (name, _) in RUNTIME {
+        files.push((format!("src/runtime/{name}"), File::Runtime(name), 1));
+    }
+    let mut modules: BTreeMap<Option<&str>, usize> = BTreeMap::new();
     modules.entry(None).or_default();
     for (_, def) in api.types.iter() {
         if let Home::Types(module) = &def.home {
-            modules.entry(module.as_deref()).or_default().push(type_def(api, def));
+            *modules.entry(module.as_deref()).or_default() += 1;
         }
     }
-    let submodules: Vec<&str> = modules.keys().flatten().copied().collect();
-    for (module, items) in &modules {
-        let tokens = match module {
-            Some(_) => quote!(#(#items)*),
-            None => {
-                let mods = submodules.iter().map(|m| ident(m));
-                let uses = submodules.iter().map(|m| ident(m));
-                quote! {
-                    //! The schemas of the API. Every type is reachable here by its short name,
-                    //! whatever module it is defined in.
-                    #(mod #mods;)*
-                    #(pub use self::#uses::*;)*
-                    #(#items)*
-                }
-            }
-        };
+    for (module, count) in modules {
         let path = match module {
             Some(module) => format!("src/types/{}.rs", module.trim_start_matches("r#")),
             None => "src/types/mod.rs".to_owned(),
         };
-        files.insert(path, Emitted::Rust(tokens));
+        files.push((path, File::Types(module), count));
     }
+    for group in &api.groups {
+        let weight = 1
+            + api.types.iter().filter(|(_, def)| def.home == Home::Operations(group.module.clone())).count()
+            + 4 * api.operations.iter().filter(|op| op.group == group.module).count();
+        files.push((
+            format!("src/operations/{}.rs", group.module.trim_start_matches("r#")),
+            File::Group(group),
+            weight,
+        ));
+    }
+    files
+}
 
+/// Emits one file of the [`plan`].
+pub fn emit_file(api: &Api, config: &Config, file: File<'_>) -> Emitted {
+    match file {
+        File::CargoToml => Emitted::Text(cargo_toml(config)),
+        File::Lib => Emitted::Rust(lib_rs(api, config)),
+        File::Runtime(name) => {
+            let text = RUNTIME.iter().find(|(n, _)| *n == name).map(|(_, text)| *text).unwrap_or_default();
+            Emitted::Text(text.to_owned())
+        }
+        File::Types(module) => Emitted::Rust(types_file(api, module)),
+        File::OperationsMod => Emitted::Rust(operations_mod(api)),
+        File::Group(group) => Emitted::Rust(operations::group_file(api, group)),
+    }
+}
+
+/// Every file of the crate, by path relative to the crate root, emitted one after the other.
+pub fn emit(api: &Api, config: &Config) -> BTreeMap<String, Emitted> {
+    plan(api).into_iter().map(|(path, file, _)| (path, emit_file(api, config, file))).collect()
+}
+
+fn types_file(api: &Api, module: Option<&str>) -> TokenStream {
+    let home = Home::Types(module.map(str::to_owned));
+    let items = api.types.iter().filter(|(_, def)| def.home == home).map(|(_, def)| type_def(api, def));
+    match module {
+        Some(_) => quote!(#(#items)*),
+        None => {
+            let submodules: std::collections::BTreeSet<&str> = api
+                .types
+                .iter()
+                .filter_map(|(_, def)| match &def.home {
+                    Home::Types(Some(module)) => Some(module.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let mods = submodules.iter().map(|m| ident(m));
+            let uses = submodules.iter().map(|m| ident(m));
+            quote! {
+                //! The schemas of the API. Every type is reachable here by its short name,
+                //! whatever module it is defined in.
+                #(mod #mods;)*
+                #(pub use self::#uses::*;)*
+                #(#items)*
+            }
+        }
+    }
+}
+
+fn operations_mod(api: &Api) -> TokenStream {
     let group_mods = api.groups.iter().map(|g| ident(&g.module));
     let accessors = api.groups.iter().map(|g| {
         let module = ident(&g.module);
@@ -80,25 +139,15 @@ pub fn emit(api: &Api, config: &Config) -> BTreeMap<String, Emitted> {
             }
         }
     });
-    files.insert(
-        "src/operations/mod.rs".to_owned(),
-        Emitted::Rust(quote! {
-            //! The operations of the API, one module per tag. Reach them through the accessors
-            //! on [`Client`](crate::Client), e.g. `client.conversation()`.
-            #(pub mod #group_mods;)*
+    quote! {
+        //! The operations of the API, one module per tag. Reach them through the accessors
+        //! on [`Client`](crate::Client), e.g. `client.conversation()`.
+        #(pub mod #group_mods;)*
 
-            impl crate::Client {
-                #(#accessors)*
-            }
-        }),
-    );
-    for group in &api.groups {
-        files.insert(
-            format!("src/operations/{}.rs", group.module.trim_start_matches("r#")),
-            Emitted::Rust(operations::group_file(api, group)),
-        );
+        impl crate::Client {
+            #(#accessors)*
+        }
     }
-    files
 }
 
 fn lib_rs(api: &Api, config: &Config) -> TokenStream {

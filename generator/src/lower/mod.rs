@@ -213,21 +213,25 @@ fn namespace(name: &str) -> Option<String> {
 /// The shortest readable type names: the last segment of a dotted name, with as many of the
 /// preceding segments as it takes to tell apart names that would otherwise be the same.
 fn short_names<'n>(names: impl Iterator<Item = &'n str>) -> Vec<String> {
-    let segments = |name: &str, count: usize| -> String {
-        let parts: Vec<&str> = name.split('.').collect();
-        let start = parts.len().saturating_sub(count);
-        parts[start..].iter().map(|part| camel(part)).collect()
+    // Each segment is converted once; only names with the same last segment are compared.
+    let parts: Vec<Vec<String>> = names.map(|name| name.split('.').map(camel).collect()).collect();
+    let short = |index: usize, count: usize| -> String {
+        let segments = &parts[index];
+        segments[segments.len().saturating_sub(count)..].concat()
     };
-    let all: Vec<&str> = names.collect();
-    all.iter()
-        .map(|name| {
-            let depth = name.split('.').count();
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for index in 0..parts.len() {
+        groups.entry(short(index, 1)).or_default().push(index);
+    }
+    (0..parts.len())
+        .map(|index| {
+            let group = &groups[&short(index, 1)];
             let mut count = 1;
             loop {
-                let short = segments(name, count);
-                let clashes = all.iter().any(|other| other != name && segments(other, count) == short);
-                if !clashes || count >= depth {
-                    return short;
+                let candidate = short(index, count);
+                let clashes = group.iter().any(|&other| other != index && short(other, count) == candidate);
+                if !clashes || count >= parts[index].len() {
+                    return candidate;
                 }
                 count += 1;
             }
