@@ -6,23 +6,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use generator::Location;
 use serde_json::{json, Value};
+use tests::data::Rng;
 use tests::{generate_fixture, root};
-
-/// xorshift64*: enough randomness for mutations, no dependency, reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// The JSON pointers of every node.
 fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
