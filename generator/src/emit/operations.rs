@@ -297,7 +297,6 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
             RequestBodyKind::Json(_) => quote!(request.json(#access)?;),
             RequestBodyKind::Form(_) => quote!(request.form(#access)?;),
             RequestBodyKind::Binary(content_type) | RequestBodyKind::Text(content_type) => {
-                let content_type = static_content_type(content_type);
                 quote!(request.bytes(#content_type, #value.clone());)
             }
             RequestBodyKind::Multipart(ty) => multipart_parts(api, ty, &value),
@@ -336,11 +335,6 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
             #result
         }
     }
-}
-
-/// Content types the runtime keeps as `&'static str`.
-fn static_content_type(content_type: &str) -> TokenStream {
-    quote!(#content_type)
 }
 
 /// One statement per property of a multipart body: files as file parts, plain values as text,

@@ -78,8 +78,9 @@ fn generation(name: &str, path: &Path, out: &mut String) {
     table.row(&[format!("floor: {parser} parse to a value tree"), ms(floor), "1.00".into()]);
     table.row(&["load (parse into openapiv3)".into(), ms(load), ratio(load)]);
     table.row(&["lower".into(), ms(lower), ratio(lower)]);
-    table.row(&["emit (tokens)".into(), ms(emit), ratio(emit)]);
-    table.row(&["render (syn + prettyplease)".into(), ms(render_only), ratio(render_only)]);
+    table.row(&["emit (tokens), one thread".into(), ms(emit), ratio(emit)]);
+    table.row(&["render (syn + prettyplease), one thread".into(), ms(render_only), ratio(render_only)]);
+    table.row(&["(`generate` emits and renders files in parallel on every core)".into(), String::new(), String::new()]);
     table.row(&["**whole `generate`**".into(), format!("**{}**", ms(whole)), format!("**{}**", ratio(whole))]);
     out.push_str(&table.0);
     out.push('\n');
