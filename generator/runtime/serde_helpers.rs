@@ -1,6 +1,7 @@
 //! Serde support shared by the generated types.
 
 use serde::de::{self, Deserializer, Visitor};
+use serde_json::value::RawValue;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -35,39 +36,70 @@ where
     deserializer.deserialize_str(StringEnumVisitor(PhantomData))
 }
 
-/// Reads an object of an internally tagged union: the tag's value and the whole object, which the caller decodes into the variant the tag names.
-pub(crate) fn read_tagged<'de, D>(deserializer: D, tag: &'static str) -> Result<(String, serde_json::Value), D::Error>
+/// Reads an object of an internally tagged union without building a JSON tree: the object is
+/// kept as raw JSON text, its tag read by a pass that skips every other member, and the caller
+/// decodes the raw text into the variant the tag names (or keeps it as `Unknown`).
+pub(crate) fn read_tagged<'de, D>(deserializer: D, tag: &'static str) -> Result<(String, Box<RawValue>), D::Error>
 where
     D: Deserializer<'de>,
 {
+    use serde::de::DeserializeSeed;
     use serde::Deserialize;
-    let value = serde_json::Value::deserialize(deserializer)?;
-    let serde_json::Value::Object(map) = &value else {
-        return Err(de::Error::invalid_type(unexpected(&value), &"an object"));
-    };
-    match map.get(tag) {
-        None => Err(de::Error::missing_field(tag)),
-        Some(serde_json::Value::String(name)) => Ok((name.clone(), value)),
-        Some(other) => Err(de::Error::invalid_type(unexpected(other), &"a string tag")),
-    }
+    let raw = Box::<RawValue>::deserialize(deserializer)?;
+    let mut reader = serde_json::Deserializer::from_str(raw.get());
+    let name = TagSeed(tag).deserialize(&mut reader).map_err(|e| de::Error::custom(without_position(e)))?;
+    Ok((name, raw))
 }
 
-/// Decodes the variant `T` of a tagged union from the buffered object.
-pub(crate) fn decode_variant<T, E>(value: serde_json::Value) -> Result<T, E>
+/// Decodes the variant `T` of a tagged union from its raw JSON.
+pub(crate) fn decode_variant<T, E>(raw: Box<RawValue>) -> Result<T, E>
 where
     T: serde::de::DeserializeOwned,
     E: de::Error,
 {
-    T::deserialize(value).map_err(E::custom)
+    serde_json::from_str(raw.get()).map_err(|e| E::custom(without_position(e)))
 }
 
-fn unexpected(value: &serde_json::Value) -> de::Unexpected<'_> {
-    match value {
-        serde_json::Value::Null => de::Unexpected::Unit,
-        serde_json::Value::Bool(b) => de::Unexpected::Bool(*b),
-        serde_json::Value::Number(_) => de::Unexpected::Other("a number"),
-        serde_json::Value::String(s) => de::Unexpected::Str(s),
-        serde_json::Value::Array(_) => de::Unexpected::Seq,
-        serde_json::Value::Object(_) => de::Unexpected::Map,
+/// A position inside the buffered object would mislead: the outer deserializer reports where
+/// the object is.
+fn without_position(error: serde_json::Error) -> String {
+    let text = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    text.strip_suffix(&suffix).map(str::to_owned).unwrap_or(text)
+}
+
+/// Keeps an unknown alternative as a JSON value.
+pub(crate) fn unknown_variant<E: de::Error>(raw: Box<RawValue>) -> Result<serde_json::Value, E> {
+    serde_json::from_str(raw.get()).map_err(|e| E::custom(without_position(e)))
+}
+
+/// Finds the string member `0` of an object, skipping the others.
+struct TagSeed(&'static str);
+
+impl<'de> de::DeserializeSeed<'de> for TagSeed {
+    type Value = String;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TagSeed {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an object with a string `{}`", self.0)
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<String, A::Error> {
+        let mut found = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == self.0 && found.is_none() {
+                found = Some(map.next_value::<String>()?);
+            } else {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        found.ok_or_else(|| de::Error::missing_field(self.0))
     }
 }

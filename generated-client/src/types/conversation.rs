@@ -256,7 +256,7 @@ impl<'de> serde::Deserialize<'de> for RelatedAggregateReference {
             "container" => {
                 crate::runtime::serde_helpers::decode_variant(value).map(Self::Container)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => crate::runtime::serde_helpers::unknown_variant(value).map(Self::Unknown),
         }
     }
 }
@@ -308,7 +308,7 @@ impl<'de> serde::Deserialize<'de> for ShareableAggregateReference {
                 crate::runtime::serde_helpers::decode_variant(value)
                     .map(Self::Placementgroup)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => crate::runtime::serde_helpers::unknown_variant(value).map(Self::Unknown),
         }
     }
 }

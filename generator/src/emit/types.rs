@@ -259,7 +259,7 @@ fn tagged_union(api: &Api, def: &TypeDef, tag: &str, variants: &[TaggedVariant])
                 let (tag, value) = crate::runtime::serde_helpers::read_tagged(deserializer, #tag)?;
                 match tag.as_str() {
                     #(#values => crate::runtime::serde_helpers::decode_variant(value).map(Self::#names),)*
-                    _ => Ok(Self::Unknown(value)),
+                    _ => crate::runtime::serde_helpers::unknown_variant(value).map(Self::Unknown),
                 }
             }
         }
