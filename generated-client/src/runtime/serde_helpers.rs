@@ -54,7 +54,7 @@ where
 }
 
 /// Decodes the variant `T` of a tagged union from its raw JSON.
-pub(crate) fn decode_variant<T, E>(raw: Box<RawValue>) -> Result<T, E>
+pub(crate) fn decode_variant<T, E>(raw: &RawValue) -> Result<T, E>
 where
     T: serde::de::DeserializeOwned,
     E: de::Error,
@@ -71,7 +71,7 @@ fn without_position(error: serde_json::Error) -> String {
 }
 
 /// Keeps an unknown alternative as a JSON value.
-pub(crate) fn unknown_variant<E: de::Error>(raw: Box<RawValue>) -> Result<serde_json::Value, E> {
+pub(crate) fn unknown_variant<E: de::Error>(raw: &RawValue) -> Result<serde_json::Value, E> {
     serde_json::from_str(raw.get()).map_err(|e| E::custom(without_position(e)))
 }
 

@@ -233,30 +233,33 @@ impl<'de> serde::Deserialize<'de> for RelatedAggregateReference {
         )?;
         match tag.as_str() {
             "user" => {
-                crate::runtime::serde_helpers::decode_variant(value).map(Self::User)
+                crate::runtime::serde_helpers::decode_variant(&value).map(Self::User)
             }
             "customer" => {
-                crate::runtime::serde_helpers::decode_variant(value).map(Self::Customer)
+                crate::runtime::serde_helpers::decode_variant(&value).map(Self::Customer)
             }
             "project" => {
-                crate::runtime::serde_helpers::decode_variant(value).map(Self::Project)
+                crate::runtime::serde_helpers::decode_variant(&value).map(Self::Project)
             }
             "appinstallation" => {
-                crate::runtime::serde_helpers::decode_variant(value)
+                crate::runtime::serde_helpers::decode_variant(&value)
                     .map(Self::Appinstallation)
             }
             "placementgroup" => {
-                crate::runtime::serde_helpers::decode_variant(value)
+                crate::runtime::serde_helpers::decode_variant(&value)
                     .map(Self::Placementgroup)
             }
             "extensionInstance" => {
-                crate::runtime::serde_helpers::decode_variant(value)
+                crate::runtime::serde_helpers::decode_variant(&value)
                     .map(Self::ExtensionInstance)
             }
             "container" => {
-                crate::runtime::serde_helpers::decode_variant(value).map(Self::Container)
+                crate::runtime::serde_helpers::decode_variant(&value)
+                    .map(Self::Container)
             }
-            _ => crate::runtime::serde_helpers::unknown_variant(value).map(Self::Unknown),
+            _ => {
+                crate::runtime::serde_helpers::unknown_variant(&value).map(Self::Unknown)
+            }
         }
     }
 }
@@ -296,19 +299,21 @@ impl<'de> serde::Deserialize<'de> for ShareableAggregateReference {
         )?;
         match tag.as_str() {
             "user" => {
-                crate::runtime::serde_helpers::decode_variant(value).map(Self::User)
+                crate::runtime::serde_helpers::decode_variant(&value).map(Self::User)
             }
             "customer" => {
-                crate::runtime::serde_helpers::decode_variant(value).map(Self::Customer)
+                crate::runtime::serde_helpers::decode_variant(&value).map(Self::Customer)
             }
             "project" => {
-                crate::runtime::serde_helpers::decode_variant(value).map(Self::Project)
+                crate::runtime::serde_helpers::decode_variant(&value).map(Self::Project)
             }
             "placementgroup" => {
-                crate::runtime::serde_helpers::decode_variant(value)
+                crate::runtime::serde_helpers::decode_variant(&value)
                     .map(Self::Placementgroup)
             }
-            _ => crate::runtime::serde_helpers::unknown_variant(value).map(Self::Unknown),
+            _ => {
+                crate::runtime::serde_helpers::unknown_variant(&value).map(Self::Unknown)
+            }
         }
     }
 }

@@ -258,8 +258,8 @@ fn tagged_union(api: &Api, def: &TypeDef, tag: &str, variants: &[TaggedVariant])
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let (tag, value) = crate::runtime::serde_helpers::read_tagged(deserializer, #tag)?;
                 match tag.as_str() {
-                    #(#values => crate::runtime::serde_helpers::decode_variant(value).map(Self::#names),)*
-                    _ => crate::runtime::serde_helpers::unknown_variant(value).map(Self::Unknown),
+                    #(#values => crate::runtime::serde_helpers::decode_variant(&value).map(Self::#names),)*
+                    _ => crate::runtime::serde_helpers::unknown_variant(&value).map(Self::Unknown),
                 }
             }
         }
