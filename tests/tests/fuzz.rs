@@ -74,13 +74,16 @@ fn mutated_real_specs_give_files_or_located_errors() {
         .collect();
     fixtures.sort();
     sources.extend(fixtures);
-    let mut rng = Rng(0x5eed_1234_abcd_0001);
+    // `FUZZ_SCALE=10 FUZZ_SEED=7 cargo test --release --test fuzz` runs a longer search locally.
+    let scale: usize = std::env::var("FUZZ_SCALE").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+    let seed: u64 = std::env::var("FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x5eed_1234_abcd_0001);
+    let mut rng = Rng(seed | 1);
     let (mut cases, mut generated, mut located) = (0, 0, 0);
     for source in &sources {
         let text = std::fs::read_to_string(source).unwrap();
         let original: Value = serde_yaml::from_str(&text).unwrap();
         // Fewer cases for the big spec: each of its cases formats a whole client.
-        let rounds = if source.ends_with("mittwald-conversations.yaml") { 60 } else { 40 };
+        let rounds = scale * if source.ends_with("mittwald-conversations.yaml") { 60 } else { 40 };
         for _ in 0..rounds {
             let mut spec = original.clone();
             mutate(&mut rng, &mut spec);

@@ -385,7 +385,8 @@ impl<'s> Lowerer<'s> {
             return Err(self.error(&at, "a request body needs at least one content type".to_owned()));
         };
         let name = format!("{type_name}RequestBody");
-        let schema_pointer = push_pointer(&push_pointer(&push_pointer(&at, "content"), media_type), "schema");
+        let media_pointer = push_pointer(&push_pointer(&at, "content"), media_type);
+        let schema_pointer = push_pointer(&media_pointer, "schema");
         let schema_type = |this: &mut Self| -> Result<TypeRef, SpecError> {
             match &content.schema {
                 Some(schema) => {
@@ -399,7 +400,9 @@ impl<'s> Lowerer<'s> {
             1 | 2 => {
                 let ty = schema_type(self)?;
                 if !matches!(&ty, TypeRef::Named(id) if matches!(self.types[id.0].kind, TypeKind::Struct(_))) {
-                    return Err(self.error(&schema_pointer, format!("a {media_type} body must be an object schema")));
+                    // Without a schema, point at the media type that lacks it.
+                    let at = if content.schema.is_some() { schema_pointer.clone() } else { media_pointer.clone() };
+                    return Err(self.error(&at, format!("a {media_type} body must be an object schema")));
                 }
                 if rank(media_type) == 1 {
                     RequestBodyKind::Multipart(ty)
