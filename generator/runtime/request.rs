@@ -274,12 +274,10 @@ impl Request {
         self.parts().push((name.to_owned(), Part::File(file.clone())));
     }
 
-    /// Adds a header parameter; a value that cannot be a header value is left out.
-    #[allow(dead_code)]
+    /// Adds a header parameter. A value that cannot travel in a header as it is (control
+    /// characters such as CR/LF, non-ASCII) is percent-encoded rather than left out.
     pub(crate) fn header(&mut self, name: &'static str, value: &impl ToParam) {
-        if let Ok(value) = HeaderValue::from_str(&value.to_param()) {
-            self.headers.append(name, value);
-        }
+        self.headers.append(name, header_param(&value.to_param()));
     }
 
     /// Adds a cookie parameter to the `Cookie` header.
@@ -382,6 +380,17 @@ impl RawResponse {
     pub(crate) fn unexpected(self) -> UnexpectedResponse {
         UnexpectedResponse { status: self.status, snippet: snippet(&self.body), headers: self.headers }
     }
+}
+
+/// `text` as a header value: unchanged if it is visible ASCII and spaces, else percent-encoded
+/// (which is always a valid header value).
+fn header_param(text: &str) -> HeaderValue {
+    let plain = text.bytes().all(|b| b == b' ' || b.is_ascii_graphic());
+    let value = if plain { HeaderValue::from_str(text).ok() } else { None };
+    value.unwrap_or_else(|| {
+        let encoded: String = utf8_percent_encode(text, COMPONENT).collect();
+        HeaderValue::from_str(&encoded).expect("percent-encoded text is visible ASCII")
+    })
 }
 
 /// Reads the optional header `name` as a `T`.
@@ -489,4 +498,53 @@ fn wait_before_retry(policy: &RetryPolicy, attempt: u32, retry_after: Option<Dur
 fn jitter() -> f64 {
     let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
     (random >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_percent_encoded_and_arrays_repeat_keys() {
+        let mut query = Query::default();
+        query.push("q", &"a b&c=d#e+f/ü");
+        query.push_each("s", Some(&["x", "y"][..]));
+        query.push_opt("n", None::<&i64>);
+        query.push_joined("j", Some(&[1, 2][..]));
+        assert_eq!(query.0, "q=a%20b%26c%3Dd%23e%2Bf%2F%C3%BC&s=x&s=y&j=1%2C2");
+    }
+
+    #[test]
+    fn header_values_that_cannot_travel_as_they_are_are_percent_encoded() {
+        assert_eq!(header_param("plain value"), "plain value");
+        assert_eq!(header_param("evil\r\nX-Injected: 1"), "evil%0D%0AX-Injected%3A%201");
+        assert_eq!(header_param("größe"), "gr%C3%B6%C3%9Fe");
+    }
+
+    #[test]
+    fn path_segments_cannot_escape_their_segment() {
+        let path = PathBuilder::new("/v2/projects/").param(&"../a b/c?d").literal("/x").finish();
+        assert_eq!(path, "/v2/projects/..%2Fa%20b%2Fc%3Fd/x");
+    }
+
+    #[test]
+    fn waits_grow_exponentially_with_a_cap_and_honour_retry_after() {
+        let policy = RetryPolicy {
+            max_retries: 5,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(350),
+            max_retry_after: Duration::from_secs(10),
+        };
+        for attempt in 0..6 {
+            let ceiling = Duration::from_millis((100u64 << attempt).min(350));
+            for _ in 0..50 {
+                let wait = wait_before_retry(&policy, attempt, None).unwrap();
+                assert!(wait <= ceiling, "attempt {attempt}: {wait:?} > {ceiling:?}");
+            }
+        }
+        assert_eq!(wait_before_retry(&policy, 0, Some(Duration::from_secs(3))), Some(Duration::from_secs(3)));
+        assert_eq!(wait_before_retry(&policy, 0, Some(Duration::from_secs(11))), None);
+        let waits: std::collections::BTreeSet<Duration> = (0..20).map(|_| wait_before_retry(&policy, 3, None).unwrap()).collect();
+        assert!(waits.len() > 1, "jitter varies the wait");
+    }
 }
