@@ -155,3 +155,112 @@ pub struct UnexpectedResponse {
 pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502 | 503 | 504)
 }
+
+/// Why a call failed. Every operation has its own alias, e.g. `ListConversationsError =
+/// Error<ListConversationsErrorBody>`, where `E` is the operation's enum of the error responses its
+/// spec declares, by status; [`Error::Api`] carries one of them, decoded.
+///
+/// One generic type instead of one error enum per operation: the behaviour (status, retryability,
+/// `Display`, `source`) is written and compiled once, and each operation adds only what differs.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The server answered with an error status the operation declares (or its `default`
+    /// response), and the body decoded as the spec says. Boxed, like the next variant, so that
+    /// a `Result` carrying this error stays small.
+    Api(Box<ApiError<E>>),
+    /// A status the spec does not declare for this operation (only for operations without a
+    /// `default` response).
+    UnexpectedStatus(Box<UnexpectedResponse>),
+    /// The request body could not be encoded.
+    Encode(EncodeError),
+    /// No complete HTTP response: connection, timeout or protocol failure.
+    Transport(TransportError),
+    /// A response whose body does not match the spec.
+    Decode(DecodeError),
+}
+
+impl<E> Error<E> {
+    /// The HTTP status, if a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(e) => Some(e.status),
+            Self::UnexpectedStatus(e) => Some(e.status),
+            Self::Decode(e) => Some(e.status),
+            Self::Encode(_) | Self::Transport(_) => None,
+        }
+    }
+
+    /// Whether sending the same request again later may succeed: rate limiting, overload and
+    /// gateway errors, connection failures and timeouts.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Transport(e) => e.is_retryable(),
+            _ => self.status().is_some_and(is_retryable_status),
+        }
+    }
+
+    /// The declared error response, if that is what arrived.
+    pub fn api_error(&self) -> Option<&ApiError<E>> {
+        match self {
+            Self::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The decoded body of the declared error response, if that is what arrived: match on it
+    /// to tell the statuses apart.
+    pub fn body(&self) -> Option<&E> {
+        self.api_error().map(|e| &e.body)
+    }
+
+    /// The declared error response, or `Err(self)` for every other failure.
+    pub fn into_api_error(self) -> Result<ApiError<E>, Self> {
+        match self {
+            Self::Api(e) => Ok(*e),
+            other => Err(other),
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Api(e) => fmt::Display::fmt(e, f),
+            Self::UnexpectedStatus(e) => fmt::Display::fmt(e, f),
+            Self::Encode(e) => fmt::Display::fmt(e, f),
+            Self::Transport(e) => fmt::Display::fmt(e, f),
+            Self::Decode(e) => fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Api(_) => None,
+            Self::UnexpectedStatus(e) => Some(&**e),
+            Self::Encode(e) => Some(e),
+            Self::Transport(e) => Some(e),
+            Self::Decode(e) => Some(e),
+        }
+    }
+}
+
+impl<E> From<TransportError> for Error<E> {
+    fn from(e: TransportError) -> Self {
+        Self::Transport(e)
+    }
+}
+
+impl<E> From<EncodeError> for Error<E> {
+    fn from(e: EncodeError) -> Self {
+        Self::Encode(e)
+    }
+}
+
+impl<E> From<DecodeError> for Error<E> {
+    fn from(e: DecodeError) -> Self {
+        Self::Decode(e)
+    }
+}

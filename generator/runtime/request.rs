@@ -8,9 +8,10 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::client::{Client, RetryPolicy};
+use super::response::Response;
 use super::error::{
-    is_retryable_status, retry_after, snippet, ApiError, DecodeError, EncodeError, HeaderError, TransportError,
-    UnexpectedResponse,
+    is_retryable_status, retry_after, snippet, ApiError, DecodeError, EncodeError, Error, HeaderError,
+    TransportError, UnexpectedResponse,
 };
 
 /// The header that makes a read wait for an earlier write's event (mittwald's eventual
@@ -344,12 +345,6 @@ impl RawResponse {
         Ok(value)
     }
 
-    /// Decodes the body as the error type `B` of this status.
-    pub(crate) fn api_error<B: DeserializeOwned>(self) -> Result<ApiError<B>, DecodeError> {
-        let body = self.json()?;
-        Ok(ApiError { status: self.status, headers: self.headers, body })
-    }
-
     /// The body as UTF-8 text.
     pub(crate) fn text(&self) -> Result<String, DecodeError> {
         String::from_utf8(self.body.to_vec()).map_err(|e| DecodeError {
@@ -360,25 +355,45 @@ impl RawResponse {
         })
     }
 
-    /// An error response whose body is text.
-    pub(crate) fn api_error_text(self) -> Result<ApiError<String>, DecodeError> {
+    /// A successful response with the decoded `body`.
+    pub(crate) fn into_response<B, H>(self, body: B) -> Response<B, H> {
+        Response::new(self.status, body, self.headers)
+    }
+
+    /// A declared error response whose JSON body becomes `variant` of the operation's error body.
+    pub(crate) fn error_json<B: DeserializeOwned, E, T>(self, variant: fn(B) -> E) -> Result<T, Error<E>> {
+        let body = self.json()?;
+        Err(self.api_error(variant(body)))
+    }
+
+    /// A declared error response whose body is text.
+    pub(crate) fn error_text<E, T>(self, variant: fn(String) -> E) -> Result<T, Error<E>> {
         let body = self.text()?;
-        Ok(ApiError { status: self.status, headers: self.headers, body })
+        Err(self.api_error(variant(body)))
     }
 
-    /// An error response whose body is kept as bytes.
-    pub(crate) fn api_error_bytes(self) -> ApiError<bytes::Bytes> {
-        ApiError { status: self.status, headers: self.headers, body: self.body }
+    /// A declared error response whose body is kept as bytes.
+    pub(crate) fn error_bytes<E, T>(self, variant: fn(bytes::Bytes) -> E) -> Result<T, Error<E>> {
+        let body = variant(self.body.clone());
+        Err(self.api_error(body))
     }
 
-    /// An error response the spec gives no body.
-    pub(crate) fn api_error_empty(self) -> ApiError<()> {
-        ApiError { status: self.status, headers: self.headers, body: () }
+    /// A declared error response the spec gives no body.
+    pub(crate) fn error_empty<E, T>(self, body: E) -> Result<T, Error<E>> {
+        Err(self.api_error(body))
     }
 
-    /// For a status the operation does not declare.
-    pub(crate) fn unexpected(self) -> UnexpectedResponse {
-        UnexpectedResponse { status: self.status, snippet: snippet(&self.body), headers: self.headers }
+    /// A status the operation does not declare.
+    pub(crate) fn error_unexpected<E, T>(self) -> Result<T, Error<E>> {
+        Err(Error::UnexpectedStatus(Box::new(UnexpectedResponse {
+            status: self.status,
+            snippet: snippet(&self.body),
+            headers: self.headers,
+        })))
+    }
+
+    fn api_error<E>(self, body: E) -> Error<E> {
+        Error::Api(Box::new(ApiError { status: self.status, headers: self.headers, body }))
     }
 }
 

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use mittwald_api_client::operations::conversation::{
-    ListConversationsError, ListConversationsOrder, ListConversationsSort, ListConversationsStatus,
+    ListConversationsError, ListConversationsErrorBody, ListConversationsOrder, ListConversationsSort,
+    ListConversationsStatus,
 };
 use mittwald_api_client::runtime::TransportErrorKind;
 use mittwald_api_client::{Client, RetryPolicy};
@@ -143,24 +144,28 @@ async fn rate_limit_gives_its_body_and_retry_after() {
     })
     .await;
     let error = client(&server).conversation().list_conversations().send().await.unwrap_err();
-    let ListConversationsError::TooManyRequests(rate_limit) = &error else { panic!("{error:?}") };
-    assert_eq!(rate_limit.status, 429);
-    assert_eq!(rate_limit.body.message.as_deref(), Some("too many requests"));
-    assert_eq!(rate_limit.retry_after(), Some(Duration::from_secs(30)));
+    let ListConversationsError::Api(api_error) = &error else { panic!("{error:?}") };
+    let ListConversationsErrorBody::TooManyRequests(rate_limit) = &api_error.body else { panic!("{error:?}") };
+    assert_eq!(api_error.status, 429);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(rate_limit.message.as_deref(), Some("too many requests"));
+    assert_eq!(api_error.retry_after(), Some(Duration::from_secs(30)));
     assert!(error.is_retryable());
-    assert!(error.is_too_many_requests());
+    assert!(error.body().is_some_and(ListConversationsErrorBody::is_too_many_requests));
+    assert!(!error.body().is_some_and(ListConversationsErrorBody::is_other));
 }
 
 #[tokio::test]
 async fn other_statuses_give_the_decoded_error_and_status() {
     let server = Server::start(|_, _| Reply::json(403, r#"{"type":"PermissionDenied","message":"no access"}"#)).await;
     let error = client(&server).conversation().list_conversations().send().await.unwrap_err();
-    let ListConversationsError::Other(api_error) = &error else { panic!("{error:?}") };
-    assert_eq!(api_error.status, 403);
-    assert_eq!(api_error.body.r#type, "PermissionDenied");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(403));
     assert!(!error.is_retryable());
     assert!(error.to_string().contains("403"), "{error}");
+    let Ok(api_error) = error.into_api_error() else { panic!("not an API error") };
+    let ListConversationsErrorBody::Other(body) = &api_error.body else { panic!("{api_error:?}") };
+    assert_eq!(api_error.status, 403);
+    assert_eq!(body.r#type, "PermissionDenied");
 }
 
 #[tokio::test]

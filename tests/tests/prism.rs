@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use mittwald_api_client::operations::conversation::{ListConversationsError, ListConversationsStatus};
+use mittwald_api_client::operations::conversation::{ListConversationsErrorBody, ListConversationsStatus};
 use mittwald_api_client::runtime::Auth;
 use mittwald_api_client::types::RelatedAggregateReference;
 use mittwald_api_client::{Client, RetryPolicy};
@@ -69,7 +69,7 @@ async fn prefer_429_gives_a_rate_limit_error() {
         .build()
         .unwrap();
     let error = client.conversation().list_conversations().send().await.unwrap_err();
-    assert!(matches!(error, ListConversationsError::TooManyRequests(_)), "{error:?}");
+    assert!(error.body().is_some_and(ListConversationsErrorBody::is_too_many_requests), "{error:?}");
     assert!(error.is_retryable());
 }
 

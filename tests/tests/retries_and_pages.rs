@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use futures_util::{StreamExt, TryStreamExt};
-use mittwald_api_client::operations::conversation::ListConversationsError;
+use mittwald_api_client::operations::conversation::ListConversationsErrorBody;
 use mittwald_api_client::{Client, RetryPolicy};
 use serde_json::json;
 use tests::server::{Received, Reply, Server};
@@ -105,7 +105,7 @@ async fn honours_retry_after() {
 async fn a_retry_after_beyond_the_cap_is_returned_at_once() {
     let server = Server::start(|_, _| Reply::json(429, "{}").with_header("Retry-After", "3600")).await;
     let error = client(&server, fast_retries(3)).conversation().list_conversations().send().await.unwrap_err();
-    assert!(matches!(error, ListConversationsError::TooManyRequests(_)));
+    assert!(error.body().is_some_and(ListConversationsErrorBody::is_too_many_requests), "{error:?}");
     assert_eq!(server.received().len(), 1);
 }
 

@@ -1,7 +1,7 @@
 //! Writes over loopback HTTP: JSON request bodies, path parameters, and the eventual-consistency
 //! handshake (`ETag` of a write sent back as `If-Event-Reached` on later reads).
 
-use mittwald_api_client::operations::conversation::CreateConversationError;
+use mittwald_api_client::operations::conversation::CreateConversationErrorBody;
 use mittwald_api_client::types::{NotificationRole, RelatedAggregateReference, RelatedAggregateReferenceProject};
 use mittwald_api_client::{Client, RetryPolicy};
 use tests::server::{Received, Reply, Server};
@@ -109,7 +109,7 @@ async fn a_failed_write_sets_no_event() {
     .await;
     let client = client(&server);
     let error = client.conversation().create_conversation(body()).send().await.unwrap_err();
-    assert!(matches!(error, CreateConversationError::BadRequest(_)), "{error:?}");
+    assert!(matches!(error.body(), Some(CreateConversationErrorBody::BadRequest(_))), "{error:?}");
     client.conversation().list_conversations().send().await.unwrap();
     assert_eq!(server.received()[1].header("if-event-reached"), None);
 }

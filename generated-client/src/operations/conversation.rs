@@ -184,14 +184,10 @@ impl ListConversations<'_> {
         match raw.status.as_u16() {
             200 => {
                 let body = raw.json()?;
-                Ok(ListConversationsResponse {
-                    status: raw.status,
-                    body,
-                    raw_headers: raw.headers,
-                })
+                Ok(raw.into_response(body))
             }
-            429 => Err(ListConversationsError::TooManyRequests(raw.api_error()?)),
-            _ => Err(ListConversationsError::Other(raw.api_error()?)),
+            429 => raw.error_json(ListConversationsErrorBody::TooManyRequests),
+            _ => raw.error_json(ListConversationsErrorBody::Other),
         }
     }
 
@@ -271,56 +267,14 @@ impl<'c> ListConversations<'c> {
 }
 
 /// The successful response of [`ListConversations`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ListConversationsResponse {
-    /// The HTTP status.
-    pub status: reqwest::StatusCode,
-    /// The conversations list ordered by creation date
-    pub body: Vec<crate::types::Conversation>,
-    /// All response headers, as received.
-    pub raw_headers: reqwest::header::HeaderMap,
-}
+///
+/// The conversations list ordered by creation date
+pub type ListConversationsResponse = crate::runtime::Response<
+    Vec<crate::types::Conversation>,
+    ListConversationsHeaders,
+>;
 
-impl ListConversationsResponse {
-    /// The decoded body.
-    pub fn into_body(self) -> Vec<crate::types::Conversation> {
-        self.body
-    }
-}
-
-impl ListConversationsResponse {
-    /// The typed response headers. A header that is present but does not parse is an
-    /// error naming the header and its value; the body stays available either way.
-    pub fn headers(
-        &self,
-    ) -> Result<ListConversationsHeaders, crate::runtime::HeaderError> {
-        Ok(ListConversationsHeaders {
-            pagination_limit: crate::runtime::header_value(
-                &self.raw_headers,
-                "X-Pagination-Limit",
-                "an integer",
-            )?,
-            pagination_skip: crate::runtime::header_value(
-                &self.raw_headers,
-                "X-Pagination-Skip",
-                "an integer",
-            )?,
-            pagination_page: crate::runtime::header_value(
-                &self.raw_headers,
-                "X-Pagination-Page",
-                "a number",
-            )?,
-            pagination_total_count: crate::runtime::header_value(
-                &self.raw_headers,
-                "X-Pagination-TotalCount",
-                "an integer",
-            )?,
-        })
-    }
-}
-
-/// The headers the spec declares for [`ListConversationsResponse`]; `None` where a header is absent.
+/// The headers the spec declares for [`ListConversationsResponse`], from its [`headers`](crate::runtime::Response::headers); `None` where a header is absent.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListConversationsHeaders {
@@ -342,85 +296,57 @@ pub struct ListConversationsHeaders {
     pub pagination_total_count: Option<i64>,
 }
 
-/// Why [`ListConversations`] failed.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListConversationsError {
-    /// Status 429: Your request ran into a rate limit. You have to wait until rate limit expires
-    TooManyRequests(crate::runtime::ApiError<crate::types::RateLimitError>),
-    /// Any other status: An unexpected Error that occurred while handling the request
-    Other(crate::runtime::ApiError<crate::types::Error>),
-    /// No complete HTTP response: connection, timeout or protocol failure.
-    Transport(crate::runtime::TransportError),
-    /// A response whose body does not match the spec.
-    Decode(crate::runtime::DecodeError),
+impl crate::runtime::FromHeaders for ListConversationsHeaders {
+    fn from_headers(
+        headers: &reqwest::header::HeaderMap,
+    ) -> Result<Self, crate::runtime::HeaderError> {
+        Ok(Self {
+            pagination_limit: crate::runtime::header_value(
+                headers,
+                "X-Pagination-Limit",
+                "an integer",
+            )?,
+            pagination_skip: crate::runtime::header_value(
+                headers,
+                "X-Pagination-Skip",
+                "an integer",
+            )?,
+            pagination_page: crate::runtime::header_value(
+                headers,
+                "X-Pagination-Page",
+                "a number",
+            )?,
+            pagination_total_count: crate::runtime::header_value(
+                headers,
+                "X-Pagination-TotalCount",
+                "an integer",
+            )?,
+        })
+    }
 }
 
-impl ListConversationsError {
-    /// The HTTP status, if a response arrived.
-    pub fn status(&self) -> Option<reqwest::StatusCode> {
-        match self {
-            Self::TooManyRequests(e) => Some(e.status),
-            Self::Other(e) => Some(e.status),
-            Self::Transport(_) => None,
-            Self::Decode(e) => Some(e.status),
-        }
-    }
+/// Why [`ListConversations`] failed: a [`runtime::Error`](crate::runtime::Error) whose [`Api`](crate::runtime::Error::Api) variant holds a [`ListConversationsErrorBody`].
+pub type ListConversationsError = crate::runtime::Error<ListConversationsErrorBody>;
 
-    /// Whether sending the same request again later may succeed: rate limiting,
-    /// overload and gateway errors, connection failures and timeouts.
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::Transport(e) => e.is_retryable(),
-            _ => {
-                self.status()
-                    .is_some_and(|s| matches!(s.as_u16(), 429 | 502 | 503 | 504))
-            }
-        }
-    }
+/// The error responses the spec declares for [`ListConversations`], decoded, by status.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListConversationsErrorBody {
+    /// Status 429: Your request ran into a rate limit. You have to wait until rate limit expires
+    TooManyRequests(crate::types::RateLimitError),
+    /// Any other status: An unexpected Error that occurred while handling the request
+    Other(crate::types::Error),
+}
 
-    /// Whether this is the [`ListConversationsError::TooManyRequests`] response.
+impl ListConversationsErrorBody {
+    /// Whether this is the [`ListConversationsErrorBody::TooManyRequests`] response.
     pub fn is_too_many_requests(&self) -> bool {
         matches!(self, Self::TooManyRequests(_))
     }
 
-    /// Whether this is the [`ListConversationsError::Other`] response.
+    /// Whether this is the [`ListConversationsErrorBody::Other`] response.
     pub fn is_other(&self) -> bool {
         matches!(self, Self::Other(_))
-    }
-}
-
-impl std::fmt::Display for ListConversationsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::TooManyRequests(e) => std::fmt::Display::fmt(e, f),
-            Self::Other(e) => std::fmt::Display::fmt(e, f),
-            Self::Transport(e) => std::fmt::Display::fmt(e, f),
-            Self::Decode(e) => std::fmt::Display::fmt(e, f),
-        }
-    }
-}
-
-impl std::error::Error for ListConversationsError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::TooManyRequests(_) => None,
-            Self::Other(_) => None,
-            Self::Transport(e) => Some(e),
-            Self::Decode(e) => Some(e),
-        }
-    }
-}
-
-impl From<crate::runtime::TransportError> for ListConversationsError {
-    fn from(e: crate::runtime::TransportError) -> Self {
-        Self::Transport(e)
-    }
-}
-
-impl From<crate::runtime::DecodeError> for ListConversationsError {
-    fn from(e: crate::runtime::DecodeError) -> Self {
-        Self::Decode(e)
     }
 }
 
@@ -441,15 +367,11 @@ impl CreateConversation<'_> {
         match raw.status.as_u16() {
             201 => {
                 let body = raw.json()?;
-                Ok(CreateConversationResponse {
-                    status: raw.status,
-                    body,
-                    raw_headers: raw.headers,
-                })
+                Ok(raw.into_response(body))
             }
-            400 => Err(CreateConversationError::BadRequest(raw.api_error()?)),
-            429 => Err(CreateConversationError::TooManyRequests(raw.api_error()?)),
-            _ => Err(CreateConversationError::Other(raw.api_error()?)),
+            400 => raw.error_json(CreateConversationErrorBody::BadRequest),
+            429 => raw.error_json(CreateConversationErrorBody::TooManyRequests),
+            _ => raw.error_json(CreateConversationErrorBody::Other),
         }
     }
 
@@ -468,123 +390,39 @@ impl CreateConversation<'_> {
 }
 
 /// The successful response of [`CreateConversation`].
+pub type CreateConversationResponse = crate::runtime::Response<
+    CreateConversationCreatedBody,
+>;
+
+/// Why [`CreateConversation`] failed: a [`runtime::Error`](crate::runtime::Error) whose [`Api`](crate::runtime::Error::Api) variant holds a [`CreateConversationErrorBody`].
+pub type CreateConversationError = crate::runtime::Error<CreateConversationErrorBody>;
+
+/// The error responses the spec declares for [`CreateConversation`], decoded, by status.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct CreateConversationResponse {
-    /// The HTTP status.
-    pub status: reqwest::StatusCode,
-    pub body: CreateConversationCreatedBody,
-    /// All response headers, as received.
-    pub raw_headers: reqwest::header::HeaderMap,
-}
-
-impl CreateConversationResponse {
-    /// The decoded body.
-    pub fn into_body(self) -> CreateConversationCreatedBody {
-        self.body
-    }
-}
-
-/// Why [`CreateConversation`] failed.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CreateConversationError {
+pub enum CreateConversationErrorBody {
     /// Status 400: Validation Error caused by invalid input data in the request
-    BadRequest(crate::runtime::ApiError<crate::types::ValidationErrors>),
+    BadRequest(crate::types::ValidationErrors),
     /// Status 429: Your request ran into a rate limit. You have to wait until rate limit expires
-    TooManyRequests(crate::runtime::ApiError<crate::types::RateLimitError>),
+    TooManyRequests(crate::types::RateLimitError),
     /// Any other status: An unexpected Error that occurred while handling the request
-    Other(crate::runtime::ApiError<crate::types::Error>),
-    /// The request body could not be encoded.
-    Encode(crate::runtime::EncodeError),
-    /// No complete HTTP response: connection, timeout or protocol failure.
-    Transport(crate::runtime::TransportError),
-    /// A response whose body does not match the spec.
-    Decode(crate::runtime::DecodeError),
+    Other(crate::types::Error),
 }
 
-impl CreateConversationError {
-    /// The HTTP status, if a response arrived.
-    pub fn status(&self) -> Option<reqwest::StatusCode> {
-        match self {
-            Self::BadRequest(e) => Some(e.status),
-            Self::TooManyRequests(e) => Some(e.status),
-            Self::Other(e) => Some(e.status),
-            Self::Encode(_) => None,
-            Self::Transport(_) => None,
-            Self::Decode(e) => Some(e.status),
-        }
-    }
-
-    /// Whether sending the same request again later may succeed: rate limiting,
-    /// overload and gateway errors, connection failures and timeouts.
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::Transport(e) => e.is_retryable(),
-            _ => {
-                self.status()
-                    .is_some_and(|s| matches!(s.as_u16(), 429 | 502 | 503 | 504))
-            }
-        }
-    }
-
-    /// Whether this is the [`CreateConversationError::BadRequest`] response.
+impl CreateConversationErrorBody {
+    /// Whether this is the [`CreateConversationErrorBody::BadRequest`] response.
     pub fn is_bad_request(&self) -> bool {
         matches!(self, Self::BadRequest(_))
     }
 
-    /// Whether this is the [`CreateConversationError::TooManyRequests`] response.
+    /// Whether this is the [`CreateConversationErrorBody::TooManyRequests`] response.
     pub fn is_too_many_requests(&self) -> bool {
         matches!(self, Self::TooManyRequests(_))
     }
 
-    /// Whether this is the [`CreateConversationError::Other`] response.
+    /// Whether this is the [`CreateConversationErrorBody::Other`] response.
     pub fn is_other(&self) -> bool {
         matches!(self, Self::Other(_))
-    }
-}
-
-impl std::fmt::Display for CreateConversationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::BadRequest(e) => std::fmt::Display::fmt(e, f),
-            Self::TooManyRequests(e) => std::fmt::Display::fmt(e, f),
-            Self::Other(e) => std::fmt::Display::fmt(e, f),
-            Self::Encode(e) => std::fmt::Display::fmt(e, f),
-            Self::Transport(e) => std::fmt::Display::fmt(e, f),
-            Self::Decode(e) => std::fmt::Display::fmt(e, f),
-        }
-    }
-}
-
-impl std::error::Error for CreateConversationError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::BadRequest(_) => None,
-            Self::TooManyRequests(_) => None,
-            Self::Other(_) => None,
-            Self::Encode(e) => Some(e),
-            Self::Transport(e) => Some(e),
-            Self::Decode(e) => Some(e),
-        }
-    }
-}
-
-impl From<crate::runtime::TransportError> for CreateConversationError {
-    fn from(e: crate::runtime::TransportError) -> Self {
-        Self::Transport(e)
-    }
-}
-
-impl From<crate::runtime::EncodeError> for CreateConversationError {
-    fn from(e: crate::runtime::EncodeError) -> Self {
-        Self::Encode(e)
-    }
-}
-
-impl From<crate::runtime::DecodeError> for CreateConversationError {
-    fn from(e: crate::runtime::DecodeError) -> Self {
-        Self::Decode(e)
     }
 }
 
@@ -603,17 +441,13 @@ impl GetConversation<'_> {
         match raw.status.as_u16() {
             200 => {
                 let body = raw.json()?;
-                Ok(GetConversationResponse {
-                    status: raw.status,
-                    body,
-                    raw_headers: raw.headers,
-                })
+                Ok(raw.into_response(body))
             }
-            400 => Err(GetConversationError::BadRequest(raw.api_error()?)),
-            403 => Err(GetConversationError::Forbidden(raw.api_error()?)),
-            404 => Err(GetConversationError::NotFound(raw.api_error()?)),
-            429 => Err(GetConversationError::TooManyRequests(raw.api_error()?)),
-            _ => Err(GetConversationError::Other(raw.api_error()?)),
+            400 => raw.error_json(GetConversationErrorBody::BadRequest),
+            403 => raw.error_json(GetConversationErrorBody::Forbidden),
+            404 => raw.error_json(GetConversationErrorBody::NotFound),
+            429 => raw.error_json(GetConversationErrorBody::TooManyRequests),
+            _ => raw.error_json(GetConversationErrorBody::Other),
         }
     }
 
@@ -630,135 +464,55 @@ impl GetConversation<'_> {
 }
 
 /// The successful response of [`GetConversation`].
+///
+/// The metadata of the conversation.
+///Does not contain messages send in the conversation.
+///Use [`/v2/conversations/{conversationId}/messages`](#/Conversation/conversation-service-get-messages-by-conversation-v2) to get the messages.
+pub type GetConversationResponse = crate::runtime::Response<crate::types::Conversation>;
+
+/// Why [`GetConversation`] failed: a [`runtime::Error`](crate::runtime::Error) whose [`Api`](crate::runtime::Error::Api) variant holds a [`GetConversationErrorBody`].
+pub type GetConversationError = crate::runtime::Error<GetConversationErrorBody>;
+
+/// The error responses the spec declares for [`GetConversation`], decoded, by status.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct GetConversationResponse {
-    /// The HTTP status.
-    pub status: reqwest::StatusCode,
-    /** The metadata of the conversation.
-Does not contain messages send in the conversation.
-Use [`/v2/conversations/{conversationId}/messages`](#/Conversation/conversation-service-get-messages-by-conversation-v2) to get the messages.*/
-    pub body: crate::types::Conversation,
-    /// All response headers, as received.
-    pub raw_headers: reqwest::header::HeaderMap,
-}
-
-impl GetConversationResponse {
-    /// The decoded body.
-    pub fn into_body(self) -> crate::types::Conversation {
-        self.body
-    }
-}
-
-/// Why [`GetConversation`] failed.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetConversationError {
+pub enum GetConversationErrorBody {
     /// Status 400: Validation Error caused by invalid input data in the request
-    BadRequest(crate::runtime::ApiError<crate::types::ValidationErrors>),
+    BadRequest(crate::types::ValidationErrors),
     /// Status 403: An unexpected Error that occurred while handling the request
-    Forbidden(crate::runtime::ApiError<crate::types::Error>),
+    Forbidden(crate::types::Error),
     /// Status 404: The requested resource was not found
-    NotFound(crate::runtime::ApiError<crate::types::Error>),
+    NotFound(crate::types::Error),
     /// Status 429: Your request ran into a rate limit. You have to wait until rate limit expires
-    TooManyRequests(crate::runtime::ApiError<crate::types::RateLimitError>),
+    TooManyRequests(crate::types::RateLimitError),
     /// Any other status: An unexpected Error that occurred while handling the request
-    Other(crate::runtime::ApiError<crate::types::Error>),
-    /// No complete HTTP response: connection, timeout or protocol failure.
-    Transport(crate::runtime::TransportError),
-    /// A response whose body does not match the spec.
-    Decode(crate::runtime::DecodeError),
+    Other(crate::types::Error),
 }
 
-impl GetConversationError {
-    /// The HTTP status, if a response arrived.
-    pub fn status(&self) -> Option<reqwest::StatusCode> {
-        match self {
-            Self::BadRequest(e) => Some(e.status),
-            Self::Forbidden(e) => Some(e.status),
-            Self::NotFound(e) => Some(e.status),
-            Self::TooManyRequests(e) => Some(e.status),
-            Self::Other(e) => Some(e.status),
-            Self::Transport(_) => None,
-            Self::Decode(e) => Some(e.status),
-        }
-    }
-
-    /// Whether sending the same request again later may succeed: rate limiting,
-    /// overload and gateway errors, connection failures and timeouts.
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::Transport(e) => e.is_retryable(),
-            _ => {
-                self.status()
-                    .is_some_and(|s| matches!(s.as_u16(), 429 | 502 | 503 | 504))
-            }
-        }
-    }
-
-    /// Whether this is the [`GetConversationError::BadRequest`] response.
+impl GetConversationErrorBody {
+    /// Whether this is the [`GetConversationErrorBody::BadRequest`] response.
     pub fn is_bad_request(&self) -> bool {
         matches!(self, Self::BadRequest(_))
     }
 
-    /// Whether this is the [`GetConversationError::Forbidden`] response.
+    /// Whether this is the [`GetConversationErrorBody::Forbidden`] response.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
     }
 
-    /// Whether this is the [`GetConversationError::NotFound`] response.
+    /// Whether this is the [`GetConversationErrorBody::NotFound`] response.
     pub fn is_not_found(&self) -> bool {
         matches!(self, Self::NotFound(_))
     }
 
-    /// Whether this is the [`GetConversationError::TooManyRequests`] response.
+    /// Whether this is the [`GetConversationErrorBody::TooManyRequests`] response.
     pub fn is_too_many_requests(&self) -> bool {
         matches!(self, Self::TooManyRequests(_))
     }
 
-    /// Whether this is the [`GetConversationError::Other`] response.
+    /// Whether this is the [`GetConversationErrorBody::Other`] response.
     pub fn is_other(&self) -> bool {
         matches!(self, Self::Other(_))
-    }
-}
-
-impl std::fmt::Display for GetConversationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::BadRequest(e) => std::fmt::Display::fmt(e, f),
-            Self::Forbidden(e) => std::fmt::Display::fmt(e, f),
-            Self::NotFound(e) => std::fmt::Display::fmt(e, f),
-            Self::TooManyRequests(e) => std::fmt::Display::fmt(e, f),
-            Self::Other(e) => std::fmt::Display::fmt(e, f),
-            Self::Transport(e) => std::fmt::Display::fmt(e, f),
-            Self::Decode(e) => std::fmt::Display::fmt(e, f),
-        }
-    }
-}
-
-impl std::error::Error for GetConversationError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::BadRequest(_) => None,
-            Self::Forbidden(_) => None,
-            Self::NotFound(_) => None,
-            Self::TooManyRequests(_) => None,
-            Self::Other(_) => None,
-            Self::Transport(e) => Some(e),
-            Self::Decode(e) => Some(e),
-        }
-    }
-}
-
-impl From<crate::runtime::TransportError> for GetConversationError {
-    fn from(e: crate::runtime::TransportError) -> Self {
-        Self::Transport(e)
-    }
-}
-
-impl From<crate::runtime::DecodeError> for GetConversationError {
-    fn from(e: crate::runtime::DecodeError) -> Self {
-        Self::Decode(e)
     }
 }
 

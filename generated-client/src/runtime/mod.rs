@@ -10,10 +10,14 @@
 mod client;
 mod error;
 mod request;
+mod response;
 pub(crate) mod serde_helpers;
 
 pub use client::{Auth, BuildError, Client, ClientBuilder, RetryPolicy, Token};
-pub use error::{ApiError, DecodeError, EncodeError, HeaderError, TransportError, TransportErrorKind, UnexpectedResponse};
+pub use error::{
+    ApiError, DecodeError, EncodeError, Error, HeaderError, TransportError, TransportErrorKind, UnexpectedResponse,
+};
 pub use request::{FilePart, Request, ToParam};
+pub use response::{FromHeaders, Response};
 #[allow(unused_imports)]
 pub(crate) use request::{header_value, PathBuilder, Query, RawResponse};

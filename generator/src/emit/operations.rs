@@ -487,15 +487,16 @@ fn send_fn(op: &Operation) -> TokenStream {
     let response = format_ident!("{}Response", op.type_name);
     let error = format_ident!("{}Error", op.type_name);
     let body_enum = format_ident!("{}ResponseBody", op.type_name);
+    let error_body = format_ident!("{}ErrorBody", op.type_name);
     let shape = success_body(op);
     let mut arms = Vec::new();
     let mut has_default = false;
     for r in &op.responses {
         let pattern = status_pattern(r.status);
         has_default |= r.status == StatusMatch::Default;
-        let decode = decode_expr(&r.body);
         let variant = ident(&r.rust_name);
         if r.status.is_success() {
+            let decode = decode_expr(&r.body);
             let body = match (&shape, &r.body) {
                 (SuccessBody::Single(_), _) => decode,
                 (SuccessBody::Optional(_), Some(_)) => quote!(Some(#decode)),
@@ -506,21 +507,21 @@ fn send_fn(op: &Operation) -> TokenStream {
             arms.push(quote! {
                 #pattern => {
                     let body = #body;
-                    Ok(#response { status: raw.status, body, raw_headers: raw.headers })
+                    Ok(raw.into_response(body))
                 }
             });
         } else {
-            let api_error = match &r.body {
-                Some(Body::Json(_)) => quote!(raw.api_error()?),
-                Some(Body::Text) => quote!(raw.api_error_text()?),
-                Some(Body::Binary) => quote!(raw.api_error_bytes()),
-                None => quote!(raw.api_error_empty()),
+            let fail = match &r.body {
+                Some(Body::Json(_)) => quote!(raw.error_json(#error_body::#variant)),
+                Some(Body::Text) => quote!(raw.error_text(#error_body::#variant)),
+                Some(Body::Binary) => quote!(raw.error_bytes(#error_body::#variant)),
+                None => quote!(raw.error_empty(#error_body::#variant)),
             };
-            arms.push(quote!(#pattern => Err(#error::#variant(#api_error)),));
+            arms.push(quote!(#pattern => #fail,));
         }
     }
     if !has_default {
-        arms.push(quote!(_ => Err(#error::UnexpectedStatus(raw.unexpected())),));
+        arms.push(quote!(_ => raw.error_unexpected(),));
     }
     let request = if op.request_body.is_some() { quote!(self.request()?) } else { quote!(self.request()) };
     quote! {
@@ -538,12 +539,12 @@ fn response_struct(api: &Api, op: &Operation, home: &Home, response: &proc_macro
     let body_enum = format_ident!("{}ResponseBody", op.type_name);
     let (body, body_doc, body_enum_def) = match success_body(op) {
         SuccessBody::Single(body) => {
-            let doc = op.success().map(|r| format!(" {}", r.description.trim())).unwrap_or_default();
+            let doc = op.success().map(|r| r.description.trim().to_owned()).unwrap_or_default();
             (body_tokens(api, body, home), doc, None)
         }
         SuccessBody::Optional(body) => {
             let ty = body_tokens(api, Some(body), home);
-            (quote!(Option<#ty>), " The body; `None` for the successful statuses that send none.".to_owned(), None)
+            (quote!(Option<#ty>), "The body is `None` for the successful statuses that send none.".to_owned(), None)
         }
         SuccessBody::ByStatus => {
             let variants = op.successes().map(|r| {
@@ -566,7 +567,7 @@ fn response_struct(api: &Api, op: &Operation, home: &Home, response: &proc_macro
                     #(#variants)*
                 }
             };
-            (quote!(#body_enum), " The body, by status.".to_owned(), Some(def))
+            (quote!(#body_enum), "The body depends on the status.".to_owned(), Some(def))
         }
     };
     let mut seen_headers = Vec::new();
@@ -580,25 +581,19 @@ fn response_struct(api: &Api, op: &Operation, home: &Home, response: &proc_macro
             new
         })
         .collect();
-    let success = (!success_headers.is_empty()).then_some(&success_headers);
+    let headers_name = format_ident!("{}Headers", op.type_name);
     let doc = format!(" The successful response of [`{}`].", op.type_name);
-    let body_doc = (!body_doc.trim().is_empty()).then(|| quote!(#[doc = #body_doc]));
-    let into_body = (body.to_string() != "()").then(|| {
-        quote! {
-            impl #response {
-                /// The decoded body.
-                pub fn into_body(self) -> #body {
-                    self.body
-                }
-            }
-        }
+    let body_docs = (!body_doc.is_empty()).then(|| {
+        let lines = super::docs::sanitize(&format!(" {body_doc}"));
+        quote!(#[doc = ""] #(#[doc = #lines])*)
     });
-    let headers = success.map(|headers| {
-        let headers_name = format_ident!("{}Headers", op.type_name);
-        let names: Vec<_> = headers.iter().map(|h| ident(&h.rust_name)).collect();
-        let types: Vec<_> = headers.iter().map(|h| type_tokens(api, &h.ty, home)).collect();
-        let wires = headers.iter().map(|h| h.wire_name.as_str());
-        let expected = headers.iter().map(|h| match h.ty {
+    let (alias, headers) = if success_headers.is_empty() {
+        (quote!(crate::runtime::Response<#body>), None)
+    } else {
+        let names: Vec<_> = success_headers.iter().map(|h| ident(&h.rust_name)).collect();
+        let types: Vec<_> = success_headers.iter().map(|h| type_tokens(api, &h.ty, home)).collect();
+        let wires = success_headers.iter().map(|h| h.wire_name.as_str());
+        let expected = success_headers.iter().map(|h| match h.ty {
             TypeRef::I32 | TypeRef::I64 => "an integer",
             TypeRef::F32 | TypeRef::F64 => "a number",
             TypeRef::Bool => "a boolean",
@@ -606,20 +601,13 @@ fn response_struct(api: &Api, op: &Operation, home: &Home, response: &proc_macro
             TypeRef::DateTime => "an RFC 3339 date-time",
             _ => "a string",
         });
-        let field_docs = headers.iter().map(|h| doc_attrs(&h.docs, &[format!("From the `{}` header.", h.wire_name)]));
-        let headers_doc =
-            format!(" The headers the spec declares for [`{response}`]; `None` where a header is absent.");
-        quote! {
-            impl #response {
-                /// The typed response headers. A header that is present but does not parse is an
-                /// error naming the header and its value; the body stays available either way.
-                pub fn headers(&self) -> Result<#headers_name, crate::runtime::HeaderError> {
-                    Ok(#headers_name {
-                        #(#names: crate::runtime::header_value(&self.raw_headers, #wires, #expected)?,)*
-                    })
-                }
-            }
-
+        let field_docs =
+            success_headers.iter().map(|h| doc_attrs(&h.docs, &[format!("From the `{}` header.", h.wire_name)]));
+        let headers_doc = format!(
+            " The headers the spec declares for [`{response}`], from its \
+             [`headers`](crate::runtime::Response::headers); `None` where a header is absent."
+        );
+        let items = quote! {
             #[doc = #headers_doc]
             #[derive(Debug, Clone, PartialEq, Default)]
             #[non_exhaustive]
@@ -629,158 +617,86 @@ fn response_struct(api: &Api, op: &Operation, home: &Home, response: &proc_macro
                     pub #names: Option<#types>,
                 )*
             }
-        }
-    });
+
+            impl crate::runtime::FromHeaders for #headers_name {
+                fn from_headers(
+                    headers: &reqwest::header::HeaderMap,
+                ) -> Result<Self, crate::runtime::HeaderError> {
+                    Ok(Self {
+                        #(#names: crate::runtime::header_value(headers, #wires, #expected)?,)*
+                    })
+                }
+            }
+        };
+        (quote!(crate::runtime::Response<#body, #headers_name>), Some(items))
+    };
     quote! {
         #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        pub struct #response {
-            /// The HTTP status.
-            pub status: reqwest::StatusCode,
-            #body_doc
-            pub body: #body,
-            /// All response headers, as received.
-            pub raw_headers: reqwest::header::HeaderMap,
-        }
+        #body_docs
+        pub type #response = #alias;
 
         #body_enum_def
-
-        #into_body
 
         #headers
     }
 }
 
 fn error_enum(api: &Api, op: &Operation, home: &Home, error: &proc_macro2::Ident) -> TokenStream {
+    let error_body = format_ident!("{}ErrorBody", op.type_name);
     let errors: Vec<&Response> = op.errors().collect();
-    let has_default = errors.iter().any(|r| r.status == StatusMatch::Default);
     let variants = errors.iter().map(|r| {
         let name = ident(&r.rust_name);
-        let body = body_type(api, r, home);
         let doc = format!(" {}: {}", status_text(r.status), r.description.trim());
         let docs = super::docs::sanitize(&doc).into_iter().map(|line| quote!(#[doc = #line]));
-        quote! {
-            #(#docs)*
-            #name(crate::runtime::ApiError<#body>),
-        }
-    });
-    let has_body = op.request_body.is_some();
-    let encode_variant = has_body.then(|| {
-        quote! {
-            /// The request body could not be encoded.
-            Encode(crate::runtime::EncodeError),
-        }
-    });
-    let encode_status = has_body.then(|| quote!(Self::Encode(_) => None,));
-    let encode_display = has_body.then(|| quote!(Self::Encode(e) => std::fmt::Display::fmt(e, f),));
-    let encode_source = has_body.then(|| quote!(Self::Encode(e) => Some(e),));
-    let encode_from = has_body.then(|| {
-        quote! {
-            impl From<crate::runtime::EncodeError> for #error {
-                fn from(e: crate::runtime::EncodeError) -> Self {
-                    Self::Encode(e)
-                }
+        match r.body {
+            Some(_) => {
+                let body = body_type(api, r, home);
+                quote!(#(#docs)* #name(#body),)
             }
+            None => quote!(#(#docs)* #name,),
         }
     });
-    let unexpected = (!has_default).then(|| {
-        quote! {
-            /// A status the spec does not declare for this operation.
-            UnexpectedStatus(crate::runtime::UnexpectedResponse),
-        }
-    });
-    let names: Vec<_> = errors.iter().map(|r| ident(&r.rust_name)).collect();
-    let unexpected_arm = (!has_default).then(|| quote!(Self::UnexpectedStatus(e) => Some(e.status),));
-    let unexpected_display = (!has_default).then(|| quote!(Self::UnexpectedStatus(e) => std::fmt::Display::fmt(e, f),));
-    let unexpected_source = (!has_default).then(|| quote!(Self::UnexpectedStatus(e) => Some(e),));
     let predicates = errors.iter().map(|r| {
         let variant = ident(&r.rust_name);
         let snake = crate::names::snake(&r.rust_name);
         let method = format_ident!("is_{}", snake.trim_start_matches("r#"));
-        let doc = format!(" Whether this is the [`{error}::{}`] response.", r.rust_name);
+        let doc = format!(" Whether this is the [`{error_body}::{}`] response.", r.rust_name);
+        let pattern = if r.body.is_some() { quote!(Self::#variant(_)) } else { quote!(Self::#variant) };
         quote! {
             #[doc = #doc]
             pub fn #method(&self) -> bool {
-                matches!(self, Self::#variant(_))
+                matches!(self, #pattern)
             }
         }
     });
-    let doc = format!(" Why [`{}`] failed.", op.type_name);
+    let doc = format!(
+        " Why [`{}`] failed: a [`runtime::Error`](crate::runtime::Error) whose \
+         [`Api`](crate::runtime::Error::Api) variant holds a [`{error_body}`].",
+        op.type_name
+    );
+    let body_doc = format!(" The error responses the spec declares for [`{}`], decoded, by status.", op.type_name);
+    let (body_enum, predicates) = if errors.is_empty() {
+        // Nothing declared: every error status is `UnexpectedStatus`, and the enum has no values.
+        (quote!(pub enum #error_body {}), None)
+    } else {
+        (
+            quote!(pub enum #error_body { #(#variants)* }),
+            Some(quote! {
+                impl #error_body {
+                    #(#predicates)*
+                }
+            }),
+        )
+    };
     quote! {
         #[doc = #doc]
-        #[derive(Debug)]
+        pub type #error = crate::runtime::Error<#error_body>;
+
+        #[doc = #body_doc]
+        #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
-        pub enum #error {
-            #(#variants)*
-            #unexpected
-            #encode_variant
-            /// No complete HTTP response: connection, timeout or protocol failure.
-            Transport(crate::runtime::TransportError),
-            /// A response whose body does not match the spec.
-            Decode(crate::runtime::DecodeError),
-        }
+        #body_enum
 
-        impl #error {
-            /// The HTTP status, if a response arrived.
-            pub fn status(&self) -> Option<reqwest::StatusCode> {
-                match self {
-                    #(Self::#names(e) => Some(e.status),)*
-                    #unexpected_arm
-                    #encode_status
-                    Self::Transport(_) => None,
-                    Self::Decode(e) => Some(e.status),
-                }
-            }
-
-            /// Whether sending the same request again later may succeed: rate limiting,
-            /// overload and gateway errors, connection failures and timeouts.
-            pub fn is_retryable(&self) -> bool {
-                match self {
-                    Self::Transport(e) => e.is_retryable(),
-                    _ => self.status().is_some_and(|s| matches!(s.as_u16(), 429 | 502 | 503 | 504)),
-                }
-            }
-
-            #(#predicates)*
-        }
-
-        impl std::fmt::Display for #error {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                match self {
-                    #(Self::#names(e) => std::fmt::Display::fmt(e, f),)*
-                    #unexpected_display
-                    #encode_display
-                    Self::Transport(e) => std::fmt::Display::fmt(e, f),
-                    Self::Decode(e) => std::fmt::Display::fmt(e, f),
-                }
-            }
-        }
-
-        impl std::error::Error for #error {
-            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-                match self {
-                    #(Self::#names(_) => None,)*
-                    #unexpected_source
-                    #encode_source
-                    Self::Transport(e) => Some(e),
-                    Self::Decode(e) => Some(e),
-                }
-            }
-        }
-
-        impl From<crate::runtime::TransportError> for #error {
-            fn from(e: crate::runtime::TransportError) -> Self {
-                Self::Transport(e)
-            }
-        }
-
-        #encode_from
-
-        impl From<crate::runtime::DecodeError> for #error {
-            fn from(e: crate::runtime::DecodeError) -> Self {
-                Self::Decode(e)
-            }
-        }
+        #predicates
     }
 }
