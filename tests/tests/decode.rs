@@ -168,3 +168,67 @@ fn ten_thousand_generated_conversations_decode_and_round_trip() {
     assert!(decoded.iter().any(|c| c.category.is_none()) && decoded.iter().any(|c| c.category.is_some()));
     assert_eq!(serde_json::to_value(&decoded).unwrap(), data);
 }
+
+#[test]
+fn a_tag_that_is_not_the_first_member_still_selects_the_variant() {
+    // Decoding from text keeps member order; the tag comes last here.
+    let mut value = minimal();
+    value["relatedTo"] = json!("placeholder");
+    let text = serde_json::to_string(&value)
+        .unwrap()
+        .replace(r#""placeholder""#, r#"{"id":"p-1","domain":"project","aggregate":"project"}"#);
+    let conversation: Conversation = serde_json::from_str(&text).expect("the tag may come anywhere");
+    let Some(RelatedAggregateReference::Project(project)) = &conversation.related_to else {
+        panic!("{:?}", conversation.related_to)
+    };
+    assert_eq!(project.id, "p-1");
+    let unknown = text.replace(r#""aggregate":"project""#, r#""aggregate":"server""#);
+    let conversation: Conversation = serde_json::from_str(&unknown).expect("an unknown tag anywhere decodes");
+    let Some(RelatedAggregateReference::Unknown(kept)) = &conversation.related_to else {
+        panic!("{:?}", conversation.related_to)
+    };
+    assert_eq!(kept, &json!({"aggregate": "server", "domain": "project", "id": "p-1"}));
+}
+
+#[test]
+fn a_tag_that_is_not_a_string_fails() {
+    for (related_to, expected) in [
+        (r#"{"aggregate":7,"id":"x"}"#, "invalid type: integer `7`, expected a string"),
+        (r#"{"id":"x","aggregate":7}"#, "invalid type: a number, expected a string tag"),
+        (r#""project""#, "expected an object with a string `aggregate`"),
+    ] {
+        let text = format!(r#"{{"relatedTo":{related_to}}}"#);
+        let error = serde_json::from_str::<Conversation>(&text).unwrap_err().to_string();
+        assert!(error.contains(expected), "{related_to}: {error}");
+    }
+}
+
+#[test]
+fn an_error_inside_a_variant_names_its_full_path() {
+    let mut value = minimal();
+    value["relatedTo"] = json!({"aggregate": "project", "domain": "project", "id": 5});
+    let text = serde_json::to_string(&json!([minimal(), value])).unwrap();
+    let mut deserializer = serde_json::Deserializer::from_str(&text);
+    let error = serde_path_to_error::deserialize::<_, Vec<Conversation>>(&mut deserializer).unwrap_err();
+    assert_eq!(error.path().to_string(), "[1].relatedTo.id");
+    assert!(error.inner().to_string().starts_with("invalid type: integer `5`, expected a string"), "{error}");
+}
+
+#[test]
+fn date_times_decode_as_rfc_3339_in_utc() {
+    let mut value = minimal();
+    value["createdAt"] = json!("2026-08-21T12:00:00.250+02:00");
+    value["lastMessageAt"] = Value::Null;
+    let conversation = decode(value).expect("an offset date-time decodes");
+    assert_eq!(conversation.created_at.to_rfc3339(), "2026-08-21T10:00:00.250+00:00");
+    assert_eq!(conversation.last_message_at, None);
+    let mut value = minimal();
+    value["lastMessageAt"] = json!("2026-08-21T10:00:00Z");
+    assert!(decode(value).unwrap().last_message_at.is_some());
+    for bad in ["yesterday", "2026-08-21", "2026-08-21T10:00:00", "2026-13-01T00:00:00Z"] {
+        let mut value = minimal();
+        value["lastMessageAt"] = json!(bad);
+        let error = decode(value).unwrap_err();
+        assert!(error.starts_with(&format!("invalid RFC 3339 date-time {bad:?}")), "{bad}: {error}");
+    }
+}

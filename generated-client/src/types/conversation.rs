@@ -15,9 +15,17 @@ pub struct BasicConversation {
     pub category: Option<Category>,
     #[serde(rename = "conversationId")]
     pub conversation_id: uuid::Uuid,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        deserialize_with = "crate::runtime::serde_helpers::date_time"
+    )]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(rename = "lastMessageAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "lastMessageAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::serde_helpers::optional_date_time"
+    )]
     pub last_message_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "mainUser")]
     pub main_user: User,
@@ -60,13 +68,21 @@ pub struct Conversation {
     pub category: Option<Category>,
     #[serde(rename = "conversationId")]
     pub conversation_id: uuid::Uuid,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        deserialize_with = "crate::runtime::serde_helpers::date_time"
+    )]
     pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<User>,
     #[serde(rename = "lastMessage", default, skip_serializing_if = "Option::is_none")]
     pub last_message: Option<ConversationLastMessage>,
-    #[serde(rename = "lastMessageAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "lastMessageAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::serde_helpers::optional_date_time"
+    )]
     pub last_message_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "lastMessageBy", default, skip_serializing_if = "Option::is_none")]
     pub last_message_by: Option<User>,
@@ -223,44 +239,38 @@ pub enum RelatedAggregateReference {
     Unknown(serde_json::Value),
 }
 
+impl crate::runtime::serde_helpers::TaggedUnion for RelatedAggregateReference {
+    const TAG: &'static str = "aggregate";
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
+        use serde::Deserialize;
+        match tag {
+            "user" => Deserialize::deserialize(rest).map(Self::User),
+            "customer" => Deserialize::deserialize(rest).map(Self::Customer),
+            "project" => Deserialize::deserialize(rest).map(Self::Project),
+            "appinstallation" => {
+                Deserialize::deserialize(rest).map(Self::Appinstallation)
+            }
+            "placementgroup" => Deserialize::deserialize(rest).map(Self::Placementgroup),
+            "extensionInstance" => {
+                Deserialize::deserialize(rest).map(Self::ExtensionInstance)
+            }
+            "container" => Deserialize::deserialize(rest).map(Self::Container),
+            _ => {
+                crate::runtime::serde_helpers::unknown_variant(Self::TAG, tag, rest)
+                    .map(Self::Unknown)
+            }
+        }
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, value) = crate::runtime::serde_helpers::read_tagged(
-            deserializer,
-            "aggregate",
-        )?;
-        match tag.as_str() {
-            "user" => {
-                crate::runtime::serde_helpers::decode_variant(&value).map(Self::User)
-            }
-            "customer" => {
-                crate::runtime::serde_helpers::decode_variant(&value).map(Self::Customer)
-            }
-            "project" => {
-                crate::runtime::serde_helpers::decode_variant(&value).map(Self::Project)
-            }
-            "appinstallation" => {
-                crate::runtime::serde_helpers::decode_variant(&value)
-                    .map(Self::Appinstallation)
-            }
-            "placementgroup" => {
-                crate::runtime::serde_helpers::decode_variant(&value)
-                    .map(Self::Placementgroup)
-            }
-            "extensionInstance" => {
-                crate::runtime::serde_helpers::decode_variant(&value)
-                    .map(Self::ExtensionInstance)
-            }
-            "container" => {
-                crate::runtime::serde_helpers::decode_variant(&value)
-                    .map(Self::Container)
-            }
-            _ => {
-                crate::runtime::serde_helpers::unknown_variant(&value).map(Self::Unknown)
-            }
-        }
+        crate::runtime::serde_helpers::deserialize_tagged(deserializer)
     }
 }
 
@@ -289,32 +299,31 @@ pub enum ShareableAggregateReference {
     Unknown(serde_json::Value),
 }
 
+impl crate::runtime::serde_helpers::TaggedUnion for ShareableAggregateReference {
+    const TAG: &'static str = "aggregate";
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
+        use serde::Deserialize;
+        match tag {
+            "user" => Deserialize::deserialize(rest).map(Self::User),
+            "customer" => Deserialize::deserialize(rest).map(Self::Customer),
+            "project" => Deserialize::deserialize(rest).map(Self::Project),
+            "placementgroup" => Deserialize::deserialize(rest).map(Self::Placementgroup),
+            _ => {
+                crate::runtime::serde_helpers::unknown_variant(Self::TAG, tag, rest)
+                    .map(Self::Unknown)
+            }
+        }
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, value) = crate::runtime::serde_helpers::read_tagged(
-            deserializer,
-            "aggregate",
-        )?;
-        match tag.as_str() {
-            "user" => {
-                crate::runtime::serde_helpers::decode_variant(&value).map(Self::User)
-            }
-            "customer" => {
-                crate::runtime::serde_helpers::decode_variant(&value).map(Self::Customer)
-            }
-            "project" => {
-                crate::runtime::serde_helpers::decode_variant(&value).map(Self::Project)
-            }
-            "placementgroup" => {
-                crate::runtime::serde_helpers::decode_variant(&value)
-                    .map(Self::Placementgroup)
-            }
-            _ => {
-                crate::runtime::serde_helpers::unknown_variant(&value).map(Self::Unknown)
-            }
-        }
+        crate::runtime::serde_helpers::deserialize_tagged(deserializer)
     }
 }
 
@@ -595,7 +604,10 @@ impl crate::runtime::ToParam for CategoryReferenceTypeItem {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConversationLastMessage {
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        deserialize_with = "crate::runtime::serde_helpers::date_time"
+    )]
     pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<User>,

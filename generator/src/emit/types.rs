@@ -108,6 +108,18 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
         if !field.required {
             serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
         }
+        // chrono's own `Deserialize` goes through its general-purpose format parser; the
+        // dedicated RFC 3339 one is about six times faster (see BENCHMARKS.md).
+        if field.ty == TypeRef::DateTime {
+            if field.is_option() {
+                // Like serde's own `Option` handling: an absent field is `None`.
+                let helper = "crate::runtime::serde_helpers::optional_date_time";
+                let default = field.required.then(|| quote!(default,));
+                serde.push(quote!(#default deserialize_with = #helper));
+            } else {
+                serde.push(quote!(deserialize_with = "crate::runtime::serde_helpers::date_time"));
+            }
+        }
         let serde = (!serde.is_empty() && !binary).then(|| quote!(#[serde(#(#serde),*)]));
         let field_docs = doc_attrs(&field.docs, &[]);
         let field_name = ident(&field.rust_name);
@@ -254,13 +266,21 @@ fn tagged_union(api: &Api, def: &TypeDef, tag: &str, variants: &[TaggedVariant])
             Unknown(serde_json::Value),
         }
 
+        impl crate::runtime::serde_helpers::TaggedUnion for #name {
+            const TAG: &'static str = #tag;
+
+            fn variant<'de, D: serde::Deserializer<'de>>(tag: &str, rest: D) -> Result<Self, D::Error> {
+                use serde::Deserialize;
+                match tag {
+                    #(#values => Deserialize::deserialize(rest).map(Self::#names),)*
+                    _ => crate::runtime::serde_helpers::unknown_variant(Self::TAG, tag, rest).map(Self::Unknown),
+                }
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let (tag, value) = crate::runtime::serde_helpers::read_tagged(deserializer, #tag)?;
-                match tag.as_str() {
-                    #(#values => crate::runtime::serde_helpers::decode_variant(&value).map(Self::#names),)*
-                    _ => crate::runtime::serde_helpers::unknown_variant(&value).map(Self::Unknown),
-                }
+                crate::runtime::serde_helpers::deserialize_tagged(deserializer)
             }
         }
     }
