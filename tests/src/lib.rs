@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod bench;
 pub mod data;
 pub mod server;
 

@@ -5,6 +5,9 @@ use std::process::ExitCode;
 use anyhow::{bail, Result};
 use xtask::codegen;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     match run() {
         Ok(code) => code,

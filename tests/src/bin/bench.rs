@@ -1,5 +1,8 @@
 //! `cargo xtask bench [--compile]`: generation, decoding, encoding and request building, each
 //! against a floor measured in the same run; writes BENCHMARKS.md. Run in release mode.
+//!
+//! This binary keeps the system allocator, as a program using the client would. Generation is
+//! timed by its sibling `bench_generation`, which uses mimalloc like `cargo xtask codegen`.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -10,81 +13,8 @@ use mittwald_api_client::operations::conversation::{
     ListConversationsOrder, ListConversationsSort, ListConversationsStatus,
 };
 use mittwald_api_client::types::Conversation;
+use tests::bench::{median, ms, Table};
 use tests::root;
-
-/// Runs `f` at least 5 times and for at least `budget`; the median time of one run.
-fn median(budget: Duration, mut f: impl FnMut()) -> Duration {
-    let mut times = Vec::new();
-    let started = Instant::now();
-    while times.len() < 5 || (started.elapsed() < budget && times.len() < 10_000) {
-        let t = Instant::now();
-        f();
-        times.push(t.elapsed());
-    }
-    times.sort();
-    times[times.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
-
-struct Table(String);
-
-impl Table {
-    fn new(columns: &[&str]) -> Self {
-        let mut out = format!("| {} |\n|", columns.join(" | "));
-        out.push_str(&"---|".repeat(columns.len()));
-        out.push('\n');
-        Table(out)
-    }
-
-    fn row(&mut self, cells: &[String]) {
-        let _ = writeln!(self.0, "| {} |", cells.join(" | "));
-    }
-}
-
-fn generation(name: &str, path: &Path, out: &mut String) {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let is_json = text.trim_start().starts_with('{');
-    let config = generator::Config {
-        crate_name: "bench".into(),
-        crate_version: "0.0.0".into(),
-        spec_path: name.into(),
-        command: "bench".into(),
-        operations: generator::Selection::All,
-        standalone: true,
-    };
-    let budget = Duration::from_secs(3);
-    let floor = if is_json {
-        median(budget, || drop(serde_json::from_str::<serde_json::Value>(&text).unwrap()))
-    } else {
-        median(budget, || drop(serde_yaml::from_str::<serde_yaml::Value>(&text).unwrap()))
-    };
-    let spec = generator::load::load(name, &text).unwrap();
-    let (api, _) = generator::lower::lower(name, &spec, &config.operations).unwrap();
-    let load = median(budget, || drop(generator::load::load(name, &text).unwrap()));
-    let lower = median(budget, || drop(generator::lower::lower(name, &spec, &config.operations).unwrap()));
-    let emit = median(budget, || drop(generator::emit::emit(&api, &config)));
-    let render =
-        median(budget, || drop(generator::render::render_all(generator::emit::emit(&api, &config), &config).unwrap()));
-    let render_only = render.saturating_sub(emit);
-    let whole = median(budget, || drop(generator::generate(&text, &config).unwrap()));
-    let lines: usize = generator::generate(&text, &config).unwrap().files.values().map(|f| f.lines().count()).sum();
-    let parser = if is_json { "serde_json" } else { "serde_yaml" };
-    let _ = writeln!(out, "### Generation: {name} ({} KB, {lines} lines emitted)\n", text.len() / 1024);
-    let mut table = Table::new(&["stage", "median", "× floor"]);
-    let ratio = |d: Duration| format!("{:.2}", d.as_secs_f64() / floor.as_secs_f64());
-    table.row(&[format!("floor: {parser} parse to a value tree"), ms(floor), "1.00".into()]);
-    table.row(&["load (parse into openapiv3)".into(), ms(load), ratio(load)]);
-    table.row(&["lower".into(), ms(lower), ratio(lower)]);
-    table.row(&["emit (tokens), one thread".into(), ms(emit), ratio(emit)]);
-    table.row(&["render (syn + prettyplease), one thread".into(), ms(render_only), ratio(render_only)]);
-    table.row(&["(`generate` emits and renders files in parallel on every core)".into(), String::new(), String::new()]);
-    table.row(&["**whole `generate`**".into(), format!("**{}**", ms(whole)), format!("**{}**", ratio(whole))]);
-    out.push_str(&table.0);
-    out.push('\n');
-}
 
 fn decoding(out: &mut String) {
     let data = serde_json::to_vec(&tests::data::conversations(42, 10_000)).unwrap();
@@ -157,60 +87,92 @@ fn request_building(out: &mut String) {
     let _ = writeln!(out, "\nThe request: `{}`\n", build().path_and_query());
 }
 
-fn compile_report(out: &mut String) {
-    let root = root();
-    let spec = root.join("../shared/specs/mittwald-v2-2026-08-21.json");
-    let dir = root.join("target/bench-compile/crate");
-    let target = root.join("target/bench-compile/target");
-    let text = std::fs::read_to_string(&spec).unwrap();
+/// Generates the crate for `spec` into `dir`; its line and file counts.
+fn write_crate(spec: &Path, name: &str, crate_name: &str, dir: &Path) -> (usize, usize) {
+    let text = std::fs::read_to_string(spec).unwrap();
     let config = generator::Config {
-        crate_name: "mittwald-bench".into(),
+        crate_name: crate_name.into(),
         crate_version: "0.0.0".into(),
-        spec_path: "mittwald-v2-2026-08-21.json".into(),
+        spec_path: name.into(),
         command: "cargo xtask bench --compile".into(),
         operations: generator::Selection::All,
         standalone: true,
     };
     let generated = generator::generate(&text, &config).unwrap();
     let lines: usize = generated.files.values().map(|f| f.lines().count()).sum();
-    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(dir);
     for (path, text) in &generated.files {
         let file = dir.join(path);
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
         std::fs::write(file, text).unwrap();
     }
-    let check = || {
-        let started = Instant::now();
+    (lines, generated.files.len())
+}
+
+/// `cargo check` of the crate in `dir`; with `fresh`, its own artifacts are removed first
+/// (dependencies stay built).
+fn check(dir: &Path, target: &Path, package: &str, fresh: bool) -> Duration {
+    let cargo = |args: &[&str]| {
         let status = Command::new(env!("CARGO"))
-            .args(["check", "-q"])
-            .current_dir(&dir)
-            .env("CARGO_TARGET_DIR", &target)
+            .args(args)
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", target)
             .status()
-            .expect("run cargo check");
-        assert!(status.success(), "cargo check of the full crate failed");
-        started.elapsed()
+            .expect("run cargo");
+        assert!(status.success(), "cargo {args:?} in {} failed", dir.display());
     };
-    // Dependencies first, so that the timings are of the generated crate alone.
-    check();
-    let clean = Command::new(env!("CARGO"))
-        .args(["clean", "-q", "-p", "mittwald-bench"])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", &target)
-        .status()
-        .unwrap();
-    assert!(clean.success());
-    let fresh = check();
-    let touched = dir.join("src/types/conversation.rs");
+    if fresh {
+        cargo(&["clean", "-q", "-p", package]);
+    }
+    let started = Instant::now();
+    cargo(&["check", "-q"]);
+    started.elapsed()
+}
+
+fn compile_report(out: &mut String) {
+    let root = root();
+    let target = root.join("target/bench-compile/target");
+    let small_dir = root.join("target/bench-compile/small");
+    let full_dir = root.join("target/bench-compile/crate");
+    let (small_lines, _) = write_crate(
+        &root.join("specs/mittwald-conversations.yaml"),
+        "specs/mittwald-conversations.yaml",
+        "mittwald-bench-small",
+        &small_dir,
+    );
+    let (lines, files) = write_crate(
+        &root.join("../shared/specs/mittwald-v2-2026-08-21.json"),
+        "mittwald-v2-2026-08-21.json",
+        "mittwald-bench",
+        &full_dir,
+    );
+    // Dependencies first, so that the timings are of the generated crates alone.
+    check(&full_dir, &target, "mittwald-bench", false);
+    check(&small_dir, &target, "mittwald-bench-small", false);
+    let floor = check(&small_dir, &target, "mittwald-bench-small", true);
+    let fresh = check(&full_dir, &target, "mittwald-bench", true);
+    let touched = full_dir.join("src/types/conversation.rs");
     let text = std::fs::read_to_string(&touched).unwrap();
     std::fs::write(&touched, format!("{text}\n")).unwrap();
-    let incremental = check();
+    let incremental = check(&full_dir, &target, "mittwald-bench", false);
     let _ = writeln!(out, "### Compile time of the full mittwald API crate (2026-08-21 spec)\n");
-    let mut table = Table::new(&["what", "time"]);
-    table.row(&["lines emitted".into(), format!("{lines} in {} files", generated.files.len())]);
-    table.row(&["`cargo check`, fresh (dependencies already built)".into(), format!("{:.1} s", fresh.as_secs_f64())]);
+    let mut table = Table::new(&["what", "time", "× floor"]);
+    let ratio = |d: Duration| format!("{:.1}", d.as_secs_f64() / floor.as_secs_f64());
+    let secs = |d: Duration| format!("{:.1} s", d.as_secs_f64());
+    table.row(&[
+        format!("floor: `cargo check`, fresh, of the 3-operation crate ({small_lines} lines, same runtime)"),
+        secs(floor),
+        "1.0".into(),
+    ]);
+    table.row(&[
+        format!("`cargo check`, fresh (dependencies already built), {lines} lines in {files} files"),
+        secs(fresh),
+        ratio(fresh),
+    ]);
     table.row(&[
         "`cargo check` after touching `src/types/conversation.rs`".into(),
-        format!("{:.1} s", incremental.as_secs_f64()),
+        secs(incremental),
+        ratio(incremental),
     ]);
     out.push_str(&table.0);
     out.push('\n');
@@ -236,6 +198,38 @@ fn machine() -> String {
     format!("{cores} cores ({cpu}), {date}, release build")
 }
 
+/// The tables of the sibling binary `bench_generation` (built by `cargo xtask bench`).
+fn generation_tables() -> String {
+    let exe = std::env::current_exe().expect("the path of this binary");
+    let sibling = exe.with_file_name(format!("bench_generation{}", std::env::consts::EXE_SUFFIX));
+    let output = Command::new(&sibling)
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e} (run `cargo xtask bench`, which builds it)", sibling.display()));
+    assert!(output.status.success(), "bench_generation failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).expect("Markdown is UTF-8")
+}
+
+/// The whole `generate` again, in this process with the system allocator, to show what mimalloc
+/// buys the generator.
+fn allocator_comparison(spec: &Path, out: &mut String) {
+    let text = std::fs::read_to_string(spec).unwrap();
+    let config = generator::Config {
+        crate_name: "bench".into(),
+        crate_version: "0.0.0".into(),
+        spec_path: "mittwald-v2-2026-08-21.json".into(),
+        command: "bench".into(),
+        operations: generator::Selection::All,
+        standalone: true,
+    };
+    let whole = median(Duration::from_secs(3), || drop(generator::generate(&text, &config).unwrap()));
+    let _ = writeln!(
+        out,
+        "The generation tables come from `bench_generation`, which uses mimalloc like `cargo xtask \
+         codegen`. With the system allocator (glibc), the whole `generate` of the full spec takes {}.\n",
+        ms(whole)
+    );
+}
+
 fn main() {
     let compile = std::env::args().any(|a| a == "--compile");
     let root = root();
@@ -245,8 +239,8 @@ fn main() {
         if compile { " --compile" } else { "" },
         machine()
     );
-    generation("specs/mittwald-conversations.yaml", &root.join("specs/mittwald-conversations.yaml"), &mut out);
-    generation("mittwald-v2-2026-08-21.json", &root.join("../shared/specs/mittwald-v2-2026-08-21.json"), &mut out);
+    out.push_str(&generation_tables());
+    allocator_comparison(&root.join("../shared/specs/mittwald-v2-2026-08-21.json"), &mut out);
     decoding(&mut out);
     request_building(&mut out);
     if compile {

@@ -1,0 +1,80 @@
+//! Timing helpers shared by the benchmark binaries (`bench` and `bench_generation`, run by
+//! `cargo xtask bench`), and the generation benchmark itself.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Runs `f` at least 5 times and for at least `budget`; the median time of one run.
+pub fn median(budget: Duration, mut f: impl FnMut()) -> Duration {
+    let mut times = Vec::new();
+    let started = Instant::now();
+    while times.len() < 5 || (started.elapsed() < budget && times.len() < 10_000) {
+        let t = Instant::now();
+        f();
+        times.push(t.elapsed());
+    }
+    times.sort();
+    times[times.len() / 2]
+}
+
+pub fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+pub struct Table(pub String);
+
+impl Table {
+    pub fn new(columns: &[&str]) -> Self {
+        let mut out = format!("| {} |\n|", columns.join(" | "));
+        out.push_str(&"---|".repeat(columns.len()));
+        out.push('\n');
+        Table(out)
+    }
+
+    pub fn row(&mut self, cells: &[String]) {
+        let _ = writeln!(self.0, "| {} |", cells.join(" | "));
+    }
+}
+
+pub fn generation(name: &str, path: &Path, out: &mut String) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let is_json = text.trim_start().starts_with('{');
+    let config = generator::Config {
+        crate_name: "bench".into(),
+        crate_version: "0.0.0".into(),
+        spec_path: name.into(),
+        command: "bench".into(),
+        operations: generator::Selection::All,
+        standalone: true,
+    };
+    let budget = Duration::from_secs(3);
+    let floor = if is_json {
+        median(budget, || drop(serde_json::from_str::<serde_json::Value>(&text).unwrap()))
+    } else {
+        median(budget, || drop(serde_yaml::from_str::<serde_yaml::Value>(&text).unwrap()))
+    };
+    let spec = generator::load::load(name, &text).unwrap();
+    let (api, _) = generator::lower::lower(name, &spec, &config.operations).unwrap();
+    let load = median(budget, || drop(generator::load::load(name, &text).unwrap()));
+    let lower = median(budget, || drop(generator::lower::lower(name, &spec, &config.operations).unwrap()));
+    let emit = median(budget, || drop(generator::emit::emit(&api, &config)));
+    let render =
+        median(budget, || drop(generator::render::render_all(generator::emit::emit(&api, &config), &config).unwrap()));
+    let render_only = render.saturating_sub(emit);
+    let whole = median(budget, || drop(generator::generate(&text, &config).unwrap()));
+    let lines: usize = generator::generate(&text, &config).unwrap().files.values().map(|f| f.lines().count()).sum();
+    let parser = if is_json { "serde_json" } else { "serde_yaml" };
+    let _ = writeln!(out, "### Generation: {name} ({} KB, {lines} lines emitted)\n", text.len() / 1024);
+    let mut table = Table::new(&["stage", "median", "× floor"]);
+    let ratio = |d: Duration| format!("{:.2}", d.as_secs_f64() / floor.as_secs_f64());
+    table.row(&[format!("floor: {parser} parse to a value tree"), ms(floor), "1.00".into()]);
+    table.row(&["load (parse into openapiv3)".into(), ms(load), ratio(load)]);
+    table.row(&["lower".into(), ms(lower), ratio(lower)]);
+    table.row(&["emit (tokens), one thread".into(), ms(emit), ratio(emit)]);
+    table.row(&["render (syn + prettyplease), one thread".into(), ms(render_only), ratio(render_only)]);
+    table.row(&["(`generate` emits and renders files in parallel on every core)".into(), String::new(), String::new()]);
+    table.row(&["**whole `generate`**".into(), format!("**{}**", ms(whole)), format!("**{}**", ratio(whole))]);
+    out.push_str(&table.0);
+    out.push('\n');
+}
