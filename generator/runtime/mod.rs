@@ -7,6 +7,7 @@
 
 mod client;
 mod error;
+mod pages;
 mod request;
 mod response;
 pub(crate) mod serde_helpers;
@@ -17,5 +18,7 @@ pub use error::{
 };
 pub use request::{FilePart, Request, ToParam};
 pub use response::{FromHeaders, Response};
+#[allow(unused_imports)]
+pub(crate) use pages::{items, pages, Page, Paginated};
 #[allow(unused_imports)]
 pub(crate) use request::{header_value, PathBuilder, Query, RawResponse};

@@ -204,3 +204,16 @@ async fn an_error_ends_the_stream() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(server.received().len(), 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_streams_can_run_in_a_spawned_task() {
+    let server = paging_server(250, true).await;
+    let client = client(&server, RetryPolicy::disabled());
+    // `tokio::spawn` needs a `Send` future, which holds the stream across its awaits.
+    let task = tokio::spawn(async move {
+        let items: Vec<_> = client.conversation().list_conversations().limit(100).into_items().collect().await;
+        let pages: Vec<_> = client.conversation().list_conversations().limit(100).into_pages().collect().await;
+        (items.len(), pages.len())
+    });
+    assert_eq!(task.await.unwrap(), (250, 3));
+}

@@ -209,6 +209,35 @@ impl ListConversations<'_> {
     }
 }
 
+impl crate::runtime::Paginated for ListConversations<'_> {
+    type Item = crate::types::Conversation;
+    type Headers = ListConversationsHeaders;
+    type ErrorBody = ListConversationsErrorBody;
+    fn page_skip(&self) -> Option<i64> {
+        self.skip
+    }
+
+    fn page_limit(&self) -> Option<i64> {
+        self.limit
+    }
+
+    fn with_skip(self, skip: i64) -> Self {
+        self.skip(skip)
+    }
+
+    fn total_count(page: &ListConversationsResponse) -> Option<i64> {
+        page.headers().ok().and_then(|headers| headers.pagination_total_count)
+    }
+
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<ListConversationsResponse, ListConversationsError>,
+    > {
+        self.send()
+    }
+}
+
 impl<'c> ListConversations<'c> {
     /// All pages, fetched lazily one after the other from this request's `skip`
     /// (default 0) with its `limit` (default: the server's). The stream ends after a
@@ -219,30 +248,7 @@ impl<'c> ListConversations<'c> {
     ) -> impl futures_util::Stream<
         Item = Result<ListConversationsResponse, ListConversationsError>,
     > + 'c {
-        futures_util::stream::unfold(
-            Some(self),
-            |state| async move {
-                let request = state?;
-                let skip = request.skip.unwrap_or(0);
-                let limit = request.limit;
-                match request.clone().send().await {
-                    Ok(page) => {
-                        let received = page.body.len() as i64;
-                        let total = page
-                            .headers()
-                            .ok()
-                            .and_then(|headers| headers.pagination_total_count);
-                        let next = skip + received;
-                        let done = received == 0
-                            || total.is_some_and(|total| next >= total)
-                            || limit.is_some_and(|limit| received < limit);
-                        let next_request = (!done).then(|| request.skip(next));
-                        Some((Ok(page), next_request))
-                    }
-                    Err(error) => Some((Err(error), None)),
-                }
-            },
-        )
+        crate::runtime::pages(self)
     }
 
     /// All items of all pages, fetched lazily (see [`into_pages`](Self::into_pages)).
@@ -252,17 +258,7 @@ impl<'c> ListConversations<'c> {
     ) -> impl futures_util::Stream<
         Item = Result<crate::types::Conversation, ListConversationsError>,
     > + 'c {
-        use futures_util::StreamExt;
-        self.into_pages()
-            .flat_map(|page| {
-                let items: Vec<
-                    Result<crate::types::Conversation, ListConversationsError>,
-                > = match page {
-                    Ok(page) => page.body.into_iter().map(Ok).collect(),
-                    Err(error) => vec![Err(error)],
-                };
-                futures_util::stream::iter(items)
-            })
+        crate::runtime::items(self)
     }
 }
 

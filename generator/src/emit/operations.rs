@@ -1,7 +1,7 @@
 //! Operations to request builders, responses and per-operation errors.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, ToTokens};
 
 use super::docs::doc_attrs;
 use super::types::{ident, type_def, type_tokens};
@@ -364,54 +364,66 @@ fn pagination_fns(api: &Api, op: &Operation, pagination: &Pagination, home: &Hom
     let builder = ident(&op.type_name);
     let response = format_ident!("{}Response", op.type_name);
     let error = format_ident!("{}Error", op.type_name);
+    let error_body = format_ident!("{}ErrorBody", op.type_name);
     let item = type_tokens(api, &pagination.item, home);
     let limit = ident(&pagination.limit_param);
     let skip = ident(&pagination.skip_param);
-    let total = match &pagination.total_header {
+    let declared_headers = op.successes().any(|r| !r.headers.is_empty());
+    let headers =
+        if declared_headers { format_ident!("{}Headers", op.type_name).into_token_stream() } else { quote!(()) };
+    let total_count = match &pagination.total_header {
         Some(header) => {
             let header = ident(header);
-            quote!(page.headers().ok().and_then(|headers| headers.#header))
+            quote! {
+                fn total_count(page: &#response) -> Option<i64> {
+                    page.headers().ok().and_then(|headers| headers.#header)
+                }
+            }
         }
-        None => quote!(None::<i64>),
+        None => quote! {
+            fn total_count(_: &#response) -> Option<i64> {
+                None
+            }
+        },
     };
     quote! {
+        impl crate::runtime::Paginated for #builder<'_> {
+            type Item = #item;
+            type Headers = #headers;
+            type ErrorBody = #error_body;
+
+            fn page_skip(&self) -> Option<i64> {
+                self.#skip
+            }
+
+            fn page_limit(&self) -> Option<i64> {
+                self.#limit
+            }
+
+            fn with_skip(self, skip: i64) -> Self {
+                self.#skip(skip)
+            }
+
+            #total_count
+
+            fn send_page(self) -> impl std::future::Future<Output = Result<#response, #error>> {
+                self.send()
+            }
+        }
+
         impl<'c> #builder<'c> {
             /// All pages, fetched lazily one after the other from this request's `skip`
             /// (default 0) with its `limit` (default: the server's). The stream ends after a
             /// short or empty page, or once the total count the server reports is reached; an
             /// error is the last item. Cap the number of pages with `StreamExt::take`.
             pub fn into_pages(self) -> impl futures_util::Stream<Item = Result<#response, #error>> + 'c {
-                futures_util::stream::unfold(Some(self), |state| async move {
-                    let request = state?;
-                    let skip = request.#skip.unwrap_or(0);
-                    let limit = request.#limit;
-                    match request.clone().send().await {
-                        Ok(page) => {
-                            let received = page.body.len() as i64;
-                            let total = #total;
-                            let next = skip + received;
-                            let done = received == 0
-                                || total.is_some_and(|total| next >= total)
-                                || limit.is_some_and(|limit| received < limit);
-                            let next_request = (!done).then(|| request.#skip(next));
-                            Some((Ok(page), next_request))
-                        }
-                        Err(error) => Some((Err(error), None)),
-                    }
-                })
+                crate::runtime::pages(self)
             }
 
             /// All items of all pages, fetched lazily (see [`into_pages`](Self::into_pages)).
             /// Cap the number of items with `StreamExt::take`: no page is fetched beyond it.
             pub fn into_items(self) -> impl futures_util::Stream<Item = Result<#item, #error>> + 'c {
-                use futures_util::StreamExt;
-                self.into_pages().flat_map(|page| {
-                    let items: Vec<Result<#item, #error>> = match page {
-                        Ok(page) => page.body.into_iter().map(Ok).collect(),
-                        Err(error) => vec![Err(error)],
-                    };
-                    futures_util::stream::iter(items)
-                })
+                crate::runtime::items(self)
             }
         }
     }
