@@ -17,7 +17,7 @@ pub use error::{
     ApiError, DecodeError, EncodeError, Error, HeaderError, TransportError, TransportErrorKind, UnexpectedResponse,
 };
 pub use request::{FilePart, Request, ToParam};
-pub use response::{FromHeaders, Response};
+pub use response::{decode_json, FromHeaders, JsonError, Response};
 #[allow(unused_imports)]
 pub(crate) use pages::{items, pages, Page, Paginated};
 #[allow(unused_imports)]

@@ -1,6 +1,7 @@
 //! The generated types decode realistic JSON, keep what they do not know, and reject what the
 //! spec forbids.
 
+use mittwald_api_client::runtime::decode_json;
 use mittwald_api_client::types::{
     Conversation, ConversationVisibility, NotificationRole, RelatedAggregateReference, ShareableAggregateReference,
     Status,
@@ -208,10 +209,31 @@ fn an_error_inside_a_variant_names_its_full_path() {
     let mut value = minimal();
     value["relatedTo"] = json!({"aggregate": "project", "domain": "project", "id": 5});
     let text = serde_json::to_string(&json!([minimal(), value])).unwrap();
-    let mut deserializer = serde_json::Deserializer::from_str(&text);
-    let error = serde_path_to_error::deserialize::<_, Vec<Conversation>>(&mut deserializer).unwrap_err();
-    assert_eq!(error.path().to_string(), "[1].relatedTo.id");
-    assert!(error.inner().to_string().starts_with("invalid type: integer `5`, expected a string"), "{error}");
+    let error = decode_json::<Vec<Conversation>>(text.as_bytes()).unwrap_err();
+    assert_eq!(error.path, "[1].relatedTo.id");
+    assert!(error.message.starts_with("invalid type: integer `5`, expected a string"), "{error}");
+}
+
+#[test]
+fn decode_json_decodes_like_serde_json_and_names_what_is_wrong() {
+    let text = serde_json::to_string(&json!([minimal(), minimal()])).unwrap();
+    let decoded: Vec<Conversation> = decode_json(text.as_bytes()).expect("valid JSON decodes");
+    assert_eq!(decoded, serde_json::from_str::<Vec<Conversation>>(&text).unwrap());
+    let error = decode_json::<Vec<Conversation>>(format!("{text} []").as_bytes()).unwrap_err();
+    assert_eq!(error.path, ".");
+    assert!(error.message.starts_with("trailing characters"), "{error}");
+    let mut bytes = text.clone().into_bytes();
+    let at = text.find("Hello").unwrap();
+    bytes[at] = 0xff;
+    let error = decode_json::<Vec<Conversation>>(&bytes).unwrap_err();
+    assert_eq!(error.path, ".");
+    assert!(
+        error.message.starts_with("the body is not UTF-8: invalid utf-8 sequence of 1 bytes from index"),
+        "{error}"
+    );
+    let error = decode_json::<Vec<Conversation>>(br#"[{"shortId": }]"#).unwrap_err();
+    assert_eq!(error.path, "[0].shortId");
+    assert!(error.message.starts_with("expected value at line 1 column 14"), "{error}");
 }
 
 #[test]

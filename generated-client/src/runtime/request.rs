@@ -10,7 +10,7 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::client::{Client, RetryPolicy};
-use super::response::Response;
+use super::response::{decode_json, Response};
 use super::error::{
     is_retryable_status, retry_after, snippet, ApiError, DecodeError, EncodeError, Error, HeaderError,
     TransportError, UnexpectedResponse,
@@ -340,11 +340,7 @@ impl RawResponse {
             message,
             snippet: snippet(&self.body),
         };
-        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        let value = serde_path_to_error::deserialize(&mut deserializer)
-            .map_err(|error| decode_error(error.path().to_string(), error.inner().to_string()))?;
-        deserializer.end().map_err(|error| decode_error(".".to_owned(), error.to_string()))?;
-        Ok(value)
+        decode_json(&self.body).map_err(|error| decode_error(error.path, error.message))
     }
 
     /// The body as UTF-8 text.

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use mittwald_api_client::operations::conversation::{
     ListConversationsOrder, ListConversationsSort, ListConversationsStatus,
 };
+use mittwald_api_client::runtime::decode_json;
 use mittwald_api_client::types::Conversation;
 use tests::bench::{median, ms, Table};
 use tests::root;
@@ -24,7 +25,13 @@ fn decoding(out: &mut String) {
         std::hint::black_box(serde_json::from_slice::<serde::de::IgnoredAny>(&data).unwrap());
     });
     let value = median(budget, || drop(serde_json::from_slice::<serde_json::Value>(&data).unwrap()));
-    let typed = median(budget, || drop(serde_json::from_slice::<Vec<Conversation>>(&data).unwrap()));
+    // What the client does with a response body.
+    let typed = median(budget, || drop(decode_json::<Vec<Conversation>>(&data).unwrap()));
+    let from_slice = median(budget, || drop(serde_json::from_slice::<Vec<Conversation>>(&data).unwrap()));
+    let tracked = median(budget, || {
+        let mut deserializer = serde_json::Deserializer::from_slice(&data);
+        drop(serde_path_to_error::deserialize::<_, Vec<Conversation>>(&mut deserializer).unwrap());
+    });
     let conversations: Vec<Conversation> = serde_json::from_slice(&data).unwrap();
     let tree: serde_json::Value = serde_json::from_slice(&data).unwrap();
     let encode_typed = median(budget, || drop(serde_json::to_vec(&conversations).unwrap()));
@@ -36,10 +43,22 @@ fn decoding(out: &mut String) {
     table.row(&["floor: decode into `IgnoredAny`".into(), ms(floor), rate(floor), "1.00".into()]);
     table.row(&["decode into `serde_json::Value`".into(), ms(value), rate(value), ratio(value)]);
     table.row(&[
-        "**decode into `Vec<types::Conversation>`**".into(),
+        "**decode into `Vec<types::Conversation>`** (`runtime::decode_json`, as the client does)".into(),
         ms(typed),
         rate(typed),
         format!("**{}**", ratio(typed)),
+    ]);
+    table.row(&[
+        "the same with `serde_json::from_slice` (checks UTF-8 string by string)".into(),
+        ms(from_slice),
+        rate(from_slice),
+        ratio(from_slice),
+    ]);
+    table.row(&[
+        "the same through `serde_path_to_error` (tracks the path of every value)".into(),
+        ms(tracked),
+        rate(tracked),
+        ratio(tracked),
     ]);
     table.row(&["encode `serde_json::Value`".into(), ms(encode_value), rate(encode_value), "".into()]);
     table.row(&["encode `Vec<types::Conversation>`".into(), ms(encode_typed), rate(encode_typed), "".into()]);
