@@ -5,6 +5,13 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// How long each measurement runs at least: 3 s, or `BENCH_BUDGET_MS` (CI runs the benchmarks
+/// with a short budget, to check that they run, not to time anything).
+pub fn budget() -> Duration {
+    let millis = std::env::var("BENCH_BUDGET_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(3000);
+    Duration::from_millis(millis)
+}
+
 /// Runs `f` at least 5 times and for at least `budget`; the median time of one run.
 pub fn median(budget: Duration, mut f: impl FnMut()) -> Duration {
     let mut times = Vec::new();
@@ -48,7 +55,7 @@ pub fn generation(name: &str, path: &Path, out: &mut String) {
         operations: generator::Selection::All,
         standalone: true,
     };
-    let budget = Duration::from_secs(3);
+    let budget = budget();
     let floor = if is_json {
         median(budget, || drop(serde_json::from_str::<serde_json::Value>(&text).unwrap()))
     } else {

@@ -14,13 +14,13 @@ use mittwald_api_client::operations::conversation::{
 };
 use mittwald_api_client::runtime::decode_json;
 use mittwald_api_client::types::Conversation;
-use tests::bench::{median, ms, Table};
+use tests::bench::{budget, median, ms, Table};
 use tests::root;
 
 fn decoding(out: &mut String) {
     let data = serde_json::to_vec(&tests::data::conversations(42, 10_000)).unwrap();
     let mb = data.len() as f64 / 1e6;
-    let budget = Duration::from_secs(3);
+    let budget = budget();
     let floor = median(budget, || {
         std::hint::black_box(serde_json::from_slice::<serde::de::IgnoredAny>(&data).unwrap());
     });
@@ -240,7 +240,7 @@ fn allocator_comparison(spec: &Path, out: &mut String) {
         operations: generator::Selection::All,
         standalone: true,
     };
-    let whole = median(Duration::from_secs(3), || drop(generator::generate(&text, &config).unwrap()));
+    let whole = median(budget(), || drop(generator::generate(&text, &config).unwrap()));
     let _ = writeln!(
         out,
         "The generation tables come from `bench_generation`, which uses mimalloc like `cargo xtask \
@@ -250,7 +250,10 @@ fn allocator_comparison(spec: &Path, out: &mut String) {
 }
 
 fn main() {
-    let compile = std::env::args().any(|a| a == "--compile");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let compile = args.iter().any(|a| a == "--compile");
+    // `--out <file>` writes the report elsewhere than BENCHMARKS.md (CI's short smoke run).
+    let target = args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1));
     let root = root();
     let mut out = format!(
         "# Benchmarks\n\nWritten by `cargo xtask bench{}` on {}. Medians of repeated runs; every \
@@ -266,5 +269,6 @@ fn main() {
         compile_report(&mut out);
     }
     print!("{out}");
-    std::fs::write(root.join("BENCHMARKS.md"), &out).expect("write BENCHMARKS.md");
+    let target = target.map(|path| root.join(path)).unwrap_or_else(|| root.join("BENCHMARKS.md"));
+    std::fs::write(&target, &out).unwrap_or_else(|e| panic!("write {}: {e}", target.display()));
 }
