@@ -36,6 +36,10 @@ pub struct Config {
     /// Give the crate a `[workspace]` table of its own, so that it builds wherever it is
     /// written, even inside another workspace's folder.
     pub standalone: bool,
+    /// Type names chosen by an earlier run, by component schema name (the crate's
+    /// [`names::LOCK_FILE`]): kept, so that a schema added upstream with the same last name
+    /// segment cannot rename an existing type.
+    pub pinned_names: BTreeMap<String, String>,
 }
 
 /// Which operations to generate.
@@ -96,7 +100,7 @@ pub struct Generated {
 /// Generates the client crate for the spec `text`. Same input, same bytes.
 pub fn generate(text: &str, config: &Config) -> Result<Generated, SpecError> {
     let spec = load::load(&config.spec_path, text)?;
-    let (api, warnings) = lower::lower(&config.spec_path, &spec, &config.operations)?;
+    let (api, warnings) = lower::lower(&config.spec_path, &spec, &config.operations, &config.pinned_names)?;
     let files = render::generate_files(&api, config)?;
     Ok(Generated { files, warnings })
 }
@@ -108,9 +112,14 @@ pub fn diff_specs(
     new_path: &str,
     new_text: &str,
 ) -> Result<api_diff::Report, SpecError> {
-    let model = |path: &str, text: &str| -> Result<(model::Api, BTreeMap<String, String>), SpecError> {
+    // The new spec is lowered with the old one's type names pinned, as regenerating the crate
+    // with its lock file would: a schema added upstream does not show as a rename.
+    let model = |path: &str,
+                 text: &str,
+                 pinned: &BTreeMap<String, String>|
+     -> Result<(model::Api, BTreeMap<String, String>), SpecError> {
         let spec = load::load(path, text)?;
-        let (api, _) = lower::lower(path, &spec, &Selection::All)?;
+        let (api, _) = lower::lower(path, &spec, &Selection::All, pinned)?;
         let schemas = spec
             .components
             .iter()
@@ -119,7 +128,7 @@ pub fn diff_specs(
             .collect();
         Ok((api, schemas))
     };
-    let (old, old_schemas) = model(old_path, old_text)?;
-    let (new, new_schemas) = model(new_path, new_text)?;
+    let (old, old_schemas) = model(old_path, old_text, &BTreeMap::new())?;
+    let (new, new_schemas) = model(new_path, new_text, &names::component_type_names(&old))?;
     Ok(api_diff::compare(&old, &new, &old_schemas, &new_schemas))
 }

@@ -1,7 +1,7 @@
 //! Turning spec names into Rust identifiers: heck for the case, then escaping of keywords and
 //! of characters Rust does not allow.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -51,6 +51,65 @@ fn escape(ident: String, empty: &str) -> String {
     }
 }
 
+/// Whether `name` can be a type name as given: an upper-case ASCII letter, then ASCII letters,
+/// digits and underscores, and not a keyword.
+pub fn is_type_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !KEYWORDS.contains(&name)
+}
+
+/// The file, at the crate root, that keeps the type name of every component schema across
+/// regenerations (see [`crate::Config::pinned_names`]).
+pub const LOCK_FILE: &str = "type-names.lock";
+
+/// The type name of every component schema in `api`, by component name.
+pub fn component_type_names(api: &crate::model::Api) -> BTreeMap<String, String> {
+    api.types
+        .iter()
+        .filter_map(|(_, def)| {
+            let escaped = def.origin.strip_prefix("/components/schemas/")?;
+            (!escaped.contains('/')).then(|| (escaped.replace("~1", "/").replace("~0", "~"), def.name.clone()))
+        })
+        .collect()
+}
+
+/// The lock file's body: one `component = TypeName` line per component schema, sorted.
+pub fn lock_text(names: &BTreeMap<String, String>) -> String {
+    let mut text = String::from(
+        "# The Rust type name of every component schema. The generator keeps these names when it runs\n\
+         # again, so that a schema added upstream cannot rename an existing type; delete a line to let\n\
+         # it choose afresh.\n",
+    );
+    for (component, name) in names {
+        text.push_str(&format!("{component} = {name}\n"));
+    }
+    text
+}
+
+/// Reads a lock file: `component = TypeName` lines; `#` comments and blank lines are skipped.
+/// An error names the line.
+pub fn parse_lock(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let mut names = BTreeMap::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((component, name)) = line.split_once('=') else {
+            return Err(format!("line {}: expected `component = TypeName`, found {line:?}", number + 1));
+        };
+        let (component, name) = (component.trim(), name.trim());
+        if component.is_empty() || !is_type_name(name) {
+            return Err(format!("line {}: expected `component = TypeName`, found {line:?}", number + 1));
+        }
+        if names.insert(component.to_owned(), name.to_owned()).is_some() {
+            return Err(format!("line {}: `{component}` is named twice", number + 1));
+        }
+    }
+    Ok(names)
+}
+
 /// Hands out names that are unique within one scope, adding `2`, `3`, ... on collisions in a
 /// deterministic order.
 #[derive(Debug, Default, Clone)]
@@ -86,6 +145,23 @@ impl Namer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lock_files_round_trip_and_bad_lines_are_named() {
+        let names: BTreeMap<String, String> = [("de.mittwald.v1.a.User", "User"), ("de.mittwald.v1.b.User", "BUser")]
+            .into_iter()
+            .map(|(c, n)| (c.to_owned(), n.to_owned()))
+            .collect();
+        assert_eq!(parse_lock(&lock_text(&names)), Ok(names));
+        assert_eq!(parse_lock("# only a comment\n\n"), Ok(BTreeMap::new()));
+        assert_eq!(parse_lock("a = A\nb A\n"), Err("line 2: expected `component = TypeName`, found \"b A\"".into()));
+        assert_eq!(
+            parse_lock("a = lower\n"),
+            Err("line 1: expected `component = TypeName`, found \"a = lower\"".into())
+        );
+        assert_eq!(parse_lock("a = A\na = B\n"), Err("line 2: `a` is named twice".into()));
+        assert!(!is_type_name("Self") && !is_type_name("r#type") && !is_type_name("A-B") && is_type_name("A_2"));
+    }
 
     #[test]
     fn snake_names() {

@@ -65,7 +65,9 @@ pub fn render(path: &str, emitted: Emitted, header: &str) -> Result<String, Spec
             })?;
             Ok(format!("// {header}\n\n{}", space_items(&prettyplease::unparse(&file))))
         }
-        Emitted::Text(text) if path.ends_with(".toml") => Ok(format!("# {header}\n\n{text}")),
+        Emitted::Text(text) if path.ends_with(".toml") || path.ends_with(".lock") => {
+            Ok(format!("# {header}\n\n{text}"))
+        }
         Emitted::Text(text) => Ok(format!("// {header}\n\n{text}")),
     }
 }

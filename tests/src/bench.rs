@@ -54,6 +54,7 @@ pub fn generation(name: &str, path: &Path, out: &mut String) {
         command: "bench".into(),
         operations: generator::Selection::All,
         standalone: true,
+        pinned_names: Default::default(),
     };
     let budget = budget();
     let floor = if is_json {
@@ -62,9 +63,11 @@ pub fn generation(name: &str, path: &Path, out: &mut String) {
         median(budget, || drop(serde_yaml::from_str::<serde_yaml::Value>(&text).unwrap()))
     };
     let spec = generator::load::load(name, &text).unwrap();
-    let (api, _) = generator::lower::lower(name, &spec, &config.operations).unwrap();
+    let (api, _) = generator::lower::lower(name, &spec, &config.operations, &config.pinned_names).unwrap();
     let load = median(budget, || drop(generator::load::load(name, &text).unwrap()));
-    let lower = median(budget, || drop(generator::lower::lower(name, &spec, &config.operations).unwrap()));
+    let lower = median(budget, || {
+        drop(generator::lower::lower(name, &spec, &config.operations, &config.pinned_names).unwrap())
+    });
     let emit = median(budget, || drop(generator::emit::emit(&api, &config)));
     let render =
         median(budget, || drop(generator::render::render_all(generator::emit::emit(&api, &config), &config).unwrap()));

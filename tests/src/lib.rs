@@ -15,17 +15,22 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the workspace").to_owned()
 }
 
-/// Generates the client for the spec `text`, named `name` in errors and headers.
-pub fn generate_fixture(name: &str, text: &str) -> Result<generator::Generated, generator::SpecError> {
-    let config = generator::Config {
+/// The configuration the fixture tests generate with, for a spec named `name`.
+pub fn fixture_config(name: &str) -> generator::Config {
+    generator::Config {
         crate_name: "fixture".to_owned(),
         crate_version: "0.0.0".to_owned(),
         spec_path: name.to_owned(),
         command: "cargo test".to_owned(),
         operations: generator::Selection::All,
         standalone: false,
-    };
-    generator::generate(text, &config)
+        pinned_names: Default::default(),
+    }
+}
+
+/// Generates the client for the spec `text`, named `name` in errors and headers.
+pub fn generate_fixture(name: &str, text: &str) -> Result<generator::Generated, generator::SpecError> {
+    generator::generate(text, &fixture_config(name))
 }
 
 /// The generated API of a crate in one text: types and operations, not the copied runtime.

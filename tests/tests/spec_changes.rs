@@ -90,7 +90,7 @@ fn one_property_edit_touches_one_file() {
         1,
     );
     assert_ne!(spec, edited, "the edit applies");
-    let config = xtask::codegen::mittwald_config();
+    let config = xtask::codegen::mittwald_config().unwrap();
     let (before, after) =
         (generator::generate(&spec, &config).unwrap(), generator::generate(&edited, &config).unwrap());
     let changed: BTreeSet<&String> = before
@@ -156,7 +156,7 @@ async fn update_spec_extracts_our_operations_and_what_they_reach() {
     assert!(schemas.len() < 20, "only what the operations reach: {:?}", schemas.keys());
     assert_eq!(value["servers"][0]["url"], "https://api.mittwald.de");
     // The result generates, and extracting again from it changes nothing (no churn).
-    generator::generate(&extracted, &xtask::codegen::mittwald_config()).unwrap();
+    generator::generate(&extracted, &xtask::codegen::mittwald_config().unwrap()).unwrap();
     assert_eq!(xtask::update_spec::extract(&extracted, &extracted, "itself").unwrap(), extracted);
     let keys: Vec<&String> = value.as_object().unwrap().keys().collect();
     let mut sorted = keys.clone();
@@ -211,4 +211,71 @@ async fn update_spec_failures_are_clear_and_leave_the_spec_untouched() {
     })
     .await
     .unwrap();
+}
+
+/// A spec with component schemas `a.RateLimit` and, optionally, `b.RateLimit`.
+fn rate_limit_spec(with_second: bool) -> String {
+    let second = if with_second { "\n    b.RateLimit: {type: object, properties: {unit: {type: string}}}" } else { "" };
+    format!(
+        "openapi: 3.0.3
+info: {{title: t, version: '1'}}
+paths: {{}}
+components:
+  schemas:
+    a.RateLimit: {{type: object, properties: {{limit: {{type: integer}}}}}}
+    a.Key: {{type: object, properties: {{rateLimit: {{$ref: '#/components/schemas/a.RateLimit'}}}}}}{second}
+"
+    )
+}
+
+#[test]
+fn a_schema_added_upstream_does_not_rename_an_existing_type() {
+    let dir = std::env::temp_dir().join(format!("type-names-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("spec.yaml");
+    let out = dir.join("client");
+    let codegen = |text: String| {
+        std::fs::write(&spec, text).unwrap();
+        let args: Vec<String> =
+            ["--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()].iter().map(|s| s.to_string()).collect();
+        assert_eq!(xtask::codegen::run(&args).unwrap(), std::process::ExitCode::SUCCESS);
+        std::fs::read_to_string(out.join("type-names.lock")).unwrap()
+    };
+    let lock = codegen(rate_limit_spec(false));
+    assert!(lock.contains("\na.RateLimit = RateLimit\n"), "{lock}");
+    // Upstream adds `b.RateLimit`: on its own, the generator would call both `ARateLimit` and
+    // `BRateLimit`; with the lock, the existing type keeps its name and only the newcomer is
+    // qualified.
+    let lock = codegen(rate_limit_spec(true));
+    assert!(lock.contains("\na.RateLimit = RateLimit\n") && lock.contains("\nb.RateLimit = BRateLimit\n"), "{lock}");
+    let types = std::fs::read_to_string(out.join("src/types/a.rs")).unwrap();
+    assert!(types.contains("pub rate_limit: Option<RateLimit>,"), "{types}");
+    std::fs::remove_file(out.join("type-names.lock")).unwrap();
+    let fresh = codegen(rate_limit_spec(true));
+    assert!(fresh.contains("\na.RateLimit = ARateLimit\n"), "without the lock the names are chosen afresh: {fresh}");
+    // A lock line the generator cannot use is reported, not obeyed silently.
+    std::fs::write(out.join("type-names.lock"), "a.RateLimit = not a name\n").unwrap();
+    std::fs::write(&spec, rate_limit_spec(true)).unwrap();
+    let args: Vec<String> =
+        ["--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()].iter().map(|s| s.to_string()).collect();
+    let error = xtask::codegen::run(&args).unwrap_err().to_string();
+    assert!(
+        error.ends_with("type-names.lock: line 1: expected `component = TypeName`, found \"a.RateLimit = not a name\""),
+        "{error}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_pinned_name_that_is_taken_is_reported_and_replaced() {
+    let pinned: std::collections::BTreeMap<String, String> =
+        [("a.RateLimit", "Limit"), ("a.Key", "Limit")].iter().map(|(c, n)| (c.to_string(), n.to_string())).collect();
+    let config = generator::Config { pinned_names: pinned, ..tests::fixture_config("pins") };
+    let generated = generator::generate(&rate_limit_spec(false), &config).unwrap();
+    let lock = &generated.files["type-names.lock"];
+    assert!(lock.contains("\na.Key = Key\n") && lock.contains("\na.RateLimit = Limit\n"), "{lock}");
+    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("#/components/schemas/a.Key") && warnings[0].contains("`Limit`"), "{warnings:?}");
 }

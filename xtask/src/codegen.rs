@@ -1,5 +1,6 @@
 //! `cargo xtask codegen`: regenerates the committed client from `specs/`.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -11,15 +12,27 @@ use crate::{read, workspace_root};
 pub const SPEC: &str = "specs/mittwald-conversations.yaml";
 pub const CLIENT_DIR: &str = "generated-client";
 
-/// The configuration of the committed client, shared with the tests.
-pub fn mittwald_config() -> generator::Config {
-    generator::Config {
+/// The configuration of the committed client, shared with the tests: its type names are those
+/// of its committed lock file.
+pub fn mittwald_config() -> Result<generator::Config> {
+    Ok(generator::Config {
         crate_name: "mittwald-api-client".to_owned(),
         crate_version: "0.1.0".to_owned(),
         spec_path: SPEC.to_owned(),
         command: "cargo xtask codegen".to_owned(),
         operations: generator::Selection::All,
         standalone: false,
+        pinned_names: pinned_names(&workspace_root().join(CLIENT_DIR))?,
+    })
+}
+
+/// The type names kept in the lock file of the crate in `dir`; none if it has no lock file.
+pub fn pinned_names(dir: &Path) -> Result<BTreeMap<String, String>> {
+    let path = dir.join(generator::names::LOCK_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => generator::names::parse_lock(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+        Err(error) => Err(error).with_context(|| format!("cannot read {}", path.display())),
     }
 }
 
@@ -70,7 +83,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     }
     let check = options.check;
     let root = workspace_root();
-    let generated = generator::generate(&read(&root.join(SPEC))?, &mittwald_config())?;
+    let generated = generator::generate(&read(&root.join(SPEC))?, &mittwald_config()?)?;
     for warning in &generated.warnings {
         eprintln!("warning: {warning}");
     }
@@ -117,6 +130,7 @@ fn run_any_spec(spec: &str, out: &str, options: &Options) -> Result<ExitCode> {
         command,
         operations: generator::Selection::parse(options.operations.as_deref().unwrap_or("all")),
         standalone: true,
+        pinned_names: pinned_names(Path::new(out))?,
     };
     let started = std::time::Instant::now();
     let generated = generator::generate(&read(Path::new(spec))?, &config)?;

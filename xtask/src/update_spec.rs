@@ -46,7 +46,7 @@ pub fn update_file(from: &str, path: &Path) -> Result<bool> {
     let upstream = fetch(from)?;
     let updated = extract(&upstream, &current, from)?;
     // Check that the result generates before it replaces anything.
-    let config = generator::Config { spec_path: SPEC.to_owned(), ..codegen::mittwald_config() };
+    let config = generator::Config { spec_path: SPEC.to_owned(), ..codegen::mittwald_config()? };
     generator::generate(&updated, &config)
         .with_context(|| format!("the spec extracted from {from} does not generate"))?;
     if updated == current {

@@ -35,6 +35,8 @@ const RUNTIME: &[(&str, &str)] = &[
 #[derive(Debug, Clone, Copy)]
 pub enum File<'a> {
     CargoToml,
+    /// [`names::LOCK_FILE`](crate::names::LOCK_FILE).
+    TypeNames,
     Lib,
     Runtime(&'static str),
     /// `types/<module>.rs`, or `types/mod.rs` for `None`.
@@ -48,6 +50,7 @@ pub enum File<'a> {
 pub fn plan(api: &Api) -> Vec<(String, File<'_>, usize)> {
     let mut files = vec![
         ("Cargo.toml".to_owned(), File::CargoToml, 1),
+        (crate::names::LOCK_FILE.to_owned(), File::TypeNames, 1),
         ("src/lib.rs".to_owned(), File::Lib, 1),
         ("src/operations/mod.rs".to_owned(), File::OperationsMod, api.groups.len()),
     ];
@@ -85,6 +88,7 @@ pub fn plan(api: &Api) -> Vec<(String, File<'_>, usize)> {
 pub fn emit_file(api: &Api, config: &Config, file: File<'_>) -> Emitted {
     match file {
         File::CargoToml => Emitted::Text(cargo_toml(config)),
+        File::TypeNames => Emitted::Text(crate::names::lock_text(&crate::names::component_type_names(api))),
         File::Lib => Emitted::Rust(lib_rs(api, config)),
         File::Runtime(name) => {
             let text = RUNTIME.iter().find(|(n, _)| *n == name).map(|(_, text)| *text).unwrap_or_default();

@@ -5,7 +5,7 @@ mod operation;
 mod prune;
 mod schema;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
@@ -17,9 +17,14 @@ use crate::Selection;
 use schema::{docs, Place, Shape};
 
 /// Lowers `spec` (read from `file`) into the model, with the warnings worth showing.
-pub fn lower(file: &str, spec: &OpenAPI, selection: &Selection) -> Result<(Api, Vec<Warning>), SpecError> {
+pub fn lower(
+    file: &str,
+    spec: &OpenAPI,
+    selection: &Selection,
+    pinned: &BTreeMap<String, String>,
+) -> Result<(Api, Vec<Warning>), SpecError> {
     let mut lowerer = Lowerer::new(file, spec);
-    lowerer.components()?;
+    lowerer.components(pinned)?;
     let (groups, operations) = lowerer.operations(selection)?;
     box_recursive_fields(&mut lowerer.types);
     let mut api = Api {
@@ -81,13 +86,12 @@ impl<'s> Lowerer<'s> {
         TypeId(self.types.len() - 1)
     }
 
-    /// Reserves every component schema under its short name first, so that inline types never
-    /// take a component's name, then lowers them in spec order.
-    fn components(&mut self) -> Result<(), SpecError> {
+    /// Reserves every component schema under its pinned or short name first, so that inline
+    /// types never take a component's name, then lowers them in spec order.
+    fn components(&mut self, pinned: &BTreeMap<String, String>) -> Result<(), SpecError> {
         let Some(components) = &self.spec.components else { return Ok(()) };
-        let names = short_names(components.schemas.keys().map(String::as_str));
-        for ((name, schema), short) in components.schemas.iter().zip(names) {
-            let short = self.type_names.unique(&short);
+        let chosen = self.component_type_names(&components.schemas, pinned);
+        for ((name, schema), short) in components.schemas.iter().zip(chosen) {
             let docs = match schema {
                 ReferenceOr::Item(schema) => docs(&schema.schema_data),
                 ReferenceOr::Reference { .. } => Default::default(),
@@ -125,6 +129,47 @@ impl<'s> Lowerer<'s> {
             self.types[id.0].kind = kind;
         }
         Ok(())
+    }
+
+    /// The type name of every component schema, in spec order: its pinned name where it has a
+    /// usable one, else its short name, qualified further if a pinned name took it. Reserves
+    /// them all.
+    fn component_type_names(
+        &mut self,
+        schemas: &IndexMap<String, ReferenceOr<Schema>>,
+        pinned: &BTreeMap<String, String>,
+    ) -> Vec<String> {
+        let mut chosen: Vec<Option<String>> = vec![None; schemas.len()];
+        for (slot, name) in chosen.iter_mut().zip(schemas.keys()) {
+            let Some(pin) = pinned.get(name) else { continue };
+            if crate::names::is_type_name(pin) && !self.type_names.is_taken(pin) {
+                *slot = Some(self.type_names.unique(pin));
+            } else {
+                let pointer = push_pointer("/components/schemas", name);
+                let message = format!(
+                    "the pinned type name `{pin}` is not a usable type name (or is pinned twice); \
+                     a new one is chosen"
+                );
+                self.warn(&pointer, message);
+            }
+        }
+        let shorts = short_names(schemas.keys().map(String::as_str));
+        schemas
+            .keys()
+            .zip(shorts)
+            .zip(chosen)
+            .map(|((name, short), chosen)| {
+                chosen.unwrap_or_else(|| {
+                    // A pinned name may hold this short name: take more of the dotted name.
+                    let parts: Vec<String> = name.split('.').map(camel).collect();
+                    let longer = (1..=parts.len())
+                        .map(|count| parts[parts.len() - count..].concat())
+                        .skip_while(|candidate| *candidate != short)
+                        .find(|candidate| !self.type_names.is_taken(candidate));
+                    self.type_names.unique(longer.as_deref().unwrap_or(&short))
+                })
+            })
+            .collect()
     }
 
     /// Resolves `#/components/schemas/<name>`, following chains of references.

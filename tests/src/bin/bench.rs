@@ -116,6 +116,7 @@ fn write_crate(spec: &Path, name: &str, crate_name: &str, dir: &Path) -> (usize,
         command: "cargo xtask bench --compile".into(),
         operations: generator::Selection::All,
         standalone: true,
+        pinned_names: Default::default(),
     };
     let generated = generator::generate(&text, &config).unwrap();
     let lines: usize = generated.files.values().map(|f| f.lines().count()).sum();
@@ -239,6 +240,7 @@ fn allocator_comparison(spec: &Path, out: &mut String) {
         command: "bench".into(),
         operations: generator::Selection::All,
         standalone: true,
+        pinned_names: Default::default(),
     };
     let whole = median(budget(), || drop(generator::generate(&text, &config).unwrap()));
     let _ = writeln!(
