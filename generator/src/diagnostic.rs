@@ -60,3 +60,26 @@ pub fn push_pointer(pointer: &str, segment: &str) -> String {
     }
     out
 }
+
+/// `text` quoted for a message, cut after 100 characters: a value from the spec can be
+/// arbitrarily long, a message should stay readable.
+pub fn quoted(text: &str) -> String {
+    const MAX: usize = 100;
+    match text.char_indices().nth(MAX) {
+        None => format!("{text:?}"),
+        Some((cut, _)) => format!("{:?}… ({} characters)", &text[..cut], text.chars().count()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_values_are_cut_in_messages() {
+        assert_eq!(quoted("a\"b"), r#""a\"b""#);
+        let long = "é".repeat(250);
+        assert_eq!(quoted(&long), format!("{:?}… (250 characters)", "é".repeat(100)));
+        assert_eq!(quoted(&"x".repeat(100)), format!("{:?}", "x".repeat(100)));
+    }
+}

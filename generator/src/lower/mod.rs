@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
-use crate::diagnostic::{push_pointer, Location, SpecError, Warning};
+use crate::diagnostic::{push_pointer, quoted, Location, SpecError, Warning};
 use crate::model::{Api, DefaultAuth, Home, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
 use crate::names::{camel, snake, Namer};
 use crate::Selection;
@@ -179,7 +179,7 @@ impl<'s> Lowerer<'s> {
             let name = component_name(reference, "schemas").ok_or_else(|| {
                 self.error(
                     pointer,
-                    format!("unsupported `$ref` {reference:?}: only `#/components/schemas/...` is supported here"),
+                    format!("unsupported `$ref` {}: only `#/components/schemas/...` is supported here", quoted(reference)),
                 )
             })?;
             let (key, schema) = self
@@ -187,13 +187,13 @@ impl<'s> Lowerer<'s> {
                 .components
                 .as_ref()
                 .and_then(|c| c.schemas.get_key_value(name.as_ref()))
-                .ok_or_else(|| self.error(pointer, format!("unresolvable `$ref` {reference:?}: no such schema")))?;
+                .ok_or_else(|| self.error(pointer, format!("unresolvable `$ref` {}: no such schema", quoted(reference))))?;
             match schema {
                 ReferenceOr::Item(schema) => return Ok((key.as_str(), schema)),
                 ReferenceOr::Reference { reference: next } => reference = next,
             }
         }
-        Err(self.error(pointer, format!("the `$ref` chain starting at {reference:?} does not end")))
+        Err(self.error(pointer, format!("the `$ref` chain starting at {} does not end", quoted(reference))))
     }
 
     /// Resolves `reference` to `#/components/<kind>/<name>` in `components` (the spec's map of
@@ -207,10 +207,10 @@ impl<'s> Lowerer<'s> {
     ) -> Result<(&'s str, &'s T), SpecError> {
         let what = kind.trim_end_matches('s');
         let name = component_name(reference, kind)
-            .ok_or_else(|| self.error(pointer, format!("unsupported `$ref` {reference:?} for a {what}")))?;
+            .ok_or_else(|| self.error(pointer, format!("unsupported `$ref` {} for a {what}", quoted(reference))))?;
         let (key, value) = components
             .and_then(|map| map.get_key_value(name.as_ref()))
-            .ok_or_else(|| self.error(pointer, format!("unresolvable `$ref` {reference:?}: no such {what}")))?;
+            .ok_or_else(|| self.error(pointer, format!("unresolvable `$ref` {}: no such {what}", quoted(reference))))?;
         match value {
             ReferenceOr::Item(value) => Ok((key.as_str(), value)),
             ReferenceOr::Reference { .. } => {

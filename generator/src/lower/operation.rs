@@ -51,7 +51,7 @@ impl<'s> Lowerer<'s> {
                     if let Some(first) = operation_ids.insert(id, pointer.clone()) {
                         return Err(self.error(
                             &push_pointer(&pointer, "operationId"),
-                            format!("operationId {id:?} is already used at #{first}"),
+                            format!("operationId {} is already used at #{first}", crate::diagnostic::quoted(id)),
                         ));
                     }
                 }
@@ -565,7 +565,7 @@ fn path_parts(path: &str, params: &[Parameter]) -> Result<Vec<PathPart>, String>
     let mut parts = Vec::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
-        let close = rest[open..].find('}').ok_or_else(|| format!("unclosed `{{` in path {path:?}"))? + open;
+        let close = rest[open..].find('}').ok_or_else(|| format!("unclosed `{{` in path {}", crate::diagnostic::quoted(path)))? + open;
         if open > 0 {
             parts.push(PathPart::Literal(rest[..open].to_owned()));
         }
