@@ -155,7 +155,10 @@ fn check_version(file: &str, spec: OpenAPI) -> Result<OpenAPI, SpecError> {
         Err(SpecError {
             file: file.to_owned(),
             location: Location::Pointer("/openapi".into()),
-            message: format!("unsupported OpenAPI version {}: this generator reads 3.0.x", crate::diagnostic::quoted(&spec.openapi)),
+            message: format!(
+                "unsupported OpenAPI version {}: this generator reads 3.0.x",
+                crate::diagnostic::quoted(&spec.openapi)
+            ),
         })
     }
 }

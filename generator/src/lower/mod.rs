@@ -179,15 +179,16 @@ impl<'s> Lowerer<'s> {
             let name = component_name(reference, "schemas").ok_or_else(|| {
                 self.error(
                     pointer,
-                    format!("unsupported `$ref` {}: only `#/components/schemas/...` is supported here", quoted(reference)),
+                    format!(
+                        "unsupported `$ref` {}: only `#/components/schemas/...` is supported here",
+                        quoted(reference)
+                    ),
                 )
             })?;
-            let (key, schema) = self
-                .spec
-                .components
-                .as_ref()
-                .and_then(|c| c.schemas.get_key_value(name.as_ref()))
-                .ok_or_else(|| self.error(pointer, format!("unresolvable `$ref` {}: no such schema", quoted(reference))))?;
+            let (key, schema) =
+                self.spec.components.as_ref().and_then(|c| c.schemas.get_key_value(name.as_ref())).ok_or_else(
+                    || self.error(pointer, format!("unresolvable `$ref` {}: no such schema", quoted(reference))),
+                )?;
             match schema {
                 ReferenceOr::Item(schema) => return Ok((key.as_str(), schema)),
                 ReferenceOr::Reference { reference: next } => reference = next,

@@ -565,7 +565,10 @@ fn path_parts(path: &str, params: &[Parameter]) -> Result<Vec<PathPart>, String>
     let mut parts = Vec::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
-        let close = rest[open..].find('}').ok_or_else(|| format!("unclosed `{{` in path {}", crate::diagnostic::quoted(path)))? + open;
+        let close = rest[open..]
+            .find('}')
+            .ok_or_else(|| format!("unclosed `{{` in path {}", crate::diagnostic::quoted(path)))?
+            + open;
         if open > 0 {
             parts.push(PathPart::Literal(rest[..open].to_owned()));
         }
