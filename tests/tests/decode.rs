@@ -254,3 +254,51 @@ fn date_times_decode_as_rfc_3339_in_utc() {
         assert!(error.starts_with(&format!("invalid RFC 3339 date-time {bad:?}")), "{bad}: {error}");
     }
 }
+
+/// `value` as JSON text with the members of every object in a seeded random order.
+fn shuffled_text(value: &Value, rng: &mut tests::data::Rng, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            let mut members: Vec<(&String, &Value)> = map.iter().collect();
+            for i in (1..members.len()).rev() {
+                members.swap(i, rng.below(i + 1));
+            }
+            out.push('{');
+            for (i, (key, member)) in members.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::to_string(key).unwrap());
+                out.push(':');
+                shuffled_text(member, rng, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                shuffled_text(item, rng, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&serde_json::to_string(other).unwrap()),
+    }
+}
+
+#[test]
+fn member_order_does_not_matter_for_any_type() {
+    // Tagged unions take a one-pass path when the tag comes first and a buffered one otherwise:
+    // both must give the same values, for every alternative.
+    let data = tests::data::conversations(7, 2_000);
+    let expected: Vec<Conversation> = serde_json::from_value(data.clone()).unwrap();
+    let mut rng = tests::data::Rng(99);
+    let mut text = String::new();
+    shuffled_text(&data, &mut rng, &mut text);
+    let decoded: Vec<Conversation> = decode_json(text.as_bytes()).expect("shuffled members decode");
+    assert_eq!(decoded, expected);
+    let tag_not_first = text.matches(r#","aggregate":"#).count();
+    assert!(tag_not_first > 500, "the shuffle must put tags after other members often: {tag_not_first}");
+}
