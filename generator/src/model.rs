@@ -58,6 +58,10 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// The JSON pointer of the schema this type comes from.
     pub origin: String,
+    /// Whether it may be decoded: false for the types only requests reach (request bodies and
+    /// parameters), which implement `Deserialize` only with the generated crate's
+    /// `deserialize-all` feature, to save compile time.
+    pub decoded: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

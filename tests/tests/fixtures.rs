@@ -58,3 +58,54 @@ fn request_bodies() {
 fn schemas_more() {
     snapshot("schemas_more");
 }
+
+#[test]
+fn only_types_the_client_decodes_derive_deserialize_by_default() {
+    let spec = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /things:
+    post:
+      operationId: create-thing
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/NewThing"}
+      responses:
+        "200":
+          description: the thing
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Thing"}
+components:
+  schemas:
+    Shared: {type: object, properties: {a: {type: string}}}
+    NewThing: {type: object, properties: {shared: {$ref: "#/components/schemas/Shared"}, kind: {type: string, enum: [x, y]}, next: {$ref: "#/components/schemas/NewThing2"}}}
+    Thing: {type: object, properties: {shared: {$ref: "#/components/schemas/Shared"}}}
+    Unused: {type: object, properties: {b: {type: string}, inner: {$ref: "#/components/schemas/Inner"}}}
+    Inner: {type: object, properties: {c: {type: string}}}
+    NewThing2: {type: object, properties: {inner: {$ref: "#/components/schemas/Inner"}}}
+"##;
+    let generated = tests::generate_fixture("decoded.yaml", spec).unwrap();
+    let text = &generated.files["src/types/mod.rs"];
+    let derives = |name: &str| -> String {
+        let at = text.find(&format!("pub struct {name} ")).or_else(|| text.find(&format!("pub enum {name} ")));
+        let at = at.unwrap_or_else(|| panic!("{name} in {text}"));
+        let start = text[..at].rfind("#[derive").unwrap();
+        text[start..at].to_owned()
+    };
+    // `Unused` is in no operation: a types-only crate keeps `Deserialize`.
+    // `Inner` is in a request body, but also in `Unused`, which keeps `Deserialize`.
+    for decoded in ["Thing", "Shared", "Unused", "Inner"] {
+        assert!(derives(decoded).contains("serde::Serialize, serde::Deserialize)]"), "{decoded}: {}", derives(decoded));
+    }
+    for encoded_only in ["NewThing", "NewThing2"] {
+        let attrs = derives(encoded_only);
+        assert!(attrs.contains("#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]"), "{attrs}");
+        assert!(attrs.contains(r#"#[cfg_attr(feature = "deserialize-all", derive(serde::Deserialize))]"#), "{attrs}");
+    }
+    assert!(generated.files["Cargo.toml"].contains("\n[features]\n"));
+    let enum_impl = "#[cfg(feature = \"deserialize-all\")]\nimpl<'de> serde::Deserialize<'de> for NewThingKind {";
+    assert!(text.contains(enum_impl), "{text}");
+}

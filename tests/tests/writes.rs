@@ -1,7 +1,7 @@
 //! Writes over loopback HTTP: JSON request bodies, path parameters, and the eventual-consistency
 //! handshake (`ETag` of a write sent back as `If-Event-Reached` on later reads).
 
-use mittwald_api_client::operations::conversation::CreateConversationErrorBody;
+use mittwald_api_client::operations::conversation::{CreateConversationErrorBody, CreateConversationRequestBody};
 use mittwald_api_client::types::{NotificationRole, RelatedAggregateReference, RelatedAggregateReferenceProject};
 use mittwald_api_client::{Client, RetryPolicy};
 use tests::server::{Received, Reply, Server};
@@ -112,4 +112,14 @@ async fn a_failed_write_sets_no_event() {
     assert!(matches!(error.body(), Some(CreateConversationErrorBody::BadRequest(_))), "{error:?}");
     client.conversation().list_conversations().send().await.unwrap();
     assert_eq!(server.received()[1].header("if-event-reached"), None);
+}
+
+#[test]
+fn with_deserialize_all_request_bodies_decode_too() {
+    // A mock server can read what the client sends with the client's own types.
+    let body: CreateConversationRequestBody =
+        serde_json::from_str(r#"{"title":"Printer on fire","notificationRoles":["customer"]}"#)
+            .expect("request bodies decode");
+    assert_eq!(body.title.as_deref(), Some("Printer on fire"));
+    assert_eq!(serde_json::to_value(&body).unwrap()["title"], "Printer on fire");
 }

@@ -574,6 +574,7 @@ impl serde::Serialize for ListConversationsStatus {
     }
 }
 
+#[cfg(feature = "deserialize-all")]
 impl<'de> serde::Deserialize<'de> for ListConversationsStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -665,6 +666,7 @@ impl serde::Serialize for ListConversationsSort {
     }
 }
 
+#[cfg(feature = "deserialize-all")]
 impl<'de> serde::Deserialize<'de> for ListConversationsSort {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -741,6 +743,7 @@ impl serde::Serialize for ListConversationsOrder {
     }
 }
 
+#[cfg(feature = "deserialize-all")]
 impl<'de> serde::Deserialize<'de> for ListConversationsOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -761,7 +764,8 @@ pub struct CreateConversationCreatedBody {
     pub conversation_id: uuid::Uuid,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-all", derive(serde::Deserialize))]
 pub struct CreateConversationRequestBody {
     #[serde(rename = "categoryId", default, skip_serializing_if = "Option::is_none")]
     pub category_id: Option<String>,

@@ -228,6 +228,11 @@ rust-version = "1.80"
 description = "A typed async client for the API described by {spec}"
 license = "MIT OR Apache-2.0"
 
+[features]
+# `Deserialize` also for the types the client only ever encodes (those only request bodies and
+# parameters use), e.g. for a mock server; off by default, which saves compile time.
+deserialize-all = []
+
 [dependencies]
 bytes = "1"
 chrono = {{ version = "0.4.38", default-features = false, features = ["std", "serde"] }}

@@ -141,13 +141,30 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     }
     // With every field optional, `..Default::default()` makes building one easy.
     let default = all_optional.then(|| quote!(Default,));
+    let (deserialize, deserialize_all) = derive_deserialize(def);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize #deserialize)]
+        #deserialize_all
         pub struct #name {
             #(#fields)*
         }
     }
+}
+
+/// `Deserialize` for a derive list, or, for a type the client only ever encodes, behind the
+/// crate's `deserialize-all` feature: most of a type's compile time is its `Deserialize` impl.
+fn derive_deserialize(def: &TypeDef) -> (Option<TokenStream>, Option<TokenStream>) {
+    if def.decoded {
+        (Some(quote!(, serde::Deserialize)), None)
+    } else {
+        (None, Some(quote!(#[cfg_attr(feature = "deserialize-all", derive(serde::Deserialize))])))
+    }
+}
+
+/// The `cfg` of a hand-written `Deserialize` impl (see [`derive_deserialize`]).
+fn deserialize_cfg(def: &TypeDef) -> Option<TokenStream> {
+    (!def.decoded).then(|| quote!(#[cfg(feature = "deserialize-all")]))
 }
 
 fn string_enum(def: &TypeDef, values: &[EnumValue]) -> TokenStream {
@@ -158,6 +175,7 @@ fn string_enum(def: &TypeDef, values: &[EnumValue]) -> TokenStream {
             .to_owned()],
     );
     let name = ident(&def.name);
+    let deserialize_cfg = deserialize_cfg(def);
     let variants: Vec<Ident> = values.iter().map(|v| ident(&v.rust_name)).collect();
     let wire: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
     let variant_docs = wire.iter().map(|value| format!(" `{value}`"));
@@ -222,6 +240,7 @@ fn string_enum(def: &TypeDef, values: &[EnumValue]) -> TokenStream {
             }
         }
 
+        #deserialize_cfg
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
@@ -245,6 +264,7 @@ fn tagged_union(api: &Api, def: &TypeDef, tag: &str, variants: &[TaggedVariant])
         )],
     );
     let name = ident(&def.name);
+    let deserialize_cfg = deserialize_cfg(def);
     let names: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
     let values: Vec<&str> = variants.iter().map(|v| v.tag_value.as_str()).collect();
     let payloads = variants.iter().map(|v| named_path(api, v.payload, &def.home));
@@ -266,6 +286,7 @@ fn tagged_union(api: &Api, def: &TypeDef, tag: &str, variants: &[TaggedVariant])
             Unknown(serde_json::Value),
         }
 
+        #deserialize_cfg
         impl crate::runtime::serde_helpers::TaggedUnion for #name {
             const TAG: &'static str = #tag;
 
@@ -278,6 +299,7 @@ fn tagged_union(api: &Api, def: &TypeDef, tag: &str, variants: &[TaggedVariant])
             }
         }
 
+        #deserialize_cfg
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 crate::runtime::serde_helpers::deserialize_tagged(deserializer)
@@ -307,9 +329,11 @@ fn untagged_union(api: &Api, def: &TypeDef, variants: &[UntaggedVariant]) -> Tok
             }
         }
     });
+    let (deserialize, deserialize_all) = derive_deserialize(def);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize #deserialize)]
+        #deserialize_all
         #[serde(untagged)]
         // Alternatives differ in size; boxing them would make matching clumsier for data that is
         // decoded once and read.

@@ -44,6 +44,7 @@ pub fn lower(
     if let Selection::Only(_) = selection {
         prune::keep_reachable(&mut api);
     }
+    prune::mark_decoded(&mut api);
     Ok((api, lowerer.warnings))
 }
 
@@ -102,6 +103,7 @@ impl<'s> Lowerer<'s> {
                 docs,
                 kind: TypeKind::Alias(TypeRef::Json),
                 origin: push_pointer("/components/schemas", name),
+                decoded: false,
             });
             self.components.insert(name.as_str(), id);
         }

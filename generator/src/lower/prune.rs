@@ -1,39 +1,56 @@
-//! Keeps only the types the selected operations reach, renumbered in their original order.
+//! Reachability: the types the selected operations reach (the rest is dropped, the kept ones
+//! renumbered in their original order), and the types the client decodes.
 
 use crate::model::{Api, Body, RequestBodyKind, TypeId, TypeKind, TypeRef};
 
-pub(super) fn keep_reachable(api: &mut Api) {
-    let mut reached = vec![false; api.types.types.len()];
-    let mut stack = Vec::new();
-    let visit = |ty: &TypeRef, stack: &mut Vec<TypeId>| each_named(ty, &mut |id| stack.push(id));
+/// Marks the types that may be decoded: all but those only requests reach (request bodies and
+/// parameters), which the client only ever encodes.
+pub(super) fn mark_decoded(api: &mut Api) {
+    let (mut responses, mut requests) = (Vec::new(), Vec::new());
     for op in &api.operations {
+        for response in &op.responses {
+            if let Some(Body::Json(ty)) = &response.body {
+                each_named(ty, &mut |id| responses.push(id));
+            }
+        }
         for param in &op.params {
-            visit(&param.ty, &mut stack);
+            each_named(&param.ty, &mut |id| requests.push(id));
         }
         if let Some(body) = &op.request_body {
             if let RequestBodyKind::Json(ty) | RequestBodyKind::Form(ty) | RequestBodyKind::Multipart(ty) = &body.kind {
-                visit(ty, &mut stack);
+                each_named(ty, &mut |id| requests.push(id));
+            }
+        }
+    }
+    // Whatever a decoded type contains is decoded too: start from the response bodies and from
+    // every type no request reaches.
+    let from_requests = reach(api, requests);
+    responses.extend((0..from_requests.len()).filter(|&index| !from_requests[index]).map(TypeId));
+    let decoded = reach(api, responses);
+    for (def, decoded) in api.types.types.iter_mut().zip(decoded) {
+        def.decoded = decoded;
+    }
+}
+
+pub(super) fn keep_reachable(api: &mut Api) {
+    let mut roots = Vec::new();
+    let mut visit = |ty: &TypeRef| each_named(ty, &mut |id| roots.push(id));
+    for op in &api.operations {
+        for param in &op.params {
+            visit(&param.ty);
+        }
+        if let Some(body) = &op.request_body {
+            if let RequestBodyKind::Json(ty) | RequestBodyKind::Form(ty) | RequestBodyKind::Multipart(ty) = &body.kind {
+                visit(ty);
             }
         }
         for response in &op.responses {
             if let Some(Body::Json(ty)) = &response.body {
-                visit(ty, &mut stack);
+                visit(ty);
             }
         }
     }
-    while let Some(id) = stack.pop() {
-        if std::mem::replace(&mut reached[id.0], true) {
-            continue;
-        }
-        match &api.types.types[id.0].kind {
-            TypeKind::Struct(fields) => fields.iter().for_each(|f| visit(&f.ty, &mut stack)),
-            TypeKind::TaggedUnion { variants, .. } => stack.extend(variants.iter().map(|v| v.payload)),
-            TypeKind::UntaggedUnion(variants) => variants.iter().for_each(|v| visit(&v.ty, &mut stack)),
-            TypeKind::Alias(ty) => visit(ty, &mut stack),
-            TypeKind::StringEnum(_) => {}
-        }
-    }
-
+    let reached = reach(api, roots);
     let mut new_ids = vec![None; reached.len()];
     let mut next = 0;
     for (index, keep) in reached.iter().enumerate() {
@@ -76,6 +93,25 @@ pub(super) fn keep_reachable(api: &mut Api) {
             renumber(&mut pagination.item, &remap);
         }
     }
+}
+
+/// Every type `roots` reach, through fields, variants, aliases, lists and maps.
+fn reach(api: &Api, mut stack: Vec<TypeId>) -> Vec<bool> {
+    let mut reached = vec![false; api.types.types.len()];
+    let visit = |ty: &TypeRef, stack: &mut Vec<TypeId>| each_named(ty, &mut |id| stack.push(id));
+    while let Some(id) = stack.pop() {
+        if std::mem::replace(&mut reached[id.0], true) {
+            continue;
+        }
+        match &api.types.types[id.0].kind {
+            TypeKind::Struct(fields) => fields.iter().for_each(|f| visit(&f.ty, &mut stack)),
+            TypeKind::TaggedUnion { variants, .. } => stack.extend(variants.iter().map(|v| v.payload)),
+            TypeKind::UntaggedUnion(variants) => variants.iter().for_each(|v| visit(&v.ty, &mut stack)),
+            TypeKind::Alias(ty) => visit(ty, &mut stack),
+            TypeKind::StringEnum(_) => {}
+        }
+    }
+    reached
 }
 
 fn each_named(ty: &TypeRef, f: &mut impl FnMut(TypeId)) {

@@ -84,6 +84,7 @@ impl<'s> Lowerer<'s> {
             docs: docs(&schema.schema_data),
             kind: TypeKind::Alias(TypeRef::Json),
             origin: place.pointer.to_owned(),
+            decoded: false,
         });
         let kind = match self.shape(schema, &Place { name: &name, ..place.clone() })? {
             Shape::Kind(kind) => kind,
@@ -371,6 +372,7 @@ impl<'s> Lowerer<'s> {
                     },
                     kind: TypeKind::Alias(TypeRef::Json),
                     origin: pointer.clone(),
+                    decoded: false,
                 });
                 let kind = match self.object(parts, &place.child(&payload_name, &pointer))? {
                     Shape::Kind(kind) => kind,
