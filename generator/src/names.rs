@@ -77,10 +77,9 @@ pub fn component_type_names(api: &crate::model::Api) -> BTreeMap<String, String>
 /// The lock file's body: one `component = TypeName` line per component schema, sorted.
 pub fn lock_text(names: &BTreeMap<String, String>) -> String {
     let mut text = String::from(
-        "# The Rust type name of every component schema. The generator reads this file back and keeps\n\
-         # these names, so that a schema added upstream cannot rename an existing type. Unlike the\n\
-         # other generated files, this one may be edited: delete a line to let the generator choose\n\
-         # that name afresh.\n",
+        "# The Rust type name of every component schema, kept from run to run so that a schema added\n\
+         # upstream cannot rename an existing type. Unlike the other generated files, this one may be\n\
+         # edited: delete a line to let the generator choose that name afresh.\n",
     );
     for (component, name) in names {
         text.push_str(&format!("{component} = {name}\n"));
