@@ -129,6 +129,6 @@ pub fn diff_specs(
         Ok((api, schemas))
     };
     let (old, old_schemas) = model(old_path, old_text, &BTreeMap::new())?;
-    let (new, new_schemas) = model(new_path, new_text, &names::component_type_names(&old))?;
+    let (new, new_schemas) = model(new_path, new_text, &lower::component_type_names(&old))?;
     Ok(api_diff::compare(&old, &new, &old_schemas, &new_schemas))
 }

@@ -63,17 +63,6 @@ pub fn is_type_name(name: &str) -> bool {
 /// regenerations (see [`crate::Config::pinned_names`]).
 pub const LOCK_FILE: &str = "type-names.lock";
 
-/// The type name of every component schema in `api`, by component name.
-pub fn component_type_names(api: &crate::model::Api) -> BTreeMap<String, String> {
-    api.types
-        .iter()
-        .filter_map(|(_, def)| {
-            let escaped = def.origin.strip_prefix("/components/schemas/")?;
-            (!escaped.contains('/')).then(|| (escaped.replace("~1", "/").replace("~0", "~"), def.name.clone()))
-        })
-        .collect()
-}
-
 /// The lock file's body: one `component = TypeName` line per component schema, sorted.
 pub fn lock_text(names: &BTreeMap<String, String>) -> String {
     let mut text = String::from(

@@ -88,7 +88,7 @@ pub fn plan(api: &Api) -> Vec<(String, File<'_>, usize)> {
 pub fn emit_file(api: &Api, config: &Config, file: File<'_>) -> Emitted {
     match file {
         File::CargoToml => Emitted::Text(cargo_toml(config)),
-        File::TypeNames => Emitted::Text(crate::names::lock_text(&crate::names::component_type_names(api))),
+        File::TypeNames => Emitted::Text(crate::names::lock_text(&crate::lower::component_type_names(api))),
         File::Lib => Emitted::Rust(lib_rs(api, config)),
         File::Runtime(name) => {
             let text = RUNTIME.iter().find(|(n, _)| *n == name).map(|(_, text)| *text).unwrap_or_default();

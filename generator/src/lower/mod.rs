@@ -91,7 +91,7 @@ impl<'s> Lowerer<'s> {
     /// types never take a component's name, then lowers them in spec order.
     fn components(&mut self, pinned: &BTreeMap<String, String>) -> Result<(), SpecError> {
         let Some(components) = &self.spec.components else { return Ok(()) };
-        let chosen = self.component_type_names(&components.schemas, pinned);
+        let chosen = self.choose_component_names(&components.schemas, pinned);
         for ((name, schema), short) in components.schemas.iter().zip(chosen) {
             let docs = match schema {
                 ReferenceOr::Item(schema) => docs(&schema.schema_data),
@@ -136,7 +136,7 @@ impl<'s> Lowerer<'s> {
     /// The type name of every component schema, in spec order: its pinned name where it has a
     /// usable one, else its short name, qualified further if a pinned name took it. Reserves
     /// them all.
-    fn component_type_names(
+    fn choose_component_names(
         &mut self,
         schemas: &IndexMap<String, ReferenceOr<Schema>>,
         pinned: &BTreeMap<String, String>,
@@ -249,6 +249,18 @@ fn component_name<'r>(reference: &'r str, kind: &str) -> Option<std::borrow::Cow
         return None;
     }
     Some(if rest.contains('~') { rest.replace("~1", "/").replace("~0", "~").into() } else { rest.into() })
+}
+
+/// The type name of every component schema in `api`, by component name (the lock file's
+/// content, see [`crate::names::LOCK_FILE`]).
+pub fn component_type_names(api: &Api) -> BTreeMap<String, String> {
+    api.types
+        .iter()
+        .filter_map(|(_, def)| {
+            let component = component_name(&format!("#{}", def.origin), "schemas")?.into_owned();
+            Some((component, def.name.clone()))
+        })
+        .collect()
 }
 
 /// `de.mittwald.v1.conversation.Conversation` lives in module `conversation`.

@@ -6,22 +6,7 @@ use crate::model::{Api, Body, RequestBodyKind, TypeId, TypeKind, TypeRef};
 /// Marks the types that may be decoded: all but those only requests reach (request bodies and
 /// parameters), which the client only ever encodes.
 pub(super) fn mark_decoded(api: &mut Api) {
-    let (mut responses, mut requests) = (Vec::new(), Vec::new());
-    for op in &api.operations {
-        for response in &op.responses {
-            if let Some(Body::Json(ty)) = &response.body {
-                each_named(ty, &mut |id| responses.push(id));
-            }
-        }
-        for param in &op.params {
-            each_named(&param.ty, &mut |id| requests.push(id));
-        }
-        if let Some(body) = &op.request_body {
-            if let RequestBodyKind::Json(ty) | RequestBodyKind::Form(ty) | RequestBodyKind::Multipart(ty) = &body.kind {
-                each_named(ty, &mut |id| requests.push(id));
-            }
-        }
-    }
+    let (requests, mut responses) = roots(api);
     // Whatever a decoded type contains is decoded too: start from the response bodies and from
     // every type no request reaches.
     let from_requests = reach(api, requests);
@@ -32,24 +17,31 @@ pub(super) fn mark_decoded(api: &mut Api) {
     }
 }
 
-pub(super) fn keep_reachable(api: &mut Api) {
-    let mut roots = Vec::new();
-    let mut visit = |ty: &TypeRef| each_named(ty, &mut |id| roots.push(id));
+/// The types the operations name directly: in their requests (parameters and bodies), and in
+/// their JSON responses.
+fn roots(api: &Api) -> (Vec<TypeId>, Vec<TypeId>) {
+    let (mut requests, mut responses) = (Vec::new(), Vec::new());
     for op in &api.operations {
         for param in &op.params {
-            visit(&param.ty);
+            each_named(&param.ty, &mut |id| requests.push(id));
         }
         if let Some(body) = &op.request_body {
             if let RequestBodyKind::Json(ty) | RequestBodyKind::Form(ty) | RequestBodyKind::Multipart(ty) = &body.kind {
-                visit(ty);
+                each_named(ty, &mut |id| requests.push(id));
             }
         }
         for response in &op.responses {
             if let Some(Body::Json(ty)) = &response.body {
-                visit(ty);
+                each_named(ty, &mut |id| responses.push(id));
             }
         }
     }
+    (requests, responses)
+}
+
+pub(super) fn keep_reachable(api: &mut Api) {
+    let (mut roots, responses) = roots(api);
+    roots.extend(responses);
     let reached = reach(api, roots);
     let mut new_ids = vec![None; reached.len()];
     let mut next = 0;
