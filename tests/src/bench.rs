@@ -44,18 +44,20 @@ impl Table {
     }
 }
 
+/// The configuration the generation benchmarks use for the spec named `name`.
+pub fn config(name: &str) -> generator::Config {
+    generator::Config {
+        crate_name: "bench".into(),
+        command: "bench".into(),
+        standalone: true,
+        ..crate::fixture_config(name)
+    }
+}
+
 pub fn generation(name: &str, path: &Path, out: &mut String) {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let is_json = text.trim_start().starts_with('{');
-    let config = generator::Config {
-        crate_name: "bench".into(),
-        crate_version: "0.0.0".into(),
-        spec_path: name.into(),
-        command: "bench".into(),
-        operations: generator::Selection::All,
-        standalone: true,
-        pinned_names: Default::default(),
-    };
+    let config = config(name);
     let budget = budget();
     let floor = if is_json {
         median(budget, || drop(serde_json::from_str::<serde_json::Value>(&text).unwrap()))

@@ -235,11 +235,15 @@ fn a_schema_added_upstream_does_not_rename_an_existing_type() {
     std::fs::create_dir_all(&dir).unwrap();
     let spec = dir.join("spec.yaml");
     let out = dir.join("client");
-    let codegen = |text: String| {
+    // `cargo xtask codegen --spec <spec> --out <out>` for the spec `text`.
+    let run = |text: String| {
         std::fs::write(&spec, text).unwrap();
         let args: Vec<String> =
             ["--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()].iter().map(|s| s.to_string()).collect();
-        assert_eq!(xtask::codegen::run(&args).unwrap(), std::process::ExitCode::SUCCESS);
+        xtask::codegen::run(&args)
+    };
+    let codegen = |text: String| {
+        assert_eq!(run(text).unwrap(), std::process::ExitCode::SUCCESS);
         std::fs::read_to_string(out.join("type-names.lock")).unwrap()
     };
     let lock = codegen(rate_limit_spec(false));
@@ -256,10 +260,7 @@ fn a_schema_added_upstream_does_not_rename_an_existing_type() {
     assert!(fresh.contains("\na.RateLimit = ARateLimit\n"), "without the lock the names are chosen afresh: {fresh}");
     // A lock line the generator cannot use is reported, not obeyed silently.
     std::fs::write(out.join("type-names.lock"), "a.RateLimit = not a name\n").unwrap();
-    std::fs::write(&spec, rate_limit_spec(true)).unwrap();
-    let args: Vec<String> =
-        ["--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()].iter().map(|s| s.to_string()).collect();
-    let error = xtask::codegen::run(&args).unwrap_err().to_string();
+    let error = run(rate_limit_spec(true)).unwrap_err().to_string();
     assert!(
         error.ends_with("type-names.lock: line 1: expected `component = TypeName`, found \"a.RateLimit = not a name\""),
         "{error}"

@@ -111,12 +111,8 @@ fn write_crate(spec: &Path, name: &str, crate_name: &str, dir: &Path) -> (usize,
     let text = std::fs::read_to_string(spec).unwrap();
     let config = generator::Config {
         crate_name: crate_name.into(),
-        crate_version: "0.0.0".into(),
-        spec_path: name.into(),
         command: "cargo xtask bench --compile".into(),
-        operations: generator::Selection::All,
-        standalone: true,
-        pinned_names: Default::default(),
+        ..tests::bench::config(name)
     };
     let generated = generator::generate(&text, &config).unwrap();
     let lines: usize = generated.files.values().map(|f| f.lines().count()).sum();
@@ -233,15 +229,7 @@ fn generation_tables() -> String {
 /// buys the generator.
 fn allocator_comparison(spec: &Path, out: &mut String) {
     let text = std::fs::read_to_string(spec).unwrap();
-    let config = generator::Config {
-        crate_name: "bench".into(),
-        crate_version: "0.0.0".into(),
-        spec_path: "mittwald-v2-2026-08-21.json".into(),
-        command: "bench".into(),
-        operations: generator::Selection::All,
-        standalone: true,
-        pinned_names: Default::default(),
-    };
+    let config = tests::bench::config("mittwald-v2-2026-08-21.json");
     let whole = median(budget(), || drop(generator::generate(&text, &config).unwrap()));
     let _ = writeln!(
         out,
