@@ -36,6 +36,10 @@ impl fmt::Debug for Token {
 }
 
 /// How the client authenticates.
+///
+/// The runtime attaches the credential to each request itself, at the moment it is sent, and
+/// only when the request goes to the base URL's origin (scheme, host and port): it is never a
+/// default header of the HTTP client, so no redirect, retry or proxy can carry it elsewhere.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Auth {
@@ -46,6 +50,15 @@ pub enum Auth {
         /// The token.
         token: Token,
     },
+    /// The token in an API-key query parameter, e.g. `?api_key=<token>`. It is added to the
+    /// URL only when the request is sent, so it is never part of [`crate::runtime::Request`]'s
+    /// path and query, of an error message or of `Debug` output.
+    ApiKeyQuery {
+        /// The query parameter that carries the token.
+        name: String,
+        /// The token.
+        token: Token,
+    },
     /// `Authorization: Bearer <token>`.
     Bearer(Token),
     /// No authentication: only for endpoints that need none, or for tests.
@@ -53,18 +66,45 @@ pub enum Auth {
 }
 
 impl Auth {
-    fn apply(&self, headers: &mut HeaderMap) {
+    /// The header this scheme sends, marked sensitive (kept out of `Debug` by `http`).
+    pub(crate) fn header(&self) -> Option<(HeaderName, HeaderValue)> {
         let (name, value) = match self {
-            Auth::ApiKey { header, token } => (header.clone(), token.0.clone()),
-            Auth::Bearer(token) => (AUTHORIZATION, format!("Bearer {}", token.0)),
-            Auth::None => return,
+            Auth::ApiKey { header, token } => (header.clone(), HeaderValue::from_str(&token.0)),
+            Auth::Bearer(token) => (AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {}", token.0))),
+            Auth::ApiKeyQuery { .. } | Auth::None => return None,
         };
         // `Token::new` admits visible ASCII only, which is always a valid header value.
-        if let Ok(mut value) = HeaderValue::from_str(&value) {
-            value.set_sensitive(true);
-            headers.insert(name, value);
+        let mut value = value.ok()?;
+        value.set_sensitive(true);
+        Some((name, value))
+    }
+
+    /// The query parameter this scheme sends: its name and the token.
+    pub(crate) fn query(&self) -> Option<(&str, &str)> {
+        match self {
+            Auth::ApiKeyQuery { name, token } => Some((name, &token.0)),
+            _ => None,
         }
     }
+
+    /// The secret, if any, for redacting it from text that may quote it (a `Location`).
+    pub(crate) fn secret(&self) -> Option<&str> {
+        match self {
+            Auth::ApiKey { token, .. } | Auth::ApiKeyQuery { token, .. } | Auth::Bearer(token) => Some(&token.0),
+            Auth::None => None,
+        }
+    }
+}
+
+/// The scheme the spec declares first, which [`ClientBuilder::token`] uses.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum DefaultAuth {
+    /// An API key in the header of this name.
+    ApiKeyHeader(&'static str),
+    /// An API key in the query parameter of this name.
+    ApiKeyQuery(&'static str),
+    /// `Authorization: Bearer`, also when the spec declares no usable scheme.
+    Bearer,
 }
 
 /// When and how often a request is sent again.
@@ -123,6 +163,15 @@ pub enum BuildError {
     /// The API-key header name is not a valid header name.
     #[error("invalid header name {0:?} for the API key")]
     InvalidHeaderName(String),
+    /// A credential would travel over plain `http` to a host that is not this machine.
+    #[error(
+        "refusing to send credentials over plain http to {url}: anyone on the way could read them; \
+         use https, or call `allow_insecure_http()` on the builder if this network is trusted"
+    )]
+    InsecureHttp {
+        /// The base URL as given.
+        url: String,
+    },
     /// The HTTP client could not be set up (TLS backend).
     #[error("the HTTP client could not be built: {0}")]
     Http(#[source] reqwest::Error),
@@ -139,6 +188,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     user_agent: String,
     extra_headers: HeaderMap,
+    allow_insecure_http: bool,
 }
 
 impl Default for ClientBuilder {
@@ -160,15 +210,17 @@ impl ClientBuilder {
             retry: RetryPolicy::default(),
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
             extra_headers: HeaderMap::new(),
+            allow_insecure_http: false,
         }
     }
 
     /// Authenticate with the spec's default scheme (for mittwald: the `x-access-token` header).
     /// An invalid token makes [`ClientBuilder::build`] fail.
     pub fn token(self, token: impl Into<String>) -> Self {
-        match crate::DEFAULT_API_KEY_HEADER {
-            Some(header) => self.api_key(header, token),
-            None => self.bearer_token(token),
+        match crate::DEFAULT_AUTH {
+            DefaultAuth::ApiKeyHeader(header) => self.api_key(header, token),
+            DefaultAuth::ApiKeyQuery(name) => self.api_key_query(name, token),
+            DefaultAuth::Bearer => self.bearer_token(token),
         }
     }
 
@@ -185,6 +237,15 @@ impl ClientBuilder {
                 self
             }
             (_, Err(_)) => unreachable!("Token::new only fails with InvalidToken"),
+        }
+    }
+
+    /// Authenticate with the token in the query parameter `name` (`?name=<token>`).
+    pub fn api_key_query(self, name: &str, token: impl Into<String>) -> Self {
+        match Token::new(token) {
+            Ok(token) => self.set_auth(Auth::ApiKeyQuery { name: name.to_owned(), token }),
+            Err(BuildError::InvalidToken(why)) => Self { auth_error: Some(why), ..self },
+            Err(_) => unreachable!("Token::new only fails with InvalidToken"),
         }
     }
 
@@ -212,6 +273,15 @@ impl ClientBuilder {
     /// `http` or `https` URL without query or fragment; a trailing `/` is ignored.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
+        self
+    }
+
+    /// Allows a credential to travel over plain `http` to a host that is not a loopback address
+    /// (`127.0.0.0/8`, `::1`, `localhost`); without this, [`ClientBuilder::build`] refuses such a
+    /// base URL, since anyone on the way could read the token. Even so, no system proxy is used
+    /// for plain `http`.
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.allow_insecure_http = true;
         self
     }
 
@@ -250,25 +320,47 @@ impl ClientBuilder {
         if let Some(why) = self.auth_error {
             return Err(BuildError::InvalidToken(why));
         }
-        let base_url = validate_base_url(&self.base_url)?;
+        let base = validate_base_url(&self.base_url)?;
+        let plain_http = base.scheme() == "http";
+        if plain_http && self.auth != Auth::None && !self.allow_insecure_http && !is_loopback(&base) {
+            return Err(BuildError::InsecureHttp { url: self.base_url });
+        }
         let mut default_headers = self.extra_headers.clone();
         let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| BuildError::InvalidBaseUrl {
             url: self.base_url.clone(),
             reason: "the user agent is not a valid header value".into(),
         })?;
         default_headers.insert(USER_AGENT, user_agent);
-        self.auth.apply(&mut default_headers);
-        let mut http =
-            reqwest::Client::builder().default_headers(default_headers).connect_timeout(self.connect_timeout);
+        // The credential is not a default header: the runtime adds it per request, for the API's
+        // origin only. Redirects are followed by the runtime (within the origin), never by
+        // reqwest, and no `Referer` is sent.
+        let mut http = reqwest::Client::builder()
+            .default_headers(default_headers)
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .connect_timeout(self.connect_timeout);
+        if plain_http {
+            // A proxy would read a plain-http request, credential included.
+            http = http.no_proxy();
+        }
         if let Some(timeout) = self.timeout {
             http = http.timeout(timeout);
         }
         let http = http.build().map_err(BuildError::Http)?;
-        Ok(Client { http, base_url, auth: self.auth, retry: self.retry, last_event: Default::default() })
+        let base_url = base.as_str().trim_end_matches('/').to_owned();
+
+        Ok(Client {
+            http,
+            base_url,
+            base,
+            auth: self.auth,
+            retry: self.retry,
+            last_event: Default::default(),
+        })
     }
 }
 
-fn validate_base_url(url: &str) -> Result<String, BuildError> {
+fn validate_base_url(url: &str) -> Result<reqwest::Url, BuildError> {
     let invalid = |reason: &str| BuildError::InvalidBaseUrl { url: url.to_owned(), reason: reason.to_owned() };
     let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
@@ -283,7 +375,14 @@ fn validate_base_url(url: &str) -> Result<String, BuildError> {
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(invalid("credentials in the URL are not supported; use the token"));
     }
-    Ok(parsed.as_str().trim_end_matches('/').to_owned())
+    Ok(parsed)
+}
+
+/// Whether `url` names this machine: a loopback address, or `localhost`.
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The API client: cheap to clone, share it between tasks.
@@ -291,7 +390,9 @@ fn validate_base_url(url: &str) -> Result<String, BuildError> {
 pub struct Client {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
-    auth: Auth,
+    /// The base URL, parsed: its origin is the only one that ever sees the credential.
+    pub(crate) base: reqwest::Url,
+    pub(crate) auth: Auth,
     pub(crate) retry: RetryPolicy,
     /// The `ETag` of this client's last successful write, sent as `If-Event-Reached` on reads.
     pub(crate) last_event: std::sync::Arc<std::sync::Mutex<Option<HeaderValue>>>,

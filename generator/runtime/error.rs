@@ -43,7 +43,10 @@ pub struct TransportError {
 }
 
 impl TransportError {
+    /// `source` loses its URL first: reqwest's errors quote the whole URL, and the query may
+    /// hold an API key. `path` (without the query) says which call failed.
     pub(crate) fn new(method: reqwest::Method, path: String, source: reqwest::Error) -> Self {
+        let source = source.without_url();
         let kind = if source.is_timeout() {
             TransportErrorKind::Timeout
         } else if source.is_connect() {
@@ -67,6 +70,75 @@ impl TransportError {
     }
 }
 
+/// Why a redirect was not followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RedirectErrorKind {
+    /// The `Location` is on another origin (scheme, host or port) than the base URL: the
+    /// credentials stay with the API, so the client does not go there.
+    OtherOrigin,
+    /// More redirects in a row than the client follows (10).
+    TooMany,
+}
+
+/// A redirect the client did not follow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RedirectError {
+    /// Why it was not followed.
+    pub kind: RedirectErrorKind,
+    /// The redirect's status, e.g. 302.
+    pub status: StatusCode,
+    /// Where it pointed, resolved against the request's URL; a credential in it is redacted.
+    pub location: String,
+}
+
+impl fmt::Display for RedirectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (status, location) = (self.status, &self.location);
+        match self.kind {
+            RedirectErrorKind::OtherOrigin => write!(
+                f,
+                "the server redirected ({status}) to {location}, another origin than the API's; \
+                 not followed, so that the credentials stay with the API"
+            ),
+            RedirectErrorKind::TooMany => write!(f, "too many redirects: the last one ({status}) to {location}"),
+        }
+    }
+}
+
+impl std::error::Error for RedirectError {}
+
+/// What `Client::execute` can fail with, before any response is decoded.
+#[derive(Debug)]
+pub(crate) enum SendError {
+    Transport(TransportError),
+    Redirect(RedirectError),
+    InvalidUrl(String),
+}
+
+impl SendError {
+    pub(crate) fn is_retryable(&self) -> bool {
+        matches!(self, Self::Transport(e) if e.is_retryable())
+    }
+}
+
+impl From<TransportError> for SendError {
+    fn from(e: TransportError) -> Self {
+        Self::Transport(e)
+    }
+}
+
+impl<E> From<SendError> for Error<E> {
+    fn from(e: SendError) -> Self {
+        match e {
+            SendError::Transport(e) => Self::Transport(e),
+            SendError::Redirect(e) => Self::Redirect(Box::new(e)),
+            SendError::InvalidUrl(why) => Self::Encode(EncodeError { message: format!("the URL is invalid: {why}") }),
+        }
+    }
+}
+
 /// A response body that does not match the type the spec promises.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("cannot decode the body of the {status} response at `{path}`: {message}; the body starts with: {snippet}")]
@@ -81,9 +153,10 @@ pub struct DecodeError {
     pub snippet: String,
 }
 
-/// A request body that could not be encoded.
+/// A request that could not be encoded: its body, or (never in practice: every part is
+/// percent-encoded) its URL.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("cannot encode the request body: {message}")]
+#[error("cannot encode the request: {message}")]
 pub struct EncodeError {
     /// What the encoder reported.
     pub message: String,
@@ -176,6 +249,8 @@ pub enum Error<E> {
     Encode(EncodeError),
     /// No complete HTTP response: connection, timeout or protocol failure.
     Transport(TransportError),
+    /// A redirect the client did not follow: to another origin than the API's, or too many.
+    Redirect(Box<RedirectError>),
     /// A response whose body does not match the spec.
     Decode(DecodeError),
 }
@@ -187,6 +262,7 @@ impl<E> Error<E> {
             Self::Api(e) => Some(e.status),
             Self::UnexpectedStatus(e) => Some(e.status),
             Self::Decode(e) => Some(e.status),
+            Self::Redirect(e) => Some(e.status),
             Self::Encode(_) | Self::Transport(_) => None,
         }
     }
@@ -230,6 +306,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Self::UnexpectedStatus(e) => fmt::Display::fmt(e, f),
             Self::Encode(e) => fmt::Display::fmt(e, f),
             Self::Transport(e) => fmt::Display::fmt(e, f),
+            Self::Redirect(e) => fmt::Display::fmt(e, f),
             Self::Decode(e) => fmt::Display::fmt(e, f),
         }
     }
@@ -242,6 +319,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             Self::UnexpectedStatus(e) => Some(&**e),
             Self::Encode(e) => Some(e),
             Self::Transport(e) => Some(e),
+            Self::Redirect(e) => Some(&**e),
             Self::Decode(e) => Some(e),
         }
     }

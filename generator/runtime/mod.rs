@@ -12,9 +12,12 @@ mod request;
 mod response;
 pub(crate) mod serde_helpers;
 
+pub(crate) use client::DefaultAuth;
+
 pub use client::{Auth, BuildError, Client, ClientBuilder, RetryPolicy, Token};
 pub use error::{
-    ApiError, DecodeError, EncodeError, Error, HeaderError, TransportError, TransportErrorKind, UnexpectedResponse,
+    ApiError, DecodeError, EncodeError, Error, HeaderError, RedirectError, RedirectErrorKind, TransportError,
+    TransportErrorKind, UnexpectedResponse,
 };
 pub use request::{FilePart, Request, ToParam};
 pub use response::{decode_json, FromHeaders, JsonError, Response};

@@ -324,6 +324,7 @@ pub struct Group {
 #[derive(Debug, Clone, PartialEq)]
 pub enum DefaultAuth {
     ApiKeyHeader(String),
+    ApiKeyQuery(String),
     Bearer,
     None,
 }

@@ -1,4 +1,4 @@
-//! A small HTTP/1.1 server on 127.0.0.1 for exact assertions on what the client sends, and
+//! A small HTTP/1.1 server on loopback (127.0.0.1 unless told otherwise) for exact assertions on what the client sends, and
 //! for failures no real server produces on demand (resets, truncated bodies, stalls).
 
 use std::sync::{Arc, Mutex};
@@ -75,7 +75,16 @@ pub struct Server {
 impl Server {
     /// Starts a server that answers request number `n` (from 0) with `handler(request, n)`.
     pub async fn start(handler: impl Fn(&Received, usize) -> Reply + Send + Sync + 'static) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a loopback port");
+        Self::start_on("127.0.0.1", handler).await
+    }
+
+    /// Like [`Server::start`], on a free port of another loopback address (e.g. `127.0.0.2`, a
+    /// second origin on the same machine).
+    pub async fn start_on(
+        ip: &str,
+        handler: impl Fn(&Received, usize) -> Reply + Send + Sync + 'static,
+    ) -> Server {
+        let listener = TcpListener::bind((ip, 0)).await.expect("bind a loopback port");
         let url = format!("http://{}", listener.local_addr().expect("local address"));
         let received = Arc::new(Mutex::new(Vec::new()));
         let handler: Arc<Handler> = Arc::new(handler);

@@ -109,3 +109,30 @@ components:
     let enum_impl = "#[cfg(feature = \"deserialize-all\")]\nimpl<'de> serde::Deserialize<'de> for NewThingKind {";
     assert!(text.contains(enum_impl), "{text}");
 }
+
+#[test]
+fn the_token_goes_where_the_first_security_scheme_says() {
+    let spec = |scheme: &str| {
+        format!(
+            r#"
+openapi: 3.0.3
+info: {{title: t, version: "1"}}
+security: [{{main: []}}]
+paths: {{}}
+components:
+  securitySchemes:
+    main: {scheme}
+"#
+        )
+    };
+    for (scheme, expected) in [
+        ("{type: apiKey, in: header, name: X-Api-Key}", r#"runtime::DefaultAuth::ApiKeyHeader("X-Api-Key")"#),
+        ("{type: apiKey, in: query, name: api_key}", r#"runtime::DefaultAuth::ApiKeyQuery("api_key")"#),
+        ("{type: http, scheme: bearer}", "runtime::DefaultAuth::Bearer"),
+    ] {
+        let generated = tests::generate_fixture("auth.yaml", &spec(scheme)).unwrap();
+        let lib: String = generated.files["src/lib.rs"].split_whitespace().collect::<String>().replace(",)", ")");
+        let line = format!("pub(crate) const DEFAULT_AUTH: runtime::DefaultAuth = {expected};");
+        assert!(lib.contains(&line.split_whitespace().collect::<String>()), "{lib}");
+    }
+}

@@ -83,7 +83,7 @@ async fn authenticates_with_x_access_token_by_default_and_names_itself() {
     let request = &server.received()[0];
     assert_eq!(request.header("x-access-token"), Some(TOKEN));
     assert_eq!(request.header("authorization"), None);
-    assert_eq!(request.header("user-agent"), Some(concat!("mittwald-api-client/", "0.2.0")));
+    assert_eq!(request.header("user-agent"), Some(concat!("mittwald-api-client/", "0.3.0")));
 }
 
 #[tokio::test]

@@ -17,7 +17,7 @@ pub const CLIENT_DIR: &str = "generated-client";
 pub fn mittwald_config() -> Result<generator::Config> {
     Ok(generator::Config {
         crate_name: "mittwald-api-client".to_owned(),
-        crate_version: "0.2.0".to_owned(),
+        crate_version: "0.3.0".to_owned(),
         spec_path: SPEC.to_owned(),
         command: "cargo xtask codegen".to_owned(),
         operations: generator::Selection::All,

@@ -13,7 +13,7 @@ use super::client::{Client, RetryPolicy};
 use super::response::{decode_json, Response};
 use super::error::{
     is_retryable_status, retry_after, snippet, ApiError, DecodeError, EncodeError, Error, HeaderError,
-    TransportError, UnexpectedResponse,
+    RedirectError, RedirectErrorKind, SendError, TransportError, UnexpectedResponse,
 };
 
 /// The header that makes a read wait for an earlier write's event (mittwald's eventual
@@ -232,14 +232,14 @@ impl Request {
 
     /// A JSON body.
     pub(crate) fn json(&mut self, body: &impl serde::Serialize) -> Result<(), EncodeError> {
-        let bytes = serde_json::to_vec(body).map_err(|e| EncodeError { message: e.to_string() })?;
+        let bytes = serde_json::to_vec(body).map_err(|e| EncodeError { message: format!("the body: {e}") })?;
         self.body = Some(Body::Bytes { content_type: "application/json", bytes: bytes.into() });
         Ok(())
     }
 
     /// An `application/x-www-form-urlencoded` body.
     pub(crate) fn form(&mut self, body: &impl serde::Serialize) -> Result<(), EncodeError> {
-        let text = serde_urlencoded::to_string(body).map_err(|e| EncodeError { message: e.to_string() })?;
+        let text = serde_urlencoded::to_string(body).map_err(|e| EncodeError { message: format!("the body: {e}") })?;
         self.body = Some(Body::Bytes { content_type: "application/x-www-form-urlencoded", bytes: text.into() });
         Ok(())
     }
@@ -267,7 +267,7 @@ impl Request {
 
     /// A part holding a JSON value, for properties that are not plain values.
     pub(crate) fn multipart_json(&mut self, name: &str, value: &impl serde::Serialize) -> Result<(), EncodeError> {
-        let value = serde_json::to_string(value).map_err(|e| EncodeError { message: e.to_string() })?;
+        let value = serde_json::to_string(value).map_err(|e| EncodeError { message: format!("the body: {e}") })?;
         self.parts().push((name.to_owned(), Part::Text(value)));
         Ok(())
     }
@@ -419,9 +419,12 @@ pub(crate) fn header_value<T: std::str::FromStr>(
     text.trim().parse().map(Some).map_err(|_| invalid())
 }
 
+/// Redirects followed in a row, within the API's origin, before giving up.
+const MAX_REDIRECTS: usize = 10;
+
 impl Client {
     /// Sends `request`, retrying as the [`RetryPolicy`] allows, and reads the whole body.
-    pub(crate) async fn execute(&self, mut request: Request) -> Result<RawResponse, TransportError> {
+    pub(crate) async fn execute(&self, mut request: Request) -> Result<RawResponse, SendError> {
         // Eventual consistency, as mittwald's own clients handle it: a read waits for the event
         // of this client's last successful write, unless the caller set the header.
         if request.is_read() && !request.headers.contains_key(IF_EVENT_REACHED) {
@@ -440,8 +443,9 @@ impl Client {
         outcome
     }
 
-    async fn execute_with_retries(&self, request: &Request) -> Result<RawResponse, TransportError> {
+    async fn execute_with_retries(&self, request: &Request) -> Result<RawResponse, SendError> {
         let url = format!("{}{}", self.base_url, request.path_and_query());
+        let url = reqwest::Url::parse(&url).map_err(|e| SendError::InvalidUrl(e.to_string()))?;
         let retries = if request.is_idempotent() { self.retry.max_retries } else { 0 };
         let mut attempt = 0;
         loop {
@@ -462,10 +466,71 @@ impl Client {
         }
     }
 
-    async fn attempt(&self, request: &Request, url: &str) -> Result<RawResponse, TransportError> {
+    /// One attempt: the request, and the redirects within the API's origin that follow it.
+    /// A redirect elsewhere is an error, never followed: the credentials stay with the API.
+    async fn attempt(&self, request: &Request, url: &reqwest::Url) -> Result<RawResponse, SendError> {
         let transport = |e| TransportError::new(request.method.clone(), request.path.clone(), e);
-        let mut builder = self.http.request(request.method.clone(), url).headers(request.headers.clone());
-        match &request.body {
+        let (mut method, mut url, mut with_body) = (request.method.clone(), url.clone(), true);
+        let mut redirects = 0;
+        loop {
+            let response = self.send(request, &method, &url, with_body).await.map_err(transport)?;
+            let status = response.status();
+            let location = response.headers().get(reqwest::header::LOCATION).and_then(|l| l.to_str().ok());
+            let next = match location {
+                Some(location) if status.is_redirection() && status != StatusCode::NOT_MODIFIED => url.join(location).ok(),
+                _ => None,
+            };
+            let Some(next) = next else {
+                let headers = response.headers().clone();
+                let body = response.bytes().await.map_err(transport)?;
+                return Ok(RawResponse { status, headers, body });
+            };
+            let refuse = |kind| {
+                let location = redact(next.as_str(), self.auth.secret());
+                SendError::Redirect(RedirectError { kind, status, location })
+            };
+            if next.origin() != self.base.origin() {
+                return Err(refuse(RedirectErrorKind::OtherOrigin));
+            }
+            if redirects == MAX_REDIRECTS {
+                return Err(refuse(RedirectErrorKind::TooMany));
+            }
+            // As browsers do: 303 turns anything but HEAD into a GET, and so do 301 and 302 a
+            // POST; 307 and 308 repeat the request as it was.
+            let to_get = match status {
+                StatusCode::SEE_OTHER => method != Method::HEAD,
+                StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND => method == Method::POST,
+                _ => false,
+            };
+            if to_get {
+                (method, with_body) = (Method::GET, false);
+            }
+            url = next;
+            redirects += 1;
+        }
+    }
+
+    /// Sends one HTTP request. The credential is attached here and only here, and only when
+    /// `url` is on the API's origin.
+    async fn send(
+        &self,
+        request: &Request,
+        method: &Method,
+        url: &reqwest::Url,
+        with_body: bool,
+    ) -> Result<reqwest::Response, reqwest::Error> {
+        let mut url = url.clone();
+        let mut headers = request.headers.clone();
+        if url.origin() == self.base.origin() {
+            if let Some((name, value)) = self.auth.header() {
+                headers.insert(name, value);
+            }
+            if let Some((name, token)) = self.auth.query() {
+                set_query_param(&mut url, name, token);
+            }
+        }
+        let mut builder = self.http.request(method.clone(), url).headers(headers);
+        match request.body.as_ref().filter(|_| with_body) {
             Some(Body::Bytes { content_type, bytes }) => {
                 builder = builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone());
             }
@@ -480,8 +545,7 @@ impl Client {
                                 part = part.file_name(file_name.clone());
                             }
                             let content_type = file.content_type.as_deref().unwrap_or("application/octet-stream");
-                            part = part.mime_str(content_type).map_err(transport)?;
-                            form.part(name.clone(), part)
+                            form.part(name.clone(), part.mime_str(content_type)?)
                         }
                     };
                 }
@@ -489,12 +553,32 @@ impl Client {
             }
             None => {}
         }
-        let response = builder.send().await.map_err(transport)?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(transport)?;
-        Ok(RawResponse { status, headers, body })
+        builder.send().await
     }
+}
+
+/// Sets the query parameter `name` of `url` to `value`, replacing any it has (a server may
+/// echo a key into a redirect's `Location`).
+fn set_query_param(url: &mut reqwest::Url, name: &str, value: &str) {
+    let pair = format!("{}={}", utf8_percent_encode(name, COMPONENT), utf8_percent_encode(value, COMPONENT));
+    let query = match url.query().filter(|query| !query.is_empty()) {
+        None => pair,
+        Some(query) => {
+            let others = query.split('&').filter(|other| {
+                let other_name = other.split('=').next().unwrap_or_default();
+                percent_encoding::percent_decode_str(other_name).decode_utf8_lossy() != name
+            });
+            others.chain([pair.as_str()]).collect::<Vec<_>>().join("&")
+        }
+    };
+    url.set_query(Some(&query));
+}
+
+/// `text` with every occurrence of `secret` (as it is, and percent-encoded) replaced.
+fn redact(text: &str, secret: Option<&str>) -> String {
+    let Some(secret) = secret else { return text.to_owned() };
+    let encoded: String = utf8_percent_encode(secret, COMPONENT).collect();
+    text.replace(secret, "<redacted>").replace(&encoded, "<redacted>")
 }
 
 /// The wait before retry number `attempt` (from 0), or `None` to give up.
@@ -538,6 +622,23 @@ mod tests {
     fn path_segments_cannot_escape_their_segment() {
         let path = PathBuilder::new("/v2/projects/").param(&"../a b/c?d").literal("/x").finish();
         assert_eq!(path, "/v2/projects/..%2Fa%20b%2Fc%3Fd/x");
+    }
+
+    #[test]
+    fn a_query_key_replaces_an_echoed_one_and_keeps_the_rest_as_encoded() {
+        let mut url = reqwest::Url::parse("https://api.example/v1/x?q=a%20b&api_key=old&z=1").unwrap();
+        set_query_param(&mut url, "api_key", "s3cr+t");
+        assert_eq!(url.as_str(), "https://api.example/v1/x?q=a%20b&z=1&api_key=s3cr%2Bt");
+        let mut url = reqwest::Url::parse("https://api.example/v1/x").unwrap();
+        set_query_param(&mut url, "api_key", "k");
+        assert_eq!(url.query(), Some("api_key=k"));
+    }
+
+    #[test]
+    fn a_secret_is_redacted_as_it_is_and_percent_encoded() {
+        let text = "https://x/?a=s3cr+t&b=s3cr%2Bt";
+        assert_eq!(redact(text, Some("s3cr+t")), "https://x/?a=<redacted>&b=<redacted>");
+        assert_eq!(redact(text, None), text);
     }
 
     #[test]

@@ -164,17 +164,19 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         .map(|d| doc_attrs(&Docs { description: Some(d.to_owned()), ..Docs::default() }, &[]));
     let version = format!(" API version {}. Generated from `{}`.", api.version, config.spec_path);
     let base_url = &api.base_url;
-    let api_key_header = match &api.default_auth {
-        DefaultAuth::ApiKeyHeader(header) => quote!(Some(#header)),
-        DefaultAuth::Bearer | DefaultAuth::None => quote!(None),
-    };
-    let auth_doc = match &api.default_auth {
-        DefaultAuth::ApiKeyHeader(header) => {
-            format!(" [`ClientBuilder::token`] sends the token in the `{header}` header.")
-        }
-        DefaultAuth::Bearer | DefaultAuth::None => {
-            " [`ClientBuilder::token`] sends the token as a bearer token.".to_owned()
-        }
+    let (default_auth, auth_doc) = match &api.default_auth {
+        DefaultAuth::ApiKeyHeader(header) => (
+            quote!(runtime::DefaultAuth::ApiKeyHeader(#header)),
+            format!(" [`ClientBuilder::token`] sends the token in the `{header}` header."),
+        ),
+        DefaultAuth::ApiKeyQuery(name) => (
+            quote!(runtime::DefaultAuth::ApiKeyQuery(#name)),
+            format!(" [`ClientBuilder::token`] sends the token in the query parameter `{name}`."),
+        ),
+        DefaultAuth::Bearer | DefaultAuth::None => (
+            quote!(runtime::DefaultAuth::Bearer),
+            " [`ClientBuilder::token`] sends the token as a bearer token.".to_owned(),
+        ),
     };
     let description = description.map(|d| inner_docs(&d));
     quote! {
@@ -200,7 +202,7 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         pub const DEFAULT_BASE_URL: &str = #base_url;
 
         #[doc = #auth_doc]
-        pub(crate) const DEFAULT_API_KEY_HEADER: Option<&str> = #api_key_header;
+        pub(crate) const DEFAULT_AUTH: runtime::DefaultAuth = #default_auth;
     }
 }
 

@@ -232,6 +232,11 @@ impl<'s> Lowerer<'s> {
                 name,
                 ..
             })) => DefaultAuth::ApiKeyHeader(name.clone()),
+            Some(ReferenceOr::Item(openapiv3::SecurityScheme::APIKey {
+                location: openapiv3::APIKeyLocation::Query,
+                name,
+                ..
+            })) => DefaultAuth::ApiKeyQuery(name.clone()),
             Some(ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. }))
                 if scheme.eq_ignore_ascii_case("bearer") =>
             {
