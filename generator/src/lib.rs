@@ -1,10 +1,10 @@
-//! An OpenAPI 3.0 to Rust client generator.
+//! An OpenAPI (3.0, 3.1, Swagger 2.0) to Rust client generator.
 //!
 //! The generator is a pure function from a spec and a [`Config`] to the files of a crate, held
 //! in memory: [`generate`]. The pipeline, one module per stage:
 //!
 //! ```text
-//! spec text --load--> openapiv3::OpenAPI --lower--> model::Api --emit--> tokens --render--> files
+//! spec text --load (normalize to 3.0)--> openapiv3::OpenAPI --lower--> model::Api --emit--> tokens --render--> files
 //! ```
 
 pub mod api_diff;
@@ -14,6 +14,7 @@ pub mod load;
 pub mod lower;
 pub mod model;
 pub mod names;
+pub mod normalize;
 pub mod render;
 
 use std::collections::BTreeMap;
@@ -99,9 +100,11 @@ pub struct Generated {
 
 /// Generates the client crate for the spec `text`. Same input, same bytes.
 pub fn generate(text: &str, config: &Config) -> Result<Generated, SpecError> {
-    let spec = load::load(&config.spec_path, text)?;
-    let (api, warnings) = lower::lower(&config.spec_path, &spec, &config.operations, &config.pinned_names)?;
+    let loaded = load::load(&config.spec_path, text)?;
+    let (api, warnings) = lower::lower(&config.spec_path, &loaded.spec, &config.operations, &config.pinned_names)
+        .map_err(|e| loaded.locate(e))?;
     let files = render::generate_files(&api, config)?;
+    let warnings = loaded.warnings.iter().cloned().chain(warnings.into_iter().map(|w| loaded.locate(w))).collect();
     Ok(Generated { files, warnings })
 }
 
@@ -118,8 +121,9 @@ pub fn diff_specs(
                  text: &str,
                  pinned: &BTreeMap<String, String>|
      -> Result<(model::Api, BTreeMap<String, String>), SpecError> {
-        let spec = load::load(path, text)?;
-        let (api, _) = lower::lower(path, &spec, &Selection::All, pinned)?;
+        let loaded = load::load(path, text)?;
+        let spec = &loaded.spec;
+        let (api, _) = lower::lower(path, spec, &Selection::All, pinned).map_err(|e| loaded.locate(e))?;
         let schemas = spec
             .components
             .iter()

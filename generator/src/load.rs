@@ -1,61 +1,75 @@
-//! Reads a spec from text, JSON or YAML decided by content, into `openapiv3::OpenAPI`.
+//! Reads a spec from text, JSON or YAML decided by content, into `openapiv3::OpenAPI`: parsed
+//! as a plain JSON tree, rewritten into OpenAPI 3.0 by [`crate::normalize`] (which also reads
+//! 3.1 and Swagger 2.0), then deserialized.
 //!
-//! The fast path deserializes the text directly. Only when that fails is the text read again
-//! as a plain JSON tree to find the JSON pointer of the bad node: openapiv3's structs flatten
-//! their extensions, which makes serde lose track of the path below the first level, so the
-//! node is narrowed down by removing children and watching the error go away.
+//! When deserializing fails, the bad node is narrowed down by removing children and watching
+//! the error go away: openapiv3's structs flatten their extensions, which makes serde lose track
+//! of the path below the first level. Its pointer is mapped back to the user's document.
 
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
-use crate::diagnostic::{push_pointer, Location, SpecError};
+use crate::diagnostic::{push_pointer, Location, SpecError, Warning};
+use crate::normalize::{self, PointerMap, Version};
+
+/// A spec read into the 3.0 model, with what it takes to name the user's nodes.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub spec: OpenAPI,
+    /// The version the document declared.
+    pub version: Version,
+    /// From pointers of the 3.0 form to the document's own.
+    pub map: PointerMap,
+    /// What the conversion reported, at the document's own pointers.
+    pub warnings: Vec<Warning>,
+}
+
+impl Loaded {
+    /// `diagnostic` (about the 3.0 form) located in the user's document; for a Swagger 2.0
+    /// document, the `$ref`s it quotes are written as the user wrote them, too.
+    pub fn locate(&self, mut diagnostic: SpecError) -> SpecError {
+        if let Location::Pointer(pointer) = &diagnostic.location {
+            diagnostic.location = Location::Pointer(self.map.original(pointer));
+        }
+        if self.version == Version::Swagger2 {
+            for (converted, original) in [
+                ("\"#/components/schemas/", "\"#/definitions/"),
+                ("\"#/components/parameters/", "\"#/parameters/"),
+                ("\"#/components/responses/", "\"#/responses/"),
+            ] {
+                diagnostic.message = diagnostic.message.replace(converted, original);
+            }
+        }
+        diagnostic
+    }
+}
 
 /// Parses `text` (JSON if it starts with `{`, YAML otherwise; a byte-order mark is skipped).
 /// `file` names the source in errors.
-pub fn load(file: &str, text: &str) -> Result<OpenAPI, SpecError> {
+pub fn load(file: &str, text: &str) -> Result<Loaded, SpecError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let error = |location, message: String| SpecError { file: file.to_owned(), location, message };
-    let is_json = text.trim_start().starts_with('{');
-    let direct = if is_json {
-        serde_json::from_str::<OpenAPI>(text).map_err(|e| e.to_string())
+    let tree = if text.trim_start().starts_with('{') {
+        serde_json::from_str::<Value>(text)
+            .map_err(|e| error(Location::Text { line: e.line(), column: e.column() }, format!("invalid JSON: {e}")))?
     } else {
-        serde_yaml::from_str::<OpenAPI>(text).map_err(|e| e.to_string())
+        let yaml = serde_yaml::from_str::<serde_yaml::Value>(text).map_err(|e| {
+            let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+            error(Location::Text { line, column }, format!("invalid YAML: {}", strip_location(&e.to_string())))
+        })?;
+        yaml_to_json(yaml)
     };
-    let spec = match direct {
+    let normalized = normalize::normalize(tree).map_err(|note| error(Location::Pointer(note.pointer), note.message))?;
+    let spec = match from_tree(&normalized.tree) {
         Ok(spec) => spec,
-        Err(_) => {
-            let tree = if is_json {
-                serde_json::from_str::<Value>(text).map_err(|e| {
-                    error(Location::Text { line: e.line(), column: e.column() }, format!("invalid JSON: {e}"))
-                })?
-            } else {
-                let yaml = serde_yaml::from_str::<serde_yaml::Value>(text).map_err(|e| {
-                    let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-                    error(Location::Text { line, column }, format!("invalid YAML: {}", strip_location(&e.to_string())))
-                })?;
-                yaml_to_json(yaml)
-            };
-            match &tree {
-                Value::Object(map) if map.contains_key("swagger") && !map.contains_key("openapi") => {
-                    let message = "this is a Swagger 2.0 document; convert it to OpenAPI 3.0 first".to_owned();
-                    return Err(error(Location::Pointer("/swagger".into()), message));
-                }
-                Value::Object(_) => {}
-                Value::Null => return Err(error(Location::Pointer(String::new()), "the document is empty".to_owned())),
-                _ => {
-                    let message = "the document is not an object, so not an OpenAPI document".to_owned();
-                    return Err(error(Location::Pointer(String::new()), message));
-                }
-            }
-            let message = match from_tree(&tree) {
-                Ok(spec) => return check_version(file, spec),
-                Err(message) => message,
-            };
-            let pointer = locate(&tree, &message);
+        Err(message) => {
+            let pointer = normalized.map.original(&locate(&normalized.tree, &message));
             return Err(error(Location::Pointer(pointer), describe(&message)));
         }
     };
-    check_version(file, spec)
+    let warnings =
+        normalized.warnings.into_iter().map(|note| error(Location::Pointer(note.pointer), note.message)).collect();
+    Ok(Loaded { spec, version: normalized.version, map: normalized.map, warnings })
 }
 
 fn from_tree(tree: &Value) -> Result<OpenAPI, String> {
@@ -145,21 +159,6 @@ fn yaml_to_json(value: serde_yaml::Value) -> Value {
                 .collect(),
         ),
         serde_yaml::Value::Tagged(tagged) => yaml_to_json(tagged.value),
-    }
-}
-
-fn check_version(file: &str, spec: OpenAPI) -> Result<OpenAPI, SpecError> {
-    if spec.openapi.starts_with("3.0") {
-        Ok(spec)
-    } else {
-        Err(SpecError {
-            file: file.to_owned(),
-            location: Location::Pointer("/openapi".into()),
-            message: format!(
-                "unsupported OpenAPI version {}: this generator reads 3.0.x",
-                crate::diagnostic::quoted(&spec.openapi)
-            ),
-        })
     }
 }
 

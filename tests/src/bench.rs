@@ -64,7 +64,7 @@ pub fn generation(name: &str, path: &Path, out: &mut String) {
     } else {
         median(budget, || drop(serde_yaml::from_str::<serde_yaml::Value>(&text).unwrap()))
     };
-    let spec = generator::load::load(name, &text).unwrap();
+    let spec = generator::load::load(name, &text).unwrap().spec;
     let (api, _) = generator::lower::lower(name, &spec, &config.operations, &config.pinned_names).unwrap();
     let load = median(budget, || drop(generator::load::load(name, &text).unwrap()));
     let lower = median(budget, || {

@@ -80,10 +80,7 @@ impl Server {
 
     /// Like [`Server::start`], on a free port of another loopback address (e.g. `127.0.0.2`, a
     /// second origin on the same machine).
-    pub async fn start_on(
-        ip: &str,
-        handler: impl Fn(&Received, usize) -> Reply + Send + Sync + 'static,
-    ) -> Server {
+    pub async fn start_on(ip: &str, handler: impl Fn(&Received, usize) -> Reply + Send + Sync + 'static) -> Server {
         let listener = TcpListener::bind((ip, 0)).await.expect("bind a loopback port");
         let url = format!("http://{}", listener.local_addr().expect("local address"));
         let received = Arc::new(Mutex::new(Vec::new()));

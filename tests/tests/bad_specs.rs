@@ -113,7 +113,29 @@ fn undeclared_path_parameter_is_an_error() {
 fn wrong_openapi_version_is_an_error() {
     let (location, message) = error_of("openapi: 2.0.0\ninfo: { title: t, version: '1' }\npaths: {}\n");
     assert_eq!(pointer(location), "/openapi");
-    assert_eq!(message, "unsupported OpenAPI version \"2.0.0\": this generator reads 3.0.x");
+    assert_eq!(
+        message,
+        "unsupported OpenAPI version \"2.0.0\": this generator reads OpenAPI 3.0.x and 3.1.x and Swagger 2.0"
+    );
+    // A newer version is named as such, before any other problem of the document.
+    let (location, message) = error_of("openapi: 3.2.0\ninfo: 7\npaths: {}\n");
+    assert_eq!(pointer(location), "/openapi");
+    assert!(message.starts_with("unsupported OpenAPI version \"3.2.0\""), "{message}");
+}
+
+#[test]
+fn errors_in_3_1_and_2_0_documents_name_the_users_node() {
+    // 3.1: a `type` array and numeric `exclusiveMinimum` are fine; the bad node is found.
+    let (location, message) = error_of(
+        "openapi: 3.1.0\ninfo: { title: t, version: '1' }\ncomponents:\n  schemas:\n    A:\n      type: [object, 'null']\n      properties:\n        n: { type: integer, exclusiveMinimum: 0, title: [x] }\n",
+    );
+    assert_eq!(pointer(location), "/components/schemas/A/properties/n/title");
+    assert!(message.contains("expected a string"), "{message}");
+    // 2.0: a response header moved under `schema` is still named where it was.
+    let (location, _) = error_of(
+        "swagger: '2.0'\ninfo: { title: t, version: '1' }\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          headers: { X-Rate: { type: integer, minimum: [1] } }\n",
+    );
+    assert_eq!(pointer(location), "/paths/~1a/get/responses/200/headers/X-Rate");
 }
 
 #[test]

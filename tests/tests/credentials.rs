@@ -86,7 +86,9 @@ async fn a_redirect_to_another_host_is_not_followed_whatever_the_scheme() {
 
             assert!(stranger.received().is_empty(), "{scheme:?} {status}: the other origin was contacted");
             assert!(scheme.carried_by(&api.received()[0]), "{scheme:?}: the API itself gets the credential");
-            let Error::Redirect(redirect) = &error else { panic!("{scheme:?} {status}: not a redirect error: {error:?}") };
+            let Error::Redirect(redirect) = &error else {
+                panic!("{scheme:?} {status}: not a redirect error: {error:?}")
+            };
             assert_eq!(redirect.status.as_u16(), status);
             assert_eq!(redirect.location, location);
             let message = error.to_string();

@@ -1,0 +1,300 @@
+//! Reads OpenAPI 3.1 and Swagger 2.0 documents by rewriting them, as JSON trees, into OpenAPI
+//! 3.0 (plus a few `x-oag-*` extensions that `lower` understands), before `openapiv3` parses
+//! them. 3.0 documents pass through the same schema pass, which mends what 3.0 parsers would
+//! otherwise read as "any value" (a keyword that does not belong to the declared type, an
+//! integer bound beyond `i64`).
+//!
+//! Every move is recorded in a [`PointerMap`], so that errors and warnings about the rewritten
+//! tree still name the node of the document the user gave.
+//!
+//! Why a rewrite and not a second parser: `openapiv3` stays our one typed model, `lower` keeps
+//! one input shape, and each version's differences are written once, as data-to-data rules that
+//! can be read and tested on their own (the approach swagger2openapi made standard for 2.0).
+
+mod schema;
+mod v2;
+mod v31;
+
+use serde_json::{Map, Value};
+
+use crate::diagnostic::push_pointer;
+
+/// The root extension that lists the webhooks (3.1): name to the component schema of its
+/// payload, added to `components/schemas` by the conversion.
+pub const WEBHOOKS: &str = "x-oag-webhooks";
+/// A query parameter's separator for arrays (Swagger 2.0's `collectionFormat: tsv`, which 3.0
+/// has no style for).
+pub const SEPARATOR: &str = "x-oag-separator";
+/// On an array's `items: {anyOf: [..]}`: the alternatives are positional (3.1 `prefixItems`),
+/// so the array is a tuple.
+pub const TUPLE: &str = "x-oag-tuple";
+
+/// The input versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    Swagger2,
+    OpenApi30,
+    OpenApi31,
+}
+
+/// A located problem found while normalizing: the pointer is already the user's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub pointer: String,
+    pub message: String,
+}
+
+/// The rewritten document, how to find the user's nodes in it, and what was worth a warning.
+#[derive(Debug, Clone)]
+pub struct Normalized {
+    pub tree: Value,
+    pub version: Version,
+    pub map: PointerMap,
+    pub warnings: Vec<Note>,
+}
+
+/// Maps pointers of the rewritten document back to the original one: pairs of prefixes,
+/// the longest matching one wins. Pointers under no recorded prefix are unchanged.
+#[derive(Debug, Clone, Default)]
+pub struct PointerMap {
+    moves: Vec<(String, String)>,
+}
+
+impl PointerMap {
+    /// Records that the node now at `converted` (and everything below it) was at `original`.
+    pub fn record(&mut self, converted: impl Into<String>, original: impl Into<String>) {
+        let converted = converted.into();
+        let original = original.into();
+        if converted != original {
+            self.moves.push((converted, original));
+        }
+    }
+
+    /// The original pointer of the node at `pointer` of the rewritten document.
+    pub fn original(&self, pointer: &str) -> String {
+        let best = self
+            .moves
+            .iter()
+            .filter(|(converted, _)| {
+                pointer == converted
+                    || (pointer.starts_with(converted.as_str())
+                        && pointer.as_bytes().get(converted.len()) == Some(&b'/'))
+            })
+            .max_by_key(|(converted, _)| converted.len());
+        match best {
+            Some((converted, original)) => format!("{original}{}", &pointer[converted.len()..]),
+            None => pointer.to_owned(),
+        }
+    }
+}
+
+/// Finds the document's version: checked before anything else, so that a document of another
+/// version gets one clear error at `#/openapi` (or `#/swagger`) instead of a confusing one deeper.
+pub fn detect(tree: &Value) -> Result<Version, Note> {
+    let note = |pointer: &str, message: String| Note { pointer: pointer.to_owned(), message };
+    let Value::Object(root) = tree else {
+        let message = match tree {
+            Value::Null => "the document is empty",
+            _ => "the document is not an object, so not an OpenAPI document",
+        };
+        return Err(note("", message.to_owned()));
+    };
+    // YAML reads `openapi: 3.1` (unquoted) as a number.
+    let text = |value: &Value| match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    };
+    match (root.get("openapi"), root.get("swagger")) {
+        (Some(version), _) => {
+            let shown = text(version).unwrap_or_else(|| version.to_string());
+            let unsupported = || {
+                note(
+                    "/openapi",
+                    format!(
+                        "unsupported OpenAPI version {}: this generator reads OpenAPI 3.0.x and 3.1.x and Swagger 2.0",
+                        crate::diagnostic::quoted(&shown)
+                    ),
+                )
+            };
+            let version = text(version).ok_or_else(unsupported)?;
+            let mut parts = version.split('.');
+            match (parts.next(), parts.next()) {
+                (Some("3"), Some("0")) => Ok(Version::OpenApi30),
+                (Some("3"), Some("1")) => Ok(Version::OpenApi31),
+                _ => Err(unsupported()),
+            }
+        }
+        (None, Some(version)) => match text(version).as_deref() {
+            Some("2.0" | "2") => Ok(Version::Swagger2),
+            _ => Err(note(
+                "/swagger",
+                format!(
+                    "unsupported Swagger version {}: this generator reads Swagger 2.0 and OpenAPI 3.0.x and 3.1.x",
+                    crate::diagnostic::quoted(&text(version).unwrap_or_else(|| version.to_string()))
+                ),
+            )),
+        },
+        (None, None) => {
+            Err(note("", "no `openapi` (or `swagger`) version field: this is not an OpenAPI document".to_owned()))
+        }
+    }
+}
+
+/// Rewrites `tree` into OpenAPI 3.0.
+pub fn normalize(mut tree: Value) -> Result<Normalized, Note> {
+    let version = detect(&tree)?;
+    let mut cx = Context { version, map: PointerMap::default(), warnings: Vec::new() };
+    match version {
+        Version::Swagger2 => v2::convert(&mut tree, &mut cx)?,
+        Version::OpenApi31 => v31::convert(&mut tree, &mut cx)?,
+        Version::OpenApi30 => {}
+    }
+    walk(&mut tree, "", Node::Plain, &mut cx);
+    let Context { map, warnings, .. } = cx;
+    let warnings = warnings.into_iter().map(|note| Note { pointer: map.original(&note.pointer), ..note }).collect();
+    Ok(Normalized { tree, version, map, warnings })
+}
+
+/// What the conversion passes share.
+pub(crate) struct Context {
+    pub version: Version,
+    pub map: PointerMap,
+    /// Warnings at pointers of the rewritten tree; mapped back at the end.
+    pub warnings: Vec<Note>,
+}
+
+impl Context {
+    pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.warnings.push(Note { pointer: pointer.to_owned(), message: message.into() });
+    }
+
+    /// An error at a pointer of the rewritten tree, mapped back.
+    pub fn error(&self, pointer: &str, message: impl Into<String>) -> Note {
+        Note { pointer: self.map.original(pointer), message: message.into() }
+    }
+}
+
+/// How to read a node of the document (outside schemas).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Node {
+    /// An object of fixed fields (an operation, a parameter, ...).
+    Plain,
+    /// A map from names to objects of fixed fields (`paths`, `responses`, `content`, ...).
+    Named,
+    /// A map from names to schemas (`components/schemas`).
+    Schemas,
+}
+
+/// Members whose value is a map from names to plain objects.
+const NAMED_MAPS: &[&str] = &[
+    "paths",
+    "responses",
+    "content",
+    "headers",
+    "callbacks",
+    "links",
+    "encoding",
+    "securitySchemes",
+    "requestBodies",
+    "parameters",
+    "pathItems",
+    "webhooks",
+    "variables",
+];
+
+/// Visits every schema of a 3.0-shaped document and applies the schema rules to it.
+fn walk(node: &mut Value, pointer: &str, kind: Node, cx: &mut Context) {
+    match node {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                let at = push_pointer(pointer, key);
+                match kind {
+                    Node::Schemas => schema::fix(child, &at, cx),
+                    Node::Named => walk(child, &at, Node::Plain, cx),
+                    Node::Plain => {
+                        if key.starts_with("x-") || matches!(key.as_str(), "example" | "examples" | "default") {
+                            continue;
+                        }
+                        if key == "schema" {
+                            schema::fix(child, &at, cx);
+                        } else if key == "schemas" && pointer == "/components" {
+                            walk(child, &at, Node::Schemas, cx);
+                        } else if NAMED_MAPS.contains(&key.as_str()) {
+                            walk(child, &at, Node::Named, cx);
+                        } else {
+                            walk(child, &at, Node::Plain, cx);
+                        }
+                    }
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter_mut().enumerate() {
+                walk(item, &push_pointer(pointer, &index.to_string()), Node::Plain, cx);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `tree[pointer]` as an object, created (with every missing parent) if absent.
+pub(crate) fn object_at<'t>(tree: &'t mut Value, segments: &[&str]) -> Option<&'t mut Map<String, Value>> {
+    let mut node = tree;
+    for segment in segments {
+        node = node.as_object_mut()?.entry(segment.to_string()).or_insert_with(|| Value::Object(Map::new()));
+    }
+    node.as_object_mut()
+}
+
+/// Rewrites every `$ref` string in `node` with `rewrite` (which returns `None` to keep it).
+pub(crate) fn rewrite_refs(node: &mut Value, rewrite: &mut impl FnMut(&str) -> Option<String>) {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                if let Some(new) = rewrite(reference) {
+                    map.insert("$ref".to_owned(), Value::String(new));
+                }
+            }
+            for (key, child) in map.iter_mut() {
+                // Values, not schemas or document nodes.
+                if !matches!(key.as_str(), "example" | "examples" | "default" | "const" | "enum") {
+                    rewrite_refs(child, rewrite);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| rewrite_refs(item, rewrite)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_longest_recorded_prefix_maps_a_pointer_back() {
+        let mut map = PointerMap::default();
+        map.record("/components/schemas", "/definitions");
+        map.record("/components/schemas/Pet/properties/a", "/elsewhere");
+        assert_eq!(map.original("/components/schemas/Pet/type"), "/definitions/Pet/type");
+        assert_eq!(map.original("/components/schemas/Pet/properties/a/type"), "/elsewhere/type");
+        assert_eq!(map.original("/components/schemasX"), "/components/schemasX");
+        assert_eq!(map.original("/paths"), "/paths");
+    }
+
+    #[test]
+    fn versions_are_detected_before_anything_else() {
+        assert_eq!(detect(&json!({"openapi": "3.0.3"})), Ok(Version::OpenApi30));
+        assert_eq!(detect(&json!({"openapi": "3.1.0"})), Ok(Version::OpenApi31));
+        assert_eq!(detect(&json!({"openapi": 3.1})), Ok(Version::OpenApi31));
+        assert_eq!(detect(&json!({"swagger": "2.0"})), Ok(Version::Swagger2));
+        let error = detect(&json!({"openapi": "3.2.0", "paths": 5})).unwrap_err();
+        assert_eq!(error.pointer, "/openapi");
+        assert!(error.message.contains("\"3.2.0\""), "{}", error.message);
+        assert_eq!(detect(&json!({"swagger": "1.2"})).unwrap_err().pointer, "/swagger");
+        assert_eq!(detect(&json!({"openapi": true})).unwrap_err().pointer, "/openapi");
+        assert_eq!(detect(&json!({"info": {}})).unwrap_err().pointer, "");
+    }
+}

@@ -1,0 +1,239 @@
+//! OpenAPI 3.1 documents in their 3.0 form: the document-level differences. The schema-level
+//! ones (`type` arrays, `const`, ...) are in `schema`, shared with the other versions.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value};
+
+use super::{object_at, rewrite_refs, Context, Note, WEBHOOKS};
+use crate::diagnostic::push_pointer;
+
+pub(super) fn convert(tree: &mut Value, cx: &mut Context) -> Result<(), Note> {
+    let Some(root) = tree.as_object_mut() else { return Ok(()) };
+    root.insert("openapi".into(), "3.0.3".into());
+    root.remove("jsonSchemaDialect");
+    // 3.1 documents may describe only webhooks or components.
+    root.entry("paths").or_insert_with(|| json!({}));
+    resolve_ids_and_anchors(tree);
+    hoist_defs(tree, cx);
+    inline_path_items(tree, cx)?;
+    webhooks(tree, cx);
+    mutual_tls(tree, cx);
+    Ok(())
+}
+
+/// `$ref`s by `$id` (a URI) or `$anchor` (`#name`) become JSON pointers to the schema that
+/// declares it.
+fn resolve_ids_and_anchors(tree: &mut Value) {
+    let mut targets = BTreeMap::new();
+    collect_ids(tree, "", &mut targets);
+    if targets.is_empty() {
+        return;
+    }
+    rewrite_refs(tree, &mut |reference| {
+        let (base, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        if base.is_empty() {
+            // `#name` is an anchor; `#/...` is already a pointer.
+            return (!fragment.is_empty() && !fragment.starts_with('/'))
+                .then(|| targets.get(&format!("#{fragment}")).map(|pointer| format!("#{pointer}")))
+                .flatten();
+        }
+        let pointer = targets.get(base)?;
+        Some(format!("#{pointer}{fragment}"))
+    });
+}
+
+fn collect_ids(node: &Value, pointer: &str, targets: &mut BTreeMap<String, String>) {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(id)) = map.get("$id") {
+                targets.insert(id.clone(), pointer.to_owned());
+            }
+            if let Some(Value::String(anchor)) = map.get("$anchor") {
+                targets.insert(format!("#{anchor}"), pointer.to_owned());
+            }
+            for (key, child) in map {
+                if !matches!(key.as_str(), "example" | "examples" | "default" | "const" | "enum") {
+                    collect_ids(child, &push_pointer(pointer, key), targets);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                collect_ids(item, &push_pointer(pointer, &index.to_string()), targets);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `$defs` inside component schemas (and at the root) become component schemas of their own,
+/// named after the definition (qualified by its parent's name when that is taken).
+fn hoist_defs(tree: &mut Value, cx: &mut Context) {
+    let mut moves: Vec<(String, String, Value)> = Vec::new(); // (old pointer, new name, schema)
+    let mut taken: Vec<String> = tree
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|schemas| schemas.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut take = |parent: Option<&str>, name: &str| {
+        let mut wanted = name.to_owned();
+        if taken.contains(&wanted) {
+            wanted = format!("{}{name}", parent.unwrap_or("Defs"));
+        }
+        while taken.contains(&wanted) {
+            wanted.push('_');
+        }
+        taken.push(wanted.clone());
+        wanted
+    };
+    if let Some(Value::Object(defs)) = tree.as_object_mut().and_then(|root| root.remove("$defs")) {
+        for (name, schema) in defs {
+            let new = take(None, &name);
+            moves.push((push_pointer("/$defs", &name), new, schema));
+        }
+    }
+    if let Some(Value::Object(schemas)) = tree.pointer_mut("/components/schemas") {
+        let names: Vec<String> = schemas.keys().cloned().collect();
+        for parent in names {
+            let Some(Value::Object(defs)) = schemas.get_mut(&parent).and_then(|s| s.as_object_mut()?.remove("$defs"))
+            else {
+                continue;
+            };
+            for (name, schema) in defs {
+                let new = take(Some(&parent), &name);
+                let old = push_pointer(&push_pointer(&push_pointer("/components/schemas", &parent), "$defs"), &name);
+                moves.push((old, new, schema));
+            }
+        }
+    }
+    if moves.is_empty() {
+        return;
+    }
+    let renames: BTreeMap<String, String> = moves
+        .iter()
+        .map(|(old, new, _)| (format!("#{old}"), format!("#{}", push_pointer("/components/schemas", new))))
+        .collect();
+    let Some(schemas) = object_at(tree, &["components", "schemas"]) else { return };
+    for (old, new, schema) in moves {
+        cx.map.record(push_pointer("/components/schemas", &new), old);
+        schemas.insert(new, schema);
+    }
+    rewrite_refs(tree, &mut |reference| {
+        // A reference into a definition (`#/$defs/A/properties/b`) moves with it.
+        renames.iter().find_map(|(old, new)| {
+            let rest = reference.strip_prefix(old.as_str())?;
+            (rest.is_empty() || rest.starts_with('/')).then(|| format!("{new}{rest}"))
+        })
+    });
+}
+
+/// Path items given as `$ref` to `components/pathItems` (3.1) are inlined.
+fn inline_path_items(tree: &mut Value, cx: &mut Context) -> Result<(), Note> {
+    let items = tree.as_object_mut().and_then(|root| {
+        let components = root.get_mut("components")?.as_object_mut()?;
+        components.remove("pathItems")
+    });
+    let items = match items {
+        Some(Value::Object(items)) => items,
+        _ => Map::new(),
+    };
+    for section in ["paths", "webhooks"] {
+        let Some(Value::Object(paths)) = tree.get_mut(section) else { continue };
+        for (path, item) in paths.iter_mut() {
+            let Some(reference) = item.get("$ref").and_then(Value::as_str).map(str::to_owned) else { continue };
+            let at = push_pointer(&push_pointer(&format!("/{section}"), path), "$ref");
+            let name = reference
+                .strip_prefix("#/components/pathItems/")
+                .filter(|name| !name.contains('/'))
+                .map(|name| name.replace("~1", "/").replace("~0", "~"))
+                .ok_or_else(|| {
+                    cx.error(&at, format!("unsupported path item `$ref` {}", crate::diagnostic::quoted(&reference)))
+                })?;
+            let target = items.get(&name).cloned().ok_or_else(|| {
+                cx.error(
+                    &at,
+                    format!("unresolvable `$ref` {}: no such path item", crate::diagnostic::quoted(&reference)),
+                )
+            })?;
+            cx.map.record(push_pointer(&format!("/{section}"), path), push_pointer("/components/pathItems", &name));
+            *item = target;
+        }
+    }
+    Ok(())
+}
+
+/// Webhooks: the JSON payload of each becomes a component schema `<Name>Webhook` (an alias
+/// when the payload is a `$ref`), listed in the root extension [`WEBHOOKS`] for `lower`.
+fn webhooks(tree: &mut Value, cx: &mut Context) {
+    let Some(Value::Object(hooks)) = tree.as_object_mut().and_then(|root| root.remove("webhooks")) else { return };
+    let mut listed = Map::new();
+    let mut payloads = Vec::new();
+    for (name, item) in &hooks {
+        let Some(item) = item.as_object() else { continue };
+        for (method, operation) in item {
+            let Some(body) = operation.get("requestBody") else { continue };
+            let body_pointer = push_pointer(&push_pointer(&push_pointer("/webhooks", name), method), "requestBody");
+            let (body, body_pointer) = match body.get("$ref").and_then(Value::as_str) {
+                Some(reference) => match reference.strip_prefix("#/components/requestBodies/") {
+                    Some(key) => (
+                        tree.pointer(&format!("/components/requestBodies/{key}")).cloned().unwrap_or_default(),
+                        format!("/components/requestBodies/{key}"),
+                    ),
+                    None => continue,
+                },
+                None => (body.clone(), body_pointer),
+            };
+            let Some(content) = body.get("content").and_then(Value::as_object) else { continue };
+            let Some((media, schema)) = content
+                .iter()
+                .find(|(media, _)| media.contains("json"))
+                .and_then(|(media, entry)| Some((media, entry.get("schema")?)))
+            else {
+                cx.warn(&body_pointer, "a webhook payload that is not JSON gets no type");
+                continue;
+            };
+            let component = format!("{name}Webhook");
+            let schema_pointer = push_pointer(&push_pointer(&push_pointer(&body_pointer, "content"), media), "schema");
+            let description = operation
+                .get("description")
+                .or_else(|| operation.get("summary"))
+                .cloned()
+                .unwrap_or_else(|| format!("The payload of the `{name}` webhook.").into());
+            listed
+                .insert(name.clone(), json!({ "component": component, "description": description, "method": method }));
+            payloads.push((component, schema.clone(), schema_pointer));
+            break;
+        }
+    }
+    if payloads.is_empty() {
+        return;
+    }
+    if let Some(schemas) = object_at(tree, &["components", "schemas"]) {
+        for (component, schema, pointer) in payloads {
+            cx.map.record(push_pointer("/components/schemas", &component), pointer);
+            schemas.insert(component, schema);
+        }
+    }
+    if let Some(root) = tree.as_object_mut() {
+        root.insert(WEBHOOKS.into(), Value::Object(listed));
+    }
+}
+
+/// `mutualTLS` security schemes (3.1) are a TLS client certificate, set up on the HTTP
+/// client, not a credential the client sends: dropped with a warning.
+fn mutual_tls(tree: &mut Value, cx: &mut Context) {
+    let Some(Value::Object(schemes)) = tree.pointer_mut("/components/securitySchemes") else { return };
+    let mutual: Vec<String> = schemes
+        .iter()
+        .filter(|(_, scheme)| scheme.get("type").and_then(Value::as_str) == Some("mutualTLS"))
+        .map(|(name, _)| name.clone())
+        .collect();
+    for name in mutual {
+        schemes.remove(&name);
+        cx.warn(
+            &push_pointer("/components/securitySchemes", &name),
+            "`mutualTLS` is configured on the HTTP client (a client certificate), not generated",
+        );
+    }
+}
