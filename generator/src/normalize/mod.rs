@@ -257,8 +257,8 @@ pub(crate) fn rewrite_refs(node: &mut Value, rewrite: &mut impl FnMut(&str) -> O
                 }
             }
             for (key, child) in map.iter_mut() {
-                // Values, not schemas or document nodes.
-                if !matches!(key.as_str(), "example" | "examples" | "default" | "const" | "enum") {
+                // Values, not schemas or document nodes (`default` is also a response status).
+                if !matches!(key.as_str(), "example" | "examples" | "const" | "enum") {
                     rewrite_refs(child, rewrite);
                 }
             }

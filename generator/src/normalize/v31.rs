@@ -53,7 +53,7 @@ fn collect_ids(node: &Value, pointer: &str, targets: &mut BTreeMap<String, Strin
                 targets.insert(format!("#{anchor}"), pointer.to_owned());
             }
             for (key, child) in map {
-                if !matches!(key.as_str(), "example" | "examples" | "default" | "const" | "enum") {
+                if !matches!(key.as_str(), "example" | "examples" | "const" | "enum") {
                     collect_ids(child, &push_pointer(pointer, key), targets);
                 }
             }
@@ -68,14 +68,25 @@ fn collect_ids(node: &Value, pointer: &str, targets: &mut BTreeMap<String, Strin
 }
 
 /// `$defs` inside component schemas (and at the root) become component schemas of their own,
-/// named after the definition (qualified by its parent's name when that is taken).
+/// named after the definition (qualified by its parent's name when that is taken), placed right
+/// after their parent so that the generated code keeps the document's order.
 fn hoist_defs(tree: &mut Value, cx: &mut Context) {
-    let mut moves: Vec<(String, String, Value)> = Vec::new(); // (old pointer, new name, schema)
-    let mut taken: Vec<String> = tree
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|schemas| schemas.keys().cloned().collect())
-        .unwrap_or_default();
+    let root_defs = match tree.as_object_mut().and_then(|root| root.remove("$defs")) {
+        Some(Value::Object(defs)) => defs,
+        _ => Map::new(),
+    };
+    let schemas = match tree.pointer_mut("/components/schemas") {
+        Some(Value::Object(schemas)) => std::mem::take(schemas),
+        _ => Map::new(),
+    };
+    let nested = schemas.values().any(|schema| schema.get("$defs").is_some());
+    if root_defs.is_empty() && !nested {
+        if let Some(Value::Object(target)) = tree.pointer_mut("/components/schemas") {
+            *target = schemas;
+        }
+        return;
+    }
+    let mut taken: Vec<String> = schemas.keys().cloned().collect();
     let mut take = |parent: Option<&str>, name: &str| {
         let mut wanted = name.to_owned();
         if taken.contains(&wanted) {
@@ -87,37 +98,31 @@ fn hoist_defs(tree: &mut Value, cx: &mut Context) {
         taken.push(wanted.clone());
         wanted
     };
-    if let Some(Value::Object(defs)) = tree.as_object_mut().and_then(|root| root.remove("$defs")) {
-        for (name, schema) in defs {
-            let new = take(None, &name);
-            moves.push((push_pointer("/$defs", &name), new, schema));
-        }
-    }
-    if let Some(Value::Object(schemas)) = tree.pointer_mut("/components/schemas") {
-        let names: Vec<String> = schemas.keys().cloned().collect();
-        for parent in names {
-            let Some(Value::Object(defs)) = schemas.get_mut(&parent).and_then(|s| s.as_object_mut()?.remove("$defs"))
-            else {
-                continue;
-            };
-            for (name, schema) in defs {
+    let mut renames: Vec<(String, String)> = Vec::new(); // (old `$ref` prefix, new `$ref`)
+    let mut out = Map::new();
+    let mut hoist = |out: &mut Map<String, Value>, old: String, new: String, schema: Value, cx: &mut Context| {
+        let converted = push_pointer("/components/schemas", &new);
+        renames.push((format!("#{old}"), format!("#{converted}")));
+        cx.map.record(converted, old);
+        out.insert(new, schema);
+    };
+    for (parent, mut schema) in schemas {
+        let defs = schema.as_object_mut().and_then(|s| s.remove("$defs"));
+        out.insert(parent.clone(), schema);
+        if let Some(Value::Object(defs)) = defs {
+            for (name, def) in defs {
                 let new = take(Some(&parent), &name);
                 let old = push_pointer(&push_pointer(&push_pointer("/components/schemas", &parent), "$defs"), &name);
-                moves.push((old, new, schema));
+                hoist(&mut out, old, new, def, cx);
             }
         }
     }
-    if moves.is_empty() {
-        return;
+    for (name, def) in root_defs {
+        let new = take(None, &name);
+        hoist(&mut out, push_pointer("/$defs", &name), new, def, cx);
     }
-    let renames: BTreeMap<String, String> = moves
-        .iter()
-        .map(|(old, new, _)| (format!("#{old}"), format!("#{}", push_pointer("/components/schemas", new))))
-        .collect();
-    let Some(schemas) = object_at(tree, &["components", "schemas"]) else { return };
-    for (old, new, schema) in moves {
-        cx.map.record(push_pointer("/components/schemas", &new), old);
-        schemas.insert(new, schema);
+    if let Some(target) = object_at(tree, &["components", "schemas"]) {
+        *target = out;
     }
     rewrite_refs(tree, &mut |reference| {
         // A reference into a definition (`#/$defs/A/properties/b`) moves with it.
