@@ -19,7 +19,7 @@ pub use error::{
     ApiError, DecodeError, EncodeError, Error, HeaderError, RedirectError, RedirectErrorKind, TransportError,
     TransportErrorKind, UnexpectedResponse,
 };
-pub use request::{FilePart, Request, ToParam};
+pub use request::{FilePart, JsonParam, Request, ToParam};
 pub use response::{decode_json, FromHeaders, JsonError, Response};
 #[allow(unused_imports)]
 pub(crate) use pages::{items, pages, Page, Paginated};

@@ -81,6 +81,16 @@ impl ToParam for chrono::NaiveDate {
     }
 }
 
+/// A parameter declared with `content: application/json`: it travels as its JSON text.
+pub struct JsonParam<'a, T: ?Sized>(pub &'a T);
+
+impl<T: serde::Serialize + ?Sized> ToParam for JsonParam<'_, T> {
+    fn to_param(&self) -> Cow<'_, str> {
+        // Serializing a generated type to JSON text cannot fail: its maps have string keys.
+        Cow::Owned(serde_json::to_string(self.0).unwrap_or_default())
+    }
+}
+
 /// Builds a path from its template's literal parts and percent-encoded parameters.
 pub(crate) struct PathBuilder(String);
 
@@ -131,12 +141,15 @@ impl Query {
         }
     }
 
-    /// `explode: false`: one key, the values separated by commas.
+    /// `explode: false`: one key, the values separated by `separator` (`,` for `form`, a space
+    /// for `spaceDelimited`, `|` for `pipeDelimited`); the separator is percent-encoded like
+    /// the values, which keeps a separator inside a value apart from the ones between values
+    /// only where the server decodes first and splits after, as most do.
     #[allow(dead_code)]
-    pub(crate) fn push_joined<T: ToParam>(&mut self, name: &str, values: Option<&[T]>) {
+    pub(crate) fn push_joined<T: ToParam>(&mut self, name: &str, separator: char, values: Option<&[T]>) {
         if let Some(values) = values {
             let joined: Vec<Cow<'_, str>> = values.iter().map(ToParam::to_param).collect();
-            self.push(name, &joined.join(","));
+            self.push(name, &joined.join(separator.encode_utf8(&mut [0; 4])));
         }
     }
 }
@@ -605,8 +618,14 @@ mod tests {
         query.push("q", &"a b&c=d#e+f/ü");
         query.push_each("s", Some(&["x", "y"][..]));
         query.push_opt("n", None::<&i64>);
-        query.push_joined("j", Some(&[1, 2][..]));
-        assert_eq!(query.0, "q=a%20b%26c%3Dd%23e%2Bf%2F%C3%BC&s=x&s=y&j=1%2C2");
+        query.push_joined("j", ',', Some(&[1, 2][..]));
+        query.push_joined("p", '|', Some(&["a", "b"][..]));
+        query.push_joined("t", '\t', Some(&["a", "b"][..]));
+        query.push("json", &JsonParam(&serde_json::json!({"a": [1, "x"]})));
+        assert_eq!(
+            query.0,
+            "q=a%20b%26c%3Dd%23e%2Bf%2F%C3%BC&s=x&s=y&j=1%2C2&p=a%7Cb&t=a%09b&json=%7B%22a%22%3A%5B1%2C%22x%22%5D%7D"
+        );
     }
 
     #[test]

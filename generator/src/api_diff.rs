@@ -381,6 +381,9 @@ pub fn show(api: &Api, ty: &TypeRef) -> String {
         TypeRef::List(item) => format!("Vec<{}>", show(api, item)),
         TypeRef::Map(value) => format!("BTreeMap<String, {}>", show(api, value)),
         TypeRef::Boxed(inner) => format!("Box<{}>", show(api, inner)),
+        TypeRef::Tuple(items) => {
+            format!("({})", items.iter().map(|item| show(api, item)).collect::<Vec<_>>().join(", "))
+        }
     }
 }
 

@@ -22,6 +22,9 @@ pub struct Loaded {
     pub map: PointerMap,
     /// What the conversion reported, at the document's own pointers.
     pub warnings: Vec<Warning>,
+    /// The document as given, kept where the conversion moved nodes (3.1 and 2.0), to check
+    /// that a mapped pointer exists in it.
+    original: Option<Value>,
 }
 
 impl Loaded {
@@ -29,7 +32,7 @@ impl Loaded {
     /// document, the `$ref`s it quotes are written as the user wrote them, too.
     pub fn locate(&self, mut diagnostic: SpecError) -> SpecError {
         if let Location::Pointer(pointer) = &diagnostic.location {
-            diagnostic.location = Location::Pointer(self.map.original(pointer));
+            diagnostic.location = Location::Pointer(existing(self.original.as_ref(), self.map.original(pointer)));
         }
         if self.version == Version::Swagger2 {
             for (converted, original) in [
@@ -47,29 +50,51 @@ impl Loaded {
 /// Parses `text` (JSON if it starts with `{`, YAML otherwise; a byte-order mark is skipped).
 /// `file` names the source in errors.
 pub fn load(file: &str, text: &str) -> Result<Loaded, SpecError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let error = |location, message: String| SpecError { file: file.to_owned(), location, message };
-    let tree = if text.trim_start().starts_with('{') {
-        serde_json::from_str::<Value>(text)
-            .map_err(|e| error(Location::Text { line: e.line(), column: e.column() }, format!("invalid JSON: {e}")))?
-    } else {
-        let yaml = serde_yaml::from_str::<serde_yaml::Value>(text).map_err(|e| {
-            let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-            error(Location::Text { line, column }, format!("invalid YAML: {}", strip_location(&e.to_string())))
-        })?;
-        yaml_to_json(yaml)
+    let tree = parse(file, text)?;
+    let original = match normalize::detect(&tree) {
+        Ok(Version::OpenApi30) | Err(_) => None,
+        Ok(_) => Some(tree.clone()),
     };
-    let normalized = normalize::normalize(tree).map_err(|note| error(Location::Pointer(note.pointer), note.message))?;
+    let at = |pointer: String| Location::Pointer(existing(original.as_ref(), pointer));
+    let normalized = normalize::normalize(tree).map_err(|note| error(at(note.pointer), note.message))?;
     let spec = match from_tree(&normalized.tree) {
         Ok(spec) => spec,
         Err(message) => {
             let pointer = normalized.map.original(&locate(&normalized.tree, &message));
-            return Err(error(Location::Pointer(pointer), describe(&message)));
+            return Err(error(at(pointer), describe(&message)));
         }
     };
-    let warnings =
-        normalized.warnings.into_iter().map(|note| error(Location::Pointer(note.pointer), note.message)).collect();
-    Ok(Loaded { spec, version: normalized.version, map: normalized.map, warnings })
+    let warnings = normalized.warnings.into_iter().map(|note| error(at(note.pointer), note.message)).collect();
+    Ok(Loaded { spec, version: normalized.version, map: normalized.map, warnings, original })
+}
+
+/// `pointer`, or its nearest ancestor that `original` has: a node the conversion made up (the
+/// `components` of a Swagger 2.0 document) is reported at the closest node the user wrote.
+fn existing(original: Option<&Value>, mut pointer: String) -> String {
+    let Some(original) = original else { return pointer };
+    while !pointer.is_empty() && original.pointer(&pointer).is_none() {
+        let cut = pointer.rfind('/').unwrap_or(0);
+        pointer.truncate(cut);
+    }
+    pointer
+}
+
+/// Reads `text` as a JSON tree: JSON if it starts with `{`, YAML otherwise (a byte-order mark
+/// is skipped). A syntax error names its line and column.
+pub fn parse(file: &str, text: &str) -> Result<Value, SpecError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let error = |location, message: String| SpecError { file: file.to_owned(), location, message };
+    Ok(if text.trim_start().starts_with('{') {
+        serde_json::from_str::<Value>(text)
+            .map_err(|e| error(Location::Text { line: e.line(), column: e.column() }, format!("invalid JSON: {e}")))?
+    } else {
+        let YamlTree(tree) = serde_yaml::from_str::<YamlTree>(text).map_err(|e| {
+            let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+            error(Location::Text { line, column }, format!("invalid YAML: {}", strip_location(&e.to_string())))
+        })?;
+        tree
+    })
 }
 
 fn from_tree(tree: &Value) -> Result<OpenAPI, String> {
@@ -139,26 +164,92 @@ fn remove_children(tree: &mut Value, parent: &str, keys: &[String]) {
     }
 }
 
-/// YAML allows keys that are not strings (`200:`); JSON pointers name them by their text.
-fn yaml_to_json(value: serde_yaml::Value) -> Value {
-    match value {
-        serde_yaml::Value::Null => Value::Null,
-        serde_yaml::Value::Bool(b) => Value::Bool(b),
-        serde_yaml::Value::Number(n) => serde_json::to_value(&n).unwrap_or(Value::Null),
-        serde_yaml::Value::String(s) => Value::String(s),
-        serde_yaml::Value::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
-        serde_yaml::Value::Mapping(map) => Value::Object(
-            map.into_iter()
-                .map(|(key, value)| {
-                    let key = match key {
-                        serde_yaml::Value::String(s) => s,
-                        other => serde_yaml::to_string(&other).unwrap_or_default().trim().to_owned(),
-                    };
-                    (key, yaml_to_json(value))
-                })
-                .collect(),
-        ),
-        serde_yaml::Value::Tagged(tagged) => yaml_to_json(tagged.value),
+/// A YAML document read straight into a JSON tree. Written by hand rather than going through
+/// `serde_yaml::Value`, which refuses integers beyond 64 bits (`minimum: -9223372036854776000`,
+/// a rounded `i64::MIN` that real specs carry): those become floats, as in JSON. YAML allows
+/// keys that are not strings (`200:`); JSON pointers name them by their text. Tags are dropped.
+struct YamlTree(Value);
+
+impl<'de> serde::Deserialize<'de> for YamlTree {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(YamlVisitor).map(YamlTree)
+    }
+}
+
+struct YamlVisitor;
+
+impl<'de> serde::de::Visitor<'de> for YamlVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_i128<E>(self, value: i128) -> Result<Value, E> {
+        Ok(i64::try_from(value).map(Value::from).unwrap_or_else(|_| Value::from(value as f64)))
+    }
+
+    fn visit_u128<E>(self, value: u128) -> Result<Value, E> {
+        Ok(u64::try_from(value).map(Value::from).unwrap_or_else(|_| Value::from(value as f64)))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        // NaN and infinities have no JSON form.
+        Ok(serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_owned()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(YamlTree(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some((YamlTree(key), YamlTree(value))) = map.next_entry()? {
+            let key = match key {
+                Value::String(text) => text,
+                other => other.to_string(),
+            };
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        use serde::de::VariantAccess;
+        let (_tag, variant) = data.variant::<String>()?;
+        variant.newtype_variant::<YamlTree>().map(|YamlTree(value)| value)
     }
 }
 

@@ -37,6 +37,8 @@ pub enum TypeRef {
     Boxed(Box<TypeRef>),
     /// Raw bytes (`format: binary`), e.g. a file in a multipart body.
     Binary,
+    /// A fixed-length array of positional items (3.1 `prefixItems`): a Rust tuple.
+    Tuple(Vec<TypeRef>),
 }
 
 /// Documentation carried over from the spec.
@@ -87,12 +89,15 @@ pub struct Field {
     pub required: bool,
     pub nullable: bool,
     pub docs: Docs,
+    /// The object's other members (`additionalProperties` beside `properties`): a map
+    /// `#[serde(flatten)]`ed into the struct.
+    pub flatten: bool,
 }
 
 impl Field {
     /// Optional and nullable fields are `Option` in Rust.
     pub fn is_option(&self) -> bool {
-        !self.required || self.nullable
+        !self.flatten && (!self.required || self.nullable)
     }
 }
 
@@ -156,6 +161,11 @@ pub struct Parameter {
     pub required: bool,
     /// For arrays in the query: `true` sends repeated keys (`form`, exploded: the default).
     pub explode: bool,
+    /// For arrays in the query that are not exploded: what separates the values (`,` for
+    /// `form`, ` ` for `spaceDelimited`, `|` for `pipeDelimited`, a tab for Swagger's `tsv`).
+    pub separator: char,
+    /// Declared with `content: application/json`: the value travels as JSON text.
+    pub json: bool,
     pub docs: Docs,
 }
 
@@ -326,6 +336,7 @@ pub enum DefaultAuth {
     ApiKeyHeader(String),
     ApiKeyQuery(String),
     Bearer,
+    Basic,
     None,
 }
 
@@ -340,6 +351,21 @@ pub struct Api {
     pub types: TypeSpace,
     pub groups: Vec<Group>,
     pub operations: Vec<Operation>,
+    /// The requests the API sends to its users' servers (OpenAPI 3.1 `webhooks`).
+    pub webhooks: Vec<Webhook>,
+}
+
+/// A webhook: a request the API sends, whose JSON payload the user's server decodes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Webhook {
+    /// The name in the spec, e.g. `newPet`.
+    pub name: String,
+    /// The variant of the generated `Webhook` enum, e.g. `NewPet`.
+    pub variant: String,
+    /// The HTTP method the API uses, e.g. `post`.
+    pub method: String,
+    pub docs: Docs,
+    pub payload: TypeRef,
 }
 
 /// Whether a value of `ty` can be a path, query, header or cookie parameter (the runtime's
@@ -362,6 +388,6 @@ pub fn is_param(types: &[TypeDef], ty: &TypeRef) -> bool {
             TypeKind::UntaggedUnion(variants) => variants.iter().all(|v| is_param(types, &v.ty)),
             TypeKind::Struct(_) | TypeKind::TaggedUnion { .. } => false,
         },
-        TypeRef::List(_) | TypeRef::Map(_) | TypeRef::Boxed(_) | TypeRef::Binary => false,
+        TypeRef::List(_) | TypeRef::Map(_) | TypeRef::Boxed(_) | TypeRef::Binary | TypeRef::Tuple(_) => false,
     }
 }

@@ -33,11 +33,12 @@ pub fn generate_fixture(name: &str, text: &str) -> Result<generator::Generated, 
     generator::generate(text, &fixture_config(name))
 }
 
-/// The generated API of a crate in one text: types and operations, not the copied runtime.
+/// The generated API of a crate in one text: types, operations and webhooks, not the copied
+/// runtime.
 pub fn api_text(generated: &generator::Generated) -> String {
     let mut out = String::new();
     for (path, text) in &generated.files {
-        if path.starts_with("src/types/") || path.starts_with("src/operations/") {
+        if path.starts_with("src/types/") || path.starts_with("src/operations/") || path == "src/webhooks.rs" {
             out.push_str(&format!("==> {path}\n"));
             out.push_str(text.split_once("\n\n").map_or(text.as_str(), |(_, body)| body));
             out.push('\n');

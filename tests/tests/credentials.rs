@@ -18,9 +18,14 @@ enum Scheme {
     Bearer,
     /// An API key in the query string (`?api_key=`).
     ApiKeyQuery,
+    /// HTTP Basic, the token as the password.
+    Basic,
 }
 
-const SCHEMES: [Scheme; 3] = [Scheme::ApiKeyHeader, Scheme::Bearer, Scheme::ApiKeyQuery];
+const SCHEMES: [Scheme; 4] = [Scheme::ApiKeyHeader, Scheme::Bearer, Scheme::ApiKeyQuery, Scheme::Basic];
+
+/// `base64("user:" + TOKEN)`.
+const BASIC: &str = "dXNlcjp0b2stOWY4ZTdkNmM1YjRhMzkyOA==";
 
 impl Scheme {
     fn builder(self, base_url: &str) -> ClientBuilder {
@@ -29,6 +34,7 @@ impl Scheme {
             Scheme::ApiKeyHeader => builder.token(TOKEN),
             Scheme::Bearer => builder.bearer_token(TOKEN),
             Scheme::ApiKeyQuery => builder.api_key_query("api_key", TOKEN),
+            Scheme::Basic => builder.basic_auth("user", TOKEN),
         }
     }
 
@@ -42,13 +48,15 @@ impl Scheme {
             Scheme::ApiKeyHeader => request.header("x-access-token") == Some(TOKEN),
             Scheme::Bearer => request.header("authorization") == Some(&format!("Bearer {TOKEN}")),
             Scheme::ApiKeyQuery => request.query().split('&').any(|pair| pair == format!("api_key={TOKEN}")),
+            Scheme::Basic => request.header("authorization") == Some(&format!("Basic {BASIC}")),
         }
     }
 }
 
 /// Whether anything of the credential is in `request` at all: any header or the target.
 fn leaks(request: &Received) -> bool {
-    request.target.contains(TOKEN) || request.headers.iter().any(|(_, value)| value.contains(TOKEN))
+    let secret = |text: &str| text.contains(TOKEN) || text.contains(BASIC);
+    secret(&request.target) || request.headers.iter().any(|(_, value)| secret(value))
 }
 
 fn ok_list(count: usize) -> Reply {

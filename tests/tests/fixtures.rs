@@ -60,6 +60,21 @@ fn schemas_more() {
 }
 
 #[test]
+fn openapi31() {
+    snapshot("openapi31");
+}
+
+#[test]
+fn swagger2() {
+    snapshot("swagger2");
+}
+
+#[test]
+fn openapi30_mended() {
+    snapshot("openapi30_mended");
+}
+
+#[test]
 fn only_types_the_client_decodes_derive_deserialize_by_default() {
     let spec = r##"
 openapi: 3.0.3

@@ -81,7 +81,7 @@ fn mutated_real_specs_give_files_or_located_errors() {
     let (mut cases, mut generated, mut located) = (0, 0, 0);
     for source in &sources {
         let text = std::fs::read_to_string(source).unwrap();
-        let original: Value = serde_yaml::from_str(&text).unwrap();
+        let original: Value = generator::load::parse("fixture", &text).unwrap();
         // Fewer cases for the big spec: each of its cases formats a whole client.
         let rounds = scale * if source.ends_with("mittwald-conversations.yaml") { 60 } else { 40 };
         for _ in 0..rounds {

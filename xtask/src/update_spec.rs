@@ -189,13 +189,27 @@ pub fn extract(upstream: &str, current: &str, source: &str) -> Result<String> {
     out.insert("paths".to_owned(), paths);
     out.insert("components".to_owned(), Value::Object(components));
 
-    // serde_json's map is ordered by key, so the YAML comes out with sorted keys.
-    let yaml = serde_yaml::to_string(&Value::Object(out)).context("cannot write YAML")?;
+    // Sorted keys at every level: a stable form, whatever order upstream uses.
+    let yaml = serde_yaml::to_string(&sorted(Value::Object(out))).context("cannot write YAML")?;
     Ok(format!(
         "# The mittwald API v2, reduced to the operations the generated client covers and every\n\
          # component they reach. Written by `cargo xtask update-spec` from the official spec; edit\n\
          # the list of operations by hand, then run it again.\n{yaml}"
     ))
+}
+
+/// `value` with the members of every object in key order (serde_json keeps insertion order in
+/// this workspace, where the generator needs the document's own order).
+fn sorted(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().map(|(key, value)| (key, sorted(value))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
 }
 
 fn parse(text: &str) -> Result<Value> {

@@ -3,6 +3,7 @@
 mod docs;
 mod operations;
 mod types;
+mod webhooks;
 
 use std::collections::BTreeMap;
 
@@ -43,6 +44,8 @@ pub enum File<'a> {
     Types(Option<&'a str>),
     OperationsMod,
     Group(&'a Group),
+    /// `webhooks.rs`, for specs that declare webhooks.
+    Webhooks,
 }
 
 /// Every file of the crate, by path relative to the crate root, with a rough size for
@@ -71,6 +74,9 @@ pub fn plan(api: &Api) -> Vec<(String, File<'_>, usize)> {
         };
         files.push((path, File::Types(module), count));
     }
+    if !api.webhooks.is_empty() {
+        files.push(("src/webhooks.rs".to_owned(), File::Webhooks, api.webhooks.len()));
+    }
     for group in &api.groups {
         let weight = 1
             + api.types.iter().filter(|(_, def)| def.home == Home::Operations(group.module.clone())).count()
@@ -97,6 +103,7 @@ pub fn emit_file(api: &Api, config: &Config, file: File<'_>) -> Emitted {
         File::Types(module) => Emitted::Rust(types_file(api, module)),
         File::OperationsMod => Emitted::Rust(operations_mod(api)),
         File::Group(group) => Emitted::Rust(operations::group_file(api, group)),
+        File::Webhooks => Emitted::Rust(webhooks::webhooks_file(api, &config.crate_name)),
     }
 }
 
@@ -164,6 +171,11 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         .map(|d| doc_attrs(&Docs { description: Some(d.to_owned()), ..Docs::default() }, &[]));
     let version = format!(" API version {}. Generated from `{}`.", api.version, config.spec_path);
     let base_url = &api.base_url;
+    let webhooks = (!api.webhooks.is_empty()).then(|| {
+        quote!(
+            pub mod webhooks;
+        )
+    });
     let (default_auth, auth_doc) = match &api.default_auth {
         DefaultAuth::ApiKeyHeader(header) => (
             quote!(runtime::DefaultAuth::ApiKeyHeader(#header)),
@@ -172,6 +184,11 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         DefaultAuth::ApiKeyQuery(name) => (
             quote!(runtime::DefaultAuth::ApiKeyQuery(#name)),
             format!(" [`ClientBuilder::token`] sends the token in the query parameter `{name}`."),
+        ),
+        DefaultAuth::Basic => (
+            quote!(runtime::DefaultAuth::Basic),
+            " [`ClientBuilder::token`] takes `user:password` for HTTP Basic (or use [`ClientBuilder::basic_auth`])."
+                .to_owned(),
         ),
         DefaultAuth::Bearer | DefaultAuth::None => (
             quote!(runtime::DefaultAuth::Bearer),
@@ -195,6 +212,7 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         pub mod operations;
         pub mod runtime;
         pub mod types;
+        #webhooks
 
         pub use runtime::{Auth, BuildError, Client, ClientBuilder, RetryPolicy};
 

@@ -248,13 +248,13 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
             let steps = parts.iter().enumerate().map(|(index, part)| match (index, part) {
                 (0, PathPart::Literal(literal)) => quote!(crate::runtime::PathBuilder::new(#literal)),
                 (0, PathPart::Param(param)) => {
-                    let name = ident(&op.params[*param].rust_name);
-                    quote!(crate::runtime::PathBuilder::new("").param(&self.#name))
+                    let value = param_value(&op.params[*param], None);
+                    quote!(crate::runtime::PathBuilder::new("").param(#value))
                 }
                 (_, PathPart::Literal(literal)) => quote!(.literal(#literal)),
                 (_, PathPart::Param(param)) => {
-                    let name = ident(&op.params[*param].rust_name);
-                    quote!(.param(&self.#name))
+                    let value = param_value(&op.params[*param], None);
+                    quote!(.param(#value))
                 }
             });
             quote!(#(#steps)*.finish())
@@ -263,32 +263,24 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
     let query = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
         let name = ident(&p.rust_name);
         let wire = &p.wire_name;
+        let separator = p.separator;
         match (&p.ty, is_builder_arg(p)) {
+            _ if p.json => single_param(p, |value| quote!(request.query.push(#wire, #value);)),
             (TypeRef::List(_), true) if p.explode => quote!(request.query.push_each(#wire, Some(&self.#name));),
             (TypeRef::List(_), false) if p.explode => quote!(request.query.push_each(#wire, self.#name.as_deref());),
-            (TypeRef::List(_), true) => quote!(request.query.push_joined(#wire, Some(&self.#name));),
-            (TypeRef::List(_), false) => quote!(request.query.push_joined(#wire, self.#name.as_deref());),
+            (TypeRef::List(_), true) => quote!(request.query.push_joined(#wire, #separator, Some(&self.#name));),
+            (TypeRef::List(_), false) => quote!(request.query.push_joined(#wire, #separator, self.#name.as_deref());),
             (_, true) => quote!(request.query.push(#wire, &self.#name);),
             (_, false) => quote!(request.query.push_opt(#wire, self.#name.as_ref());),
         }
     });
     let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
-        let name = ident(&p.rust_name);
         let wire = &p.wire_name;
-        if is_builder_arg(p) {
-            quote!(request.header(#wire, &self.#name);)
-        } else {
-            quote!(if let Some(value) = &self.#name { request.header(#wire, value); })
-        }
+        single_param(p, |value| quote!(request.header(#wire, #value);))
     });
     let cookies = op.params.iter().filter(|p| p.location == ParamLocation::Cookie).map(|p| {
-        let name = ident(&p.rust_name);
         let wire = &p.wire_name;
-        if is_builder_arg(p) {
-            quote!(request.cookie(#wire, &self.#name);)
-        } else {
-            quote!(if let Some(value) = &self.#name { request.cookie(#wire, value); })
-        }
+        single_param(p, |value| quote!(request.cookie(#wire, #value);))
     });
     let body = op.request_body.as_ref().map(|body| {
         let (value, access) =
@@ -337,13 +329,56 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
+/// One multipart part per member of the map `map` whose values are `member`s.
+fn map_parts(api: &Api, member: &TypeRef, map: &TokenStream) -> TokenStream {
+    let add = match member {
+        TypeRef::Binary => quote!(request.multipart_file(name, value);),
+        member if super::types::is_param(api, member) => quote!(request.multipart_text(name, value);),
+        _ => quote!(request.multipart_json(name, value)?;),
+    };
+    quote!(for (name, value) in &#map { #add })
+}
+
+/// The expression of a parameter's value as a `&impl ToParam`: `value`, or the builder's field
+/// when `None`. JSON-content parameters are wrapped to travel as JSON text.
+fn param_value(param: &Parameter, value: Option<TokenStream>) -> TokenStream {
+    let value = value.unwrap_or_else(|| {
+        let name = ident(&param.rust_name);
+        quote!(&self.#name)
+    });
+    if param.json {
+        quote!(&crate::runtime::JsonParam(#value))
+    } else {
+        value
+    }
+}
+
+/// The statement that adds a parameter sent as one value, `add(value)`, for a required
+/// parameter or, inside an `if let`, an optional one.
+fn single_param(param: &Parameter, add: impl Fn(TokenStream) -> TokenStream) -> TokenStream {
+    let name = ident(&param.rust_name);
+    if is_builder_arg(param) {
+        add(param_value(param, None))
+    } else {
+        let add = add(param_value(param, Some(quote!(value))));
+        quote!(if let Some(value) = &self.#name { #add })
+    }
+}
+
 /// One statement per property of a multipart body: files as file parts, plain values as text,
 /// anything else as JSON text.
 fn multipart_parts(api: &Api, ty: &TypeRef, value: &TokenStream) -> TokenStream {
+    if let TypeRef::Map(member) = ty {
+        return map_parts(api, member, value);
+    }
     let TypeRef::Named(id) = ty else { return quote!() };
     let crate::model::TypeKind::Struct(fields) = &api.types.get(*id).kind else { return quote!() };
     let parts = fields.iter().map(|field| {
         let name = ident(&field.rust_name);
+        if let (true, TypeRef::Map(member)) = (field.flatten, &field.ty) {
+            // The other members: one part each.
+            return map_parts(api, member, &quote!(#value.#name));
+        }
         let wire = &field.json_name;
         let add = |v: TokenStream| match &field.ty {
             TypeRef::Binary => quote!(request.multipart_file(#wire, #v);),

@@ -41,6 +41,10 @@ pub fn type_tokens(api: &Api, ty: &TypeRef, from: &Home) -> TokenStream {
         }
         TypeRef::Named(id) => named_path(api, *id, from),
         TypeRef::Binary => quote!(crate::runtime::FilePart),
+        TypeRef::Tuple(items) => {
+            let items = items.iter().map(|item| type_tokens(api, item, from));
+            quote!((#(#items,)*))
+        }
     }
 }
 
@@ -54,6 +58,7 @@ fn has_binary(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Binary => true,
         TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => has_binary(inner),
+        TypeRef::Tuple(items) => items.iter().any(has_binary),
         _ => false,
     }
 }
@@ -96,12 +101,14 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     let docs = doc_attrs(&def.docs, &[]);
     let name = ident(&def.name);
     let binary = fields.iter().any(|f| has_binary(&f.ty));
-    let all_optional = fields.iter().all(Field::is_option);
+    let all_optional = fields.iter().all(|f| f.is_option() || f.flatten);
     let fields = fields.iter().map(|field| {
         let ty = type_tokens(api, &field.ty, &def.home);
         let ty = if field.is_option() { quote!(Option<#ty>) } else { ty };
         let mut serde = Vec::new();
-        if field.rust_name.trim_start_matches("r#") != field.json_name {
+        if field.flatten {
+            serde.push(quote!(flatten));
+        } else if field.rust_name.trim_start_matches("r#") != field.json_name {
             let json_name = &field.json_name;
             serde.push(quote!(rename = #json_name));
         }

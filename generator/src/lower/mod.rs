@@ -27,6 +27,7 @@ pub fn lower(
     lowerer.components(pinned)?;
     let (groups, operations) = lowerer.operations(selection)?;
     box_recursive_fields(&mut lowerer.types);
+    let webhooks = lowerer.webhooks()?;
     let mut api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
@@ -40,6 +41,7 @@ pub fn lower(
         types: TypeSpace { types: lowerer.types },
         groups,
         operations,
+        webhooks,
     };
     if let Selection::Only(_) = selection {
         prune::keep_reachable(&mut api);
@@ -66,7 +68,13 @@ impl<'s> Lowerer<'s> {
             file,
             spec,
             types: Vec::new(),
-            type_names: Namer::new(),
+            type_names: {
+                let mut names = Namer::new();
+                for prelude in crate::names::PRELUDE_TYPES {
+                    names.unique(prelude);
+                }
+                names
+            },
             components: HashMap::new(),
             response_types: HashMap::new(),
             warnings: Vec::new(),
@@ -222,6 +230,29 @@ impl<'s> Lowerer<'s> {
         }
     }
 
+    /// The webhooks `normalize` listed (3.1 `webhooks`), each with the component schema it
+    /// made of the payload.
+    fn webhooks(&self) -> Result<Vec<crate::model::Webhook>, SpecError> {
+        let Some(serde_json::Value::Object(listed)) = self.spec.extensions.get(crate::normalize::WEBHOOKS) else {
+            return Ok(Vec::new());
+        };
+        let mut variants = Namer::new();
+        let mut out = Vec::with_capacity(listed.len());
+        for (name, entry) in listed {
+            let text = |key: &str| entry.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+            let component = text("component");
+            let Some(&id) = self.components.get(component.as_str()) else { continue };
+            out.push(crate::model::Webhook {
+                name: name.clone(),
+                variant: variants.unique(&camel(name)),
+                method: text("method"),
+                docs: crate::model::Docs { description: Some(text("description")), ..Default::default() },
+                payload: TypeRef::Named(id),
+            });
+        }
+        Ok(out)
+    }
+
     fn default_auth(&self) -> DefaultAuth {
         let schemes = self.spec.components.as_ref().map(|c| &c.security_schemes);
         let first = self.spec.security.iter().flatten().flat_map(|requirement| requirement.keys()).next();
@@ -241,6 +272,11 @@ impl<'s> Lowerer<'s> {
                 if scheme.eq_ignore_ascii_case("bearer") =>
             {
                 DefaultAuth::Bearer
+            }
+            Some(ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. }))
+                if scheme.eq_ignore_ascii_case("basic") =>
+            {
+                DefaultAuth::Basic
             }
             _ => DefaultAuth::None,
         }

@@ -164,35 +164,72 @@ impl<'s> Lowerer<'s> {
         }
         let mut out = Vec::with_capacity(resolved.len());
         for (param, at) in resolved {
-            let (location, explode) = match param {
-                SpecParameter::Path { .. } => (ParamLocation::Path, false),
-                SpecParameter::Query { style, .. } => {
-                    if !matches!(style, openapiv3::QueryStyle::Form) {
-                        self.warn(&at, "only the `form` query style is supported; it is used instead".to_owned());
-                    }
-                    (ParamLocation::Query, param.parameter_data_ref().explode.unwrap_or(true))
-                }
-                SpecParameter::Header { .. } => (ParamLocation::Header, false),
-                SpecParameter::Cookie { .. } => (ParamLocation::Cookie, false),
-            };
             let data = param.parameter_data_ref();
-            let ty = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => {
-                    let name = format!("{type_name}{}", camel(&data.name));
-                    let schema_pointer = push_pointer(&at, "schema");
-                    self.lower_ref(schema, &Place { name: &name, home, pointer: &schema_pointer, depth: 0 })?
+            let (location, explode, separator) = match param {
+                SpecParameter::Path { .. } => (ParamLocation::Path, false, ','),
+                SpecParameter::Query { style, .. } => {
+                    let separator = match style {
+                        openapiv3::QueryStyle::SpaceDelimited => ' ',
+                        openapiv3::QueryStyle::PipeDelimited => '|',
+                        // Swagger 2.0's `collectionFormat: tsv`.
+                        _ if data.extensions.get(crate::normalize::SEPARATOR).and_then(|s| s.as_str())
+                            == Some("\t") =>
+                        {
+                            '\t'
+                        }
+                        openapiv3::QueryStyle::Form => ',',
+                        openapiv3::QueryStyle::DeepObject => {
+                            self.warn(
+                                &at,
+                                "the `deepObject` style is not supported; the value is sent as JSON text".to_owned(),
+                            );
+                            ','
+                        }
+                    };
+                    let delimited = separator != ',';
+                    (ParamLocation::Query, data.explode.unwrap_or(!delimited) && !delimited, separator)
                 }
-                ParameterSchemaOrContent::Content(_) => {
-                    self.warn(&at, "parameters with `content` are sent as plain strings".to_owned());
-                    TypeRef::String
+                SpecParameter::Header { .. } => (ParamLocation::Header, false, ','),
+                SpecParameter::Cookie { .. } => (ParamLocation::Cookie, false, ','),
+            };
+            let name = format!("{type_name}{}", camel(&data.name));
+            let (ty, json) = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let schema_pointer = push_pointer(&at, "schema");
+                    let ty =
+                        self.lower_ref(schema, &Place { name: &name, home, pointer: &schema_pointer, depth: 0 })?;
+                    (ty, false)
+                }
+                ParameterSchemaOrContent::Content(content) => {
+                    // One media type describes the value; JSON is sent as JSON text, keeping the
+                    // parameter's type.
+                    let content_pointer = push_pointer(&at, "content");
+                    match content.iter().next() {
+                        Some((media, media_type)) => {
+                            let media_pointer = push_pointer(&content_pointer, media);
+                            let ty = match &media_type.schema {
+                                Some(schema) => {
+                                    let pointer = push_pointer(&media_pointer, "schema");
+                                    self.lower_ref(schema, &Place { name: &name, home, pointer: &pointer, depth: 0 })?
+                                }
+                                None => TypeRef::Json,
+                            };
+                            (ty, media.contains("json"))
+                        }
+                        None => {
+                            self.warn(
+                                &content_pointer,
+                                "a parameter `content` without a media type is sent as text".to_owned(),
+                            );
+                            (TypeRef::String, false)
+                        }
+                    }
                 }
             };
             // Objects have no one text form; OpenAPI's `deepObject` and exploded-object styles
-            // are not supported, so they travel as JSON text.
-            let ty = self.parameter_type(ty, &at);
-            if !explode && matches!(ty, TypeRef::List(_)) && location == ParamLocation::Query {
-                self.warn(&at, "`explode: false` arrays are sent comma-separated".to_owned());
-            }
+            // are not supported, so they travel as JSON text. A JSON-content parameter keeps its
+            // type: it is JSON text by definition.
+            let ty = if json { ty } else { self.parameter_type(ty, &at) };
             out.push(Parameter {
                 location,
                 wire_name: data.name.clone(),
@@ -213,6 +250,8 @@ impl<'s> Lowerer<'s> {
                 ty,
                 required: data.required || location == ParamLocation::Path,
                 explode,
+                separator,
+                json,
                 docs: Docs {
                     summary: None,
                     description: data.description.clone(),
@@ -399,7 +438,14 @@ impl<'s> Lowerer<'s> {
             0 => RequestBodyKind::Json(schema_type(self)?),
             1 | 2 => {
                 let ty = schema_type(self)?;
-                if !matches!(&ty, TypeRef::Named(id) if matches!(self.types[id.0].kind, TypeKind::Struct(_))) {
+                // An object with declared properties is a struct; one without (even with
+                // `additionalProperties: false`, an empty body) is a map of its members.
+                let object = match &ty {
+                    TypeRef::Named(id) => matches!(self.types[id.0].kind, TypeKind::Struct(_)),
+                    TypeRef::Map(_) => true,
+                    _ => false,
+                };
+                if !object {
                     // Without a schema, point at the media type that lacks it.
                     let at = if content.schema.is_some() { schema_pointer.clone() } else { media_pointer.clone() };
                     return Err(self.error(&at, format!("a {media_type} body must be an object schema")));

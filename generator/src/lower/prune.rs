@@ -36,6 +36,10 @@ fn roots(api: &Api) -> (Vec<TypeId>, Vec<TypeId>) {
             }
         }
     }
+    // A webhook's payload is decoded by the user's server, like a response by the client.
+    for webhook in &api.webhooks {
+        each_named(&webhook.payload, &mut |id| responses.push(id));
+    }
     (requests, responses)
 }
 
@@ -66,6 +70,9 @@ pub(super) fn keep_reachable(api: &mut Api) {
             TypeKind::Alias(ty) => renumber(ty, &remap),
             TypeKind::StringEnum(_) => {}
         }
+    }
+    for webhook in &mut api.webhooks {
+        renumber(&mut webhook.payload, &remap);
     }
     for op in &mut api.operations {
         op.params.iter_mut().for_each(|p| renumber(&mut p.ty, &remap));
@@ -110,6 +117,7 @@ fn each_named(ty: &TypeRef, f: &mut impl FnMut(TypeId)) {
     match ty {
         TypeRef::Named(id) => f(*id),
         TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => each_named(inner, f),
+        TypeRef::Tuple(items) => items.iter().for_each(|item| each_named(item, f)),
         _ => {}
     }
 }
@@ -118,6 +126,7 @@ fn renumber(ty: &mut TypeRef, remap: &impl Fn(TypeId) -> TypeId) {
     match ty {
         TypeRef::Named(id) => *id = remap(*id),
         TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => renumber(inner, remap),
+        TypeRef::Tuple(items) => items.iter_mut().for_each(|item| renumber(item, remap)),
         _ => {}
     }
 }

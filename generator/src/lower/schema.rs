@@ -132,6 +132,9 @@ impl<'s> Lowerer<'s> {
             SchemaKind::Type(Type::Boolean(_)) => Shape::Ref(TypeRef::Bool),
             SchemaKind::Type(Type::Array(array)) => {
                 let pointer = push_pointer(place.pointer, "items");
+                if let Some(tuple) = self.tuple(array.items.as_ref(), place)? {
+                    return Ok(Shape::Ref(tuple));
+                }
                 let item = match &array.items {
                     Some(items) => {
                         // An array component is an alias; its items need a name of their own.
@@ -265,13 +268,31 @@ impl<'s> Lowerer<'s> {
                 required: parts.required.contains(json_name),
                 nullable,
                 docs,
+                flatten: false,
             });
         }
-        if let Some(AdditionalProperties::Schema(_)) = parts.additional {
-            self.warn(
-                &push_pointer(place.pointer, "additionalProperties"),
-                "additional properties beside declared ones are not kept".to_owned(),
-            );
+        // Members beside the declared ones, where the spec types them, are kept in a map. (With
+        // `additionalProperties: true` or `{}` they are ignored, like unknown members anywhere:
+        // a map of any values would cost every such struct serde's slower `flatten` path.)
+        if let Some(AdditionalProperties::Schema(schema)) = parts.additional {
+            let any = matches!(&**schema, ReferenceOr::Item(s) if matches!(&s.schema_kind, SchemaKind::Any(a) if *a == Default::default()));
+            if !any {
+                let pointer = push_pointer(place.pointer, "additionalProperties");
+                let name = format!("{}Value", place.name);
+                let value = self.lower_ref(schema, &place.child(&name, &pointer))?;
+                fields.push(Field {
+                    rust_name: field_names.unique("additional_properties"),
+                    json_name: "(additional properties)".to_owned(),
+                    ty: TypeRef::Map(Box::new(value)),
+                    required: true,
+                    nullable: false,
+                    docs: Docs {
+                        description: Some("The object's members beside the declared ones.".to_owned()),
+                        ..Docs::default()
+                    },
+                    flatten: true,
+                });
+            }
         }
         Ok(Shape::Kind(TypeKind::Struct(fields)))
     }
@@ -488,6 +509,31 @@ impl<'s> Lowerer<'s> {
         Ok(variants)
     }
 
+    /// A tuple, for `items: {anyOf: [..], x-oag-tuple: true}` (how `normalize` writes 3.1's
+    /// `prefixItems`): one element type per position.
+    fn tuple(
+        &mut self,
+        items: Option<&'s ReferenceOr<Box<Schema>>>,
+        place: &Place<'_>,
+    ) -> Result<Option<TypeRef>, SpecError> {
+        let Some(ReferenceOr::Item(items)) = items else { return Ok(None) };
+        if !items.schema_data.extensions.contains_key(crate::normalize::TUPLE) {
+            return Ok(None);
+        }
+        let positions = match &items.schema_kind {
+            SchemaKind::AnyOf { any_of } => any_of,
+            SchemaKind::Any(any) => &any.any_of,
+            _ => return Ok(None),
+        };
+        let pointer = push_pointer(&push_pointer(place.pointer, "items"), "anyOf");
+        let mut types = Vec::with_capacity(positions.len());
+        for (index, position) in positions.iter().enumerate() {
+            let name = format!("{}Item{}", place.name, index + 1);
+            types.push(self.lower_ref(position, &place.child(&name, &push_pointer(&pointer, &index.to_string())))?);
+        }
+        Ok(Some(TypeRef::Tuple(types)))
+    }
+
     /// The id of a component schema, from a `$ref` found at `pointer`.
     pub(super) fn component_schema(&mut self, reference: &str, pointer: &str) -> Result<TypeId, SpecError> {
         let (name, _) = self.resolve_schema(reference, pointer)?;
@@ -535,5 +581,6 @@ fn variant_name_of(ty: &TypeRef) -> String {
         TypeRef::Boxed(inner) => variant_name_of(inner),
         TypeRef::Named(_) => "Object".into(),
         TypeRef::Binary => "Binary".into(),
+        TypeRef::Tuple(_) => "Tuple".into(),
     }
 }

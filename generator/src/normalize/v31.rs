@@ -203,8 +203,8 @@ fn webhooks(tree: &mut Value, cx: &mut Context) {
             let description = operation
                 .get("description")
                 .or_else(|| operation.get("summary"))
-                .cloned()
-                .unwrap_or_else(|| format!("The payload of the `{name}` webhook.").into());
+                .and_then(Value::as_str)
+                .map_or_else(|| format!("The payload of the `{name}` webhook."), str::to_owned);
             listed
                 .insert(name.clone(), json!({ "component": component, "description": description, "method": method }));
             payloads.push((component, schema.clone(), schema_pointer));
@@ -222,6 +222,7 @@ fn webhooks(tree: &mut Value, cx: &mut Context) {
     }
     if let Some(root) = tree.as_object_mut() {
         root.insert(WEBHOOKS.into(), Value::Object(listed));
+        cx.map.record(format!("/{WEBHOOKS}"), "/webhooks");
     }
 }
 
