@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 pub mod api_diff;
 pub mod bench;
 pub mod codegen;
+pub mod corpus;
 pub mod update_spec;
 
 /// The workspace root (the xtask lives one level below it).

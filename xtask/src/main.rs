@@ -25,6 +25,7 @@ fn run() -> Result<ExitCode> {
         Some("update-spec") => xtask::update_spec::run(&args[1..]),
         Some("api-diff") => xtask::api_diff::run(&args[1..]),
         Some("bench") => xtask::bench::run(&args[1..]),
+        Some("corpus") => xtask::corpus::run(&args[1..]),
         Some(other) => bail!("unknown task {other:?}\n\n{USAGE}"),
         None => {
             println!("{USAGE}");
@@ -44,4 +45,7 @@ tasks:
   api-diff <old-spec> <new-spec> [--json]
                       the changes to the generated API, breaking or not, with a semver bump
   bench [--compile]   generation, decoding and request-building benchmarks (release); writes
-                      BENCHMARKS.md (--compile: also cargo check time of the full API crate)";
+                      BENCHMARKS.md (--compile: also cargo check time of the full API crate)
+  corpus [--ci] [--only <name>,...] [--no-check]
+                      real specs from npm/PyPI packages (tests/corpus.tsv): generate each and
+                      run cargo clippy with warnings denied; prints a table";

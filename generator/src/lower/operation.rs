@@ -437,9 +437,13 @@ impl<'s> Lowerer<'s> {
         let kind = match rank(media_type) {
             0 => RequestBodyKind::Json(schema_type(self)?),
             1 | 2 => {
-                let ty = schema_type(self)?;
                 // An object with declared properties is a struct; one without (even with
-                // `additionalProperties: false`, an empty body) is a map of its members.
+                // `additionalProperties: false`, an empty body), or a body without a schema or
+                // with `{}`, is a map of its members.
+                let ty = match schema_type(self)? {
+                    TypeRef::Json => TypeRef::Map(Box::new(TypeRef::Json)),
+                    ty => ty,
+                };
                 let object = match &ty {
                     TypeRef::Named(id) => matches!(self.types[id.0].kind, TypeKind::Struct(_)),
                     TypeRef::Map(_) => true,

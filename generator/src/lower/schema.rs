@@ -499,7 +499,8 @@ impl<'s> Lowerer<'s> {
                 TypeRef::Named(id) => self.types[id.0]
                     .name
                     .strip_prefix(place.name)
-                    .filter(|s| !s.is_empty())
+                    // `Pet2` inside `Pet` keeps its whole name: `2` is no identifier.
+                    .filter(|s| s.starts_with(|c: char| c.is_ascii_uppercase()))
                     .unwrap_or(&self.types[id.0].name)
                     .to_owned(),
                 other => variant_name_of(other),

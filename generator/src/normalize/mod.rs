@@ -144,13 +144,15 @@ pub fn detect(tree: &Value) -> Result<Version, Note> {
 /// Rewrites `tree` into OpenAPI 3.0.
 pub fn normalize(mut tree: Value) -> Result<Normalized, Note> {
     let version = detect(&tree)?;
-    let mut cx = Context { version, map: PointerMap::default(), warnings: Vec::new() };
+    let mut cx = Context { version, map: PointerMap::default(), warnings: Vec::new(), deep_refs: Vec::new(), stash: Vec::new() };
     match version {
         Version::Swagger2 => v2::convert(&mut tree, &mut cx)?,
         Version::OpenApi31 => v31::convert(&mut tree, &mut cx)?,
         Version::OpenApi30 => {}
     }
+    fill_required_fields(&mut tree, &mut cx);
     walk(&mut tree, "", Node::Plain, &mut cx);
+    hoist_deep_refs(&mut tree, &mut cx);
     let Context { map, warnings, .. } = cx;
     let warnings = warnings.into_iter().map(|note| Note { pointer: map.original(&note.pointer), ..note }).collect();
     Ok(Normalized { tree, version, map, warnings })
@@ -162,6 +164,11 @@ pub(crate) struct Context {
     pub map: PointerMap,
     /// Warnings at pointers of the rewritten tree; mapped back at the end.
     pub warnings: Vec<Note>,
+    /// Schema `$ref`s to nodes that are not component schemas (see [`hoist_deep_refs`]).
+    pub deep_refs: Vec<String>,
+    /// Nested `$defs`/`definitions` taken out of schemas (which 3.0 parsers do not expect), by
+    /// pointer, for the references into them.
+    pub stash: Vec<(String, Value)>,
 }
 
 impl Context {
@@ -236,6 +243,106 @@ fn walk(node: &mut Value, pointer: &str, kind: Node, cx: &mut Context) {
         }
         _ => {}
     }
+}
+
+/// Fields 3.0 requires that real documents leave out: `info.title` and `info.version` (3.1
+/// documents without a version exist), a response's `description`. Filled in, with a warning
+/// for the `info` ones.
+fn fill_required_fields(tree: &mut Value, cx: &mut Context) {
+    if let Some(info) = tree.get_mut("info").and_then(Value::as_object_mut) {
+        for (field, default) in [("title", "API"), ("version", "")] {
+            if !info.contains_key(field) {
+                info.insert(field.into(), default.into());
+                cx.warn("/info", format!("`info` has no `{field}`"));
+            }
+        }
+    }
+    let fill = |responses: Option<&mut Value>| {
+        for response in responses.and_then(Value::as_object_mut).into_iter().flat_map(|r| r.values_mut()) {
+            if let Some(response) = response.as_object_mut().filter(|r| !r.contains_key("$ref")) {
+                response.entry("description").or_insert_with(|| "".into());
+            }
+        }
+    };
+    fill(tree.pointer_mut("/components/responses"));
+    for section in ["paths", "webhooks"] {
+        let Some(Value::Object(paths)) = tree.get_mut(section) else { continue };
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for operation in item.values_mut().filter_map(Value::as_object_mut) {
+                fill(operation.get_mut("responses"));
+            }
+        }
+    }
+}
+
+/// Schema `$ref`s to a node below a component schema or outside `components/schemas`
+/// (`#/components/schemas/A/properties/b`, Swagger extensions like `#/x-stream-definitions/B`):
+/// the node is copied into `components/schemas`, named after its last meaningful segments,
+/// and the references point there.
+fn hoist_deep_refs(tree: &mut Value, cx: &mut Context) {
+    // A hoisted schema may hold deep references of its own: a few rounds at most.
+    for _ in 0..8 {
+        let mut references = std::mem::take(&mut cx.deep_refs);
+        references.sort();
+        references.dedup();
+        if references.is_empty() {
+            return;
+        }
+        hoist_round(tree, references, cx);
+    }
+}
+
+fn hoist_round(tree: &mut Value, references: Vec<String>, cx: &mut Context) {
+    let mut taken: Vec<String> = tree
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|schemas| schemas.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut renames = Vec::new();
+    let mut hoisted = Vec::new();
+    for reference in references {
+        let pointer = &reference[1..];
+        // A reference that resolves nowhere is left for `lower` to report.
+        let stashed = || {
+            cx.stash.iter().find_map(|(at, defs)| {
+                let rest = pointer.strip_prefix(at.as_str())?;
+                if rest.is_empty() {
+                    Some(defs)
+                } else {
+                    rest.starts_with('/').then(|| defs.pointer(rest)).flatten()
+                }
+            })
+        };
+        let Some(target) = tree.pointer(pointer).or_else(stashed).cloned() else { continue };
+        let segments: Vec<String> = pointer
+            .split('/')
+            .skip(1)
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .filter(|s| {
+                !matches!(s.as_str(), "components" | "schemas" | "properties" | "items" | "definitions" | "$defs")
+                    && s.parse::<usize>().is_err()
+                    && !matches!(s.as_str(), "allOf" | "oneOf" | "anyOf" | "additionalProperties")
+            })
+            .collect();
+        let mut name = segments.iter().rev().take(2).rev().cloned().collect::<Vec<_>>().join("_");
+        if name.is_empty() {
+            name = "Schema".to_owned();
+        }
+        while taken.contains(&name) {
+            name.push('_');
+        }
+        taken.push(name.clone());
+        let at = push_pointer("/components/schemas", &name);
+        cx.map.record(at.clone(), pointer);
+        let mut target = target;
+        schema::fix(&mut target, &at, cx);
+        renames.push((reference.clone(), format!("#{at}")));
+        hoisted.push((name, target));
+    }
+    if let Some(schemas) = object_at(tree, &["components", "schemas"]) {
+        schemas.extend(hoisted);
+    }
+    rewrite_refs(tree, &mut |reference| renames.iter().find(|(old, _)| old == reference).map(|(_, new)| new.clone()));
 }
 
 /// `tree[pointer]` as an object, created (with every missing parent) if absent.

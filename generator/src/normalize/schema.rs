@@ -40,7 +40,8 @@ const ALL_TYPED: &[&str] = &[
 ];
 
 /// JSON Schema keywords that only validate or annotate: they change no Rust type, so they are
-/// dropped without a word.
+/// dropped without a word. (`$defs` and `definitions` go too, but into the context's stash: a
+/// `$ref` into them is resolved by hoisting its target.)
 const VALIDATION_ONLY: &[&str] = &[
     "$schema",
     "$id",
@@ -48,8 +49,6 @@ const VALIDATION_ONLY: &[&str] = &[
     "$dynamicAnchor",
     "$comment",
     "$vocabulary",
-    "$defs",
-    "definitions",
     "propertyNames",
     "dependentRequired",
     "dependentSchemas",
@@ -85,9 +84,22 @@ pub(super) fn fix(node: &mut Value, pointer: &str, cx: &mut Context) {
     }
     if map.contains_key("$ref") {
         ref_with_siblings(map, cx.version);
-        if map.contains_key("$ref") {
+        if let Some(Value::String(reference)) = map.get("$ref") {
+            if needs_hoisting(reference) {
+                cx.deep_refs.push(reference.clone());
+            }
             return;
         }
+    }
+    if let Some(reference) = map.remove("$dynamicRef") {
+        cx.warn(
+            &push_pointer(pointer, "$dynamicRef"),
+            format!("`$dynamicRef` {reference} (a generic schema) is read as any value"),
+        );
+    }
+    if map.remove("not").is_some() {
+        let what = if map.contains_key("type") { "the declared type is kept" } else { "any other value is accepted" };
+        cx.warn(&push_pointer(pointer, "not"), format!("`not` is not checked: {what}"));
     }
     type_array(map, pointer, cx);
     null_alternatives(map);
@@ -123,6 +135,12 @@ pub(super) fn fix(node: &mut Value, pointer: &str, cx: &mut Context) {
     for keyword in VALIDATION_ONLY {
         map.remove(*keyword);
     }
+    for keyword in ["$defs", "definitions"] {
+        if let Some(defs) = map.remove(keyword) {
+            cx.stash.push((push_pointer(pointer, keyword), defs));
+        }
+    }
+    simplify_all_of(map);
     prefix_items(map, pointer, cx);
     stray_keywords(map, pointer, cx);
     integer_bounds(map, pointer, cx);
@@ -292,6 +310,67 @@ fn content_encoding(map: &mut Map<String, Value>) {
         _ => return,
     };
     map.insert("format".into(), format.into());
+}
+
+/// Whether a schema `$ref` points below a component schema or outside `components/schemas`
+/// (`#/components/schemas/A/properties/b`, `#/x-definitions/B`): such targets are copied into
+/// `components/schemas` by [`super::hoist_deep_refs`].
+pub(super) fn needs_hoisting(reference: &str) -> bool {
+    match reference.strip_prefix("#/") {
+        Some(path) => match path.strip_prefix("components/schemas/") {
+            Some(name) => name.contains('/'),
+            None => true,
+        },
+        None => false,
+    }
+}
+
+/// Keywords that only annotate: an allOf part with nothing else adds no structure.
+const ANNOTATIONS: &[&str] =
+    &["description", "title", "nullable", "default", "example", "deprecated", "readOnly", "writeOnly"];
+
+/// allOf parts that are not objects: parts that only annotate (`{nullable: true}`,
+/// `{description: ..}`) give their annotations to the schema; parts of the same primitive type
+/// (`[{type: string}, {type: string, minLength: 1}]`) merge into one. What remains, if a single
+/// part, is read as `allOf: [part]`: that part, with the schema's annotations.
+fn simplify_all_of(map: &mut Map<String, Value>) {
+    let Some(Value::Array(parts)) = map.get("allOf") else { return };
+    let annotation_only =
+        |part: &Value| part.as_object().is_some_and(|p| !p.is_empty() && p.keys().all(|k| ANNOTATIONS.contains(&k.as_str())));
+    if !parts.iter().any(annotation_only) && !same_primitive(parts) {
+        return;
+    }
+    let Some(Value::Array(parts)) = map.remove("allOf") else { return };
+    let mut kept: Vec<Value> = Vec::new();
+    for part in parts {
+        if annotation_only(&part) {
+            for (key, value) in part.as_object().into_iter().flatten() {
+                map.entry(key.clone()).or_insert_with(|| value.clone());
+            }
+        } else {
+            kept.push(part);
+        }
+    }
+    if same_primitive(&kept) {
+        let mut merged = Map::new();
+        for part in kept.drain(..) {
+            for (key, value) in part.as_object().into_iter().flatten() {
+                merged.entry(key.clone()).or_insert_with(|| value.clone());
+            }
+        }
+        kept.push(Value::Object(merged));
+    }
+    if !kept.is_empty() {
+        map.insert("allOf".into(), Value::Array(kept));
+    }
+}
+
+/// Whether `parts` are two or more inline schemas of one primitive type.
+fn same_primitive(parts: &[Value]) -> bool {
+    let types: Vec<Option<&str>> = parts.iter().map(|p| p.get("type").and_then(Value::as_str)).collect();
+    parts.len() > 1
+        && types.iter().all(|t| matches!(t, Some("string" | "integer" | "number" | "boolean")) && *t == types[0])
+        && parts.iter().all(|p| p.get("$ref").is_none() && p.get("properties").is_none())
 }
 
 /// `prefixItems` (a tuple) becomes `items: {anyOf: [..], x-oag-tuple: true}`, which `lower`
