@@ -10,6 +10,8 @@
 //! The `types` and `operations` modules are generated; `runtime` is the hand-written
 //! part (HTTP, authentication, retries, errors), copied from the generator.
 #![allow(deprecated)]
+#![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+#![allow(clippy::module_inception)]
 pub mod operations;
 pub mod runtime;
 pub mod types;

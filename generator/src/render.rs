@@ -85,8 +85,13 @@ fn space_items(code: &str) -> String {
         let Some(next) = lines.get(index + 1) else { continue };
         let indent = line.len() - line.trim_start().len();
         let next_indent = next.len() - next.trim_start().len();
-        let closes_item = line.trim() == "}"
-            || (indent == 0 && line.ends_with(';') && !next.starts_with(line.split_whitespace().next().unwrap_or("")));
+        // A comment that ends in `;` (a doc line ending in `&gt;`) closes nothing.
+        let comment = line.trim_start().starts_with("//");
+        let closes_item = !comment
+            && (line.trim() == "}"
+                || (indent == 0
+                    && line.ends_with(';')
+                    && !next.starts_with(line.split_whitespace().next().unwrap_or(""))));
         let next_continues = next.trim().is_empty()
             || next.trim_start().starts_with(['}', ')', ']', ',', '.'])
             || next.trim_start().starts_with("else");

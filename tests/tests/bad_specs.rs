@@ -76,11 +76,20 @@ fn schema_that_is_its_own_all_of_is_an_error() {
 }
 
 #[test]
-fn not_schemas_are_reported_as_unsupported() {
-    let (location, message) =
-        error_of(&format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      not: {{ type: string }}\n"));
-    assert_eq!(pointer(location), "/components/schemas/A");
-    assert_eq!(message, "`not` schemas are not supported");
+fn not_schemas_are_read_as_their_declared_type_with_a_warning() {
+    let spec = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      not: {{ type: string }}\n    B: {{ type: integer, not: {{ enum: [3] }} }}\n"
+    );
+    let generated = generate_fixture("bad.yaml", &spec).unwrap();
+    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "bad.yaml: at #/components/schemas/A/not: `not` is not checked: any other value is accepted",
+            "bad.yaml: at #/components/schemas/B/not: `not` is not checked: the declared type is kept",
+        ]
+    );
+    assert!(generated.files["src/types/mod.rs"].contains("pub type B = i64;"));
 }
 
 #[test]
@@ -168,10 +177,13 @@ fn unknown_type_is_a_warning_with_its_pointer() {
 fn display_names_file_and_pointer() {
     let error = generate_fixture(
         "specs/x.yaml",
-        &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{ not: {{}} }}\n"),
+        &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{ $ref: 'other.yaml#/B' }}\n"),
     )
     .expect_err("bad");
-    assert_eq!(error.to_string(), "specs/x.yaml: at #/components/schemas/A: `not` schemas are not supported");
+    assert_eq!(
+        error.to_string(),
+        "specs/x.yaml: at #/components/schemas/A/$ref: unsupported `$ref` \"other.yaml#/B\": only `#/components/schemas/...` is supported here"
+    );
 }
 
 #[test]

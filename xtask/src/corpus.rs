@@ -206,7 +206,8 @@ fn extension(path: &str) -> &str {
 /// The package archive, from the cache under `dir` or the registry, checked against its sha256.
 fn fetch(entry: &Entry, dir: &Path) -> Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
-    let cached = dir.join(format!("{}-{}-{}", entry.package.replace(['/', '@'], "_"), entry.version, &entry.sha256[..12]));
+    let cached =
+        dir.join(format!("{}-{}-{}", entry.package.replace(['/', '@'], "_"), entry.version, &entry.sha256[..12]));
     if cached.exists() && sha256_of(&cached)? == entry.sha256 {
         return Ok(cached);
     }
@@ -254,7 +255,10 @@ fn extract(entry: &Entry, archive: &Path, out: &Path) -> Result<()> {
     let output = match entry.registry {
         Registry::Npm => Command::new("tar").arg("-xzOf").arg(archive).arg(&entry.path).output(),
         Registry::PyPi => Command::new("python3")
-            .args(["-c", "import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))"])
+            .args([
+                "-c",
+                "import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))",
+            ])
             .arg(archive)
             .arg(&entry.path)
             .output(),
@@ -289,7 +293,9 @@ fn clippy(crate_dir: &Path, target_dir: &Path) -> Result<(String, f64)> {
 
 fn spec_version(tree: &serde_json::Value) -> String {
     match (tree.get("openapi"), tree.get("swagger")) {
-        (Some(version), _) | (None, Some(version)) => version.as_str().map_or_else(|| version.to_string(), str::to_owned),
+        (Some(version), _) | (None, Some(version)) => {
+            version.as_str().map_or_else(|| version.to_string(), str::to_owned)
+        }
         _ => "?".to_owned(),
     }
 }

@@ -226,6 +226,20 @@ impl std::fmt::Debug for FilePart {
     }
 }
 
+/// In JSON (a `format: binary` property outside a multipart body) the bytes are a string:
+/// written as UTF-8 (invalid sequences replaced), read back as the string's bytes.
+impl serde::Serialize for FilePart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&String::from_utf8_lossy(&self.bytes))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilePart {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(|text| Self::new(text.into_bytes()))
+    }
+}
+
 impl From<Vec<u8>> for FilePart {
     fn from(bytes: Vec<u8>) -> Self {
         Self::new(bytes)

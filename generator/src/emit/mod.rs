@@ -208,6 +208,11 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         // Deprecated items of the API are used by the generated code itself; users of the crate
         // still get the deprecation warnings.
         #![allow(deprecated)]
+        // The docs are the spec's descriptions, as written: Markdown that rustdoc reads well but
+        // clippy's doc-formatting lints may not like.
+        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+        // A tag or namespace may be called `operations` or `types`, like the modules they live in.
+        #![allow(clippy::module_inception)]
 
         pub mod operations;
         pub mod runtime;

@@ -336,7 +336,7 @@ fn map_parts(api: &Api, member: &TypeRef, map: &TokenStream) -> TokenStream {
         member if super::types::is_param(api, member) => quote!(request.multipart_text(name, value);),
         _ => quote!(request.multipart_json(name, value)?;),
     };
-    quote!(for (name, value) in &#map { #add })
+    quote!(for (name, value) in #map.iter() { #add })
 }
 
 /// The expression of a parameter's value as a `&impl ToParam`: `value`, or the builder's field
@@ -538,8 +538,11 @@ fn send_fn(op: &Operation) -> TokenStream {
     let shape = success_body(op);
     let mut arms = Vec::new();
     let mut has_default = false;
+    // An operation with only a `default` response has one arm, which needs no `match`.
+    let only_default = matches!(op.responses.as_slice(), [r] if r.status == StatusMatch::Default);
     for r in &op.responses {
-        let pattern = status_pattern(r.status);
+        let pattern = if only_default { quote!() } else { status_pattern(r.status) };
+        let pattern = if only_default { pattern } else { quote!(#pattern =>) };
         has_default |= r.status == StatusMatch::Default;
         let variant = ident(&r.rust_name);
         if r.status.is_success() {
@@ -552,7 +555,7 @@ fn send_fn(op: &Operation) -> TokenStream {
                 (SuccessBody::ByStatus, None) => quote!(#body_enum::#variant),
             };
             arms.push(quote! {
-                #pattern => {
+                #pattern {
                     let body = #body;
                     Ok(raw.into_response(body))
                 }
@@ -564,20 +567,27 @@ fn send_fn(op: &Operation) -> TokenStream {
                 Some(Body::Binary) => quote!(raw.error_bytes(#error_body::#variant)),
                 None => quote!(raw.error_empty(#error_body::#variant)),
             };
-            arms.push(quote!(#pattern => #fail,));
+            arms.push(if only_default { fail } else { quote!(#pattern #fail,) });
         }
     }
     if !has_default {
         arms.push(quote!(_ => raw.error_unexpected(),));
     }
     let request = if op.request_body.is_some() { quote!(self.request()?) } else { quote!(self.request()) };
+    let decode = if only_default {
+        quote!(#(#arms)*)
+    } else {
+        quote! {
+            match raw.status.as_u16() {
+                #(#arms)*
+            }
+        }
+    };
     quote! {
         /// Sends the request and decodes the response.
         pub async fn send(self) -> Result<#response, #error> {
             let raw = self.client.execute(#request).await?;
-            match raw.status.as_u16() {
-                #(#arms)*
-            }
+            #decode
         }
     }
 }

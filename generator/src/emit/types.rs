@@ -53,16 +53,6 @@ pub fn is_param(api: &Api, ty: &TypeRef) -> bool {
     api.types.is_param(ty)
 }
 
-/// Whether `ty` holds raw bytes somewhere, which rules out serde for the type that has it.
-fn has_binary(ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Binary => true,
-        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => has_binary(inner),
-        TypeRef::Tuple(items) => items.iter().any(has_binary),
-        _ => false,
-    }
-}
-
 fn named_path(api: &Api, id: TypeId, from: &Home) -> TokenStream {
     let def = api.types.get(id);
     let name = ident(&def.name);
@@ -100,7 +90,6 @@ pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
 fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     let docs = doc_attrs(&def.docs, &[]);
     let name = ident(&def.name);
-    let binary = fields.iter().any(|f| has_binary(&f.ty));
     let all_optional = fields.iter().all(|f| f.is_option() || f.flatten);
     let fields = fields.iter().map(|field| {
         let ty = type_tokens(api, &field.ty, &def.home);
@@ -127,7 +116,7 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
                 serde.push(quote!(deserialize_with = "crate::runtime::serde_helpers::date_time"));
             }
         }
-        let serde = (!serde.is_empty() && !binary).then(|| quote!(#[serde(#(#serde),*)]));
+        let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
         let field_docs = doc_attrs(&field.docs, &[]);
         let field_name = ident(&field.rust_name);
         quote! {
@@ -136,16 +125,6 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
             pub #field_name: #ty,
         }
     });
-    if binary {
-        // Multipart bodies carry files; they are sent part by part, never as JSON.
-        return quote! {
-            #docs
-            #[derive(Debug, Clone, PartialEq)]
-            pub struct #name {
-                #(#fields)*
-            }
-        };
-    }
     // With every field optional, `..Default::default()` makes building one easy.
     let default = all_optional.then(|| quote!(Default,));
     let (deserialize, deserialize_all) = derive_deserialize(def);

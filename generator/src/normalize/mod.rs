@@ -144,7 +144,8 @@ pub fn detect(tree: &Value) -> Result<Version, Note> {
 /// Rewrites `tree` into OpenAPI 3.0.
 pub fn normalize(mut tree: Value) -> Result<Normalized, Note> {
     let version = detect(&tree)?;
-    let mut cx = Context { version, map: PointerMap::default(), warnings: Vec::new(), deep_refs: Vec::new(), stash: Vec::new() };
+    let mut cx =
+        Context { version, map: PointerMap::default(), warnings: Vec::new(), deep_refs: Vec::new(), stash: Vec::new() };
     match version {
         Version::Swagger2 => v2::convert(&mut tree, &mut cx)?,
         Version::OpenApi31 => v31::convert(&mut tree, &mut cx)?,

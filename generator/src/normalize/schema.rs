@@ -101,8 +101,8 @@ pub(super) fn fix(node: &mut Value, pointer: &str, cx: &mut Context) {
         let what = if map.contains_key("type") { "the declared type is kept" } else { "any other value is accepted" };
         cx.warn(&push_pointer(pointer, "not"), format!("`not` is not checked: {what}"));
     }
-    type_array(map, pointer, cx);
     null_alternatives(map);
+    type_array(map, pointer, cx);
     if let Some(value) = map.remove("const") {
         if !map.contains_key("type") {
             if let Some(ty) = json_type(&value) {
@@ -254,6 +254,11 @@ fn null_alternatives(map: &mut Map<String, Value>) {
         map.insert("nullable".into(), Value::Bool(true));
         let Some(Value::Array(alternatives)) = map.remove(keyword) else { continue };
         match <[Value; 1]>::try_from(alternatives) {
+            // An inline alternative whose keywords the schema does not have merges into it
+            // (`anyOf: [{type: array, items: ..}, {type: "null"}]` is a nullable array).
+            Ok([Value::Object(only)]) if !only.contains_key("$ref") && only.keys().all(|k| !map.contains_key(k)) => {
+                map.extend(only);
+            }
             Ok([only]) => {
                 map.insert("allOf".into(), Value::Array(vec![only]));
             }
@@ -335,8 +340,9 @@ const ANNOTATIONS: &[&str] =
 /// part, is read as `allOf: [part]`: that part, with the schema's annotations.
 fn simplify_all_of(map: &mut Map<String, Value>) {
     let Some(Value::Array(parts)) = map.get("allOf") else { return };
-    let annotation_only =
-        |part: &Value| part.as_object().is_some_and(|p| !p.is_empty() && p.keys().all(|k| ANNOTATIONS.contains(&k.as_str())));
+    let annotation_only = |part: &Value| {
+        part.as_object().is_some_and(|p| !p.is_empty() && p.keys().all(|k| ANNOTATIONS.contains(&k.as_str())))
+    };
     if !parts.iter().any(annotation_only) && !same_primitive(parts) {
         return;
     }
