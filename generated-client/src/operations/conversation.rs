@@ -327,6 +327,7 @@ pub type ListConversationsError = crate::runtime::Error<ListConversationsErrorBo
 /// The error responses the spec declares for [`ListConversations`], decoded, by status.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ListConversationsErrorBody {
     /// Status 429: Your request ran into a rate limit. You have to wait until rate limit expires
     TooManyRequests(crate::types::RateLimitError),
@@ -396,6 +397,7 @@ pub type CreateConversationError = crate::runtime::Error<CreateConversationError
 /// The error responses the spec declares for [`CreateConversation`], decoded, by status.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateConversationErrorBody {
     /// Status 400: Validation Error caused by invalid input data in the request
     BadRequest(crate::types::ValidationErrors),
@@ -472,6 +474,7 @@ pub type GetConversationError = crate::runtime::Error<GetConversationErrorBody>;
 /// The error responses the spec declares for [`GetConversation`], decoded, by status.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum GetConversationErrorBody {
     /// Status 400: Validation Error caused by invalid input data in the request
     BadRequest(crate::types::ValidationErrors),

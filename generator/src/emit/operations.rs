@@ -620,6 +620,7 @@ fn response_struct(api: &Api, op: &Operation, home: &Home, response: &proc_macro
             let def = quote! {
                 #[doc = #doc]
                 #[derive(Debug, Clone, PartialEq)]
+                #[allow(clippy::large_enum_variant)]
                 pub enum #body_enum {
                     #(#variants)*
                 }
@@ -737,7 +738,7 @@ fn error_enum(api: &Api, op: &Operation, home: &Home, error: &proc_macro2::Ident
         (quote!(pub enum #error_body {}), None)
     } else {
         (
-            quote!(pub enum #error_body { #(#variants)* }),
+            quote!(#[allow(clippy::large_enum_variant)] pub enum #error_body { #(#variants)* }),
             Some(quote! {
                 impl #error_body {
                     #(#predicates)*
