@@ -377,6 +377,7 @@ pub fn show(api: &Api, ty: &TypeRef) -> String {
         TypeRef::Date => "NaiveDate".into(),
         TypeRef::Json => "serde_json::Value".into(),
         TypeRef::Binary => "FilePart".into(),
+        TypeRef::Base64 => "Base64".into(),
         TypeRef::Named(id) => api.types.get(*id).name.clone(),
         TypeRef::List(item) => format!("Vec<{}>", show(api, item)),
         TypeRef::Map(value) => format!("BTreeMap<String, {}>", show(api, value)),

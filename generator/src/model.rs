@@ -37,6 +37,8 @@ pub enum TypeRef {
     Boxed(Box<TypeRef>),
     /// Raw bytes (`format: binary`), e.g. a file in a multipart body.
     Binary,
+    /// Bytes that travel as base64 text (`format: byte`, 3.1 `contentEncoding: base64`).
+    Base64,
     /// A fixed-length array of positional items (3.1 `prefixItems`): a Rust tuple.
     Tuple(Vec<TypeRef>),
 }
@@ -381,6 +383,7 @@ pub fn is_param(types: &[TypeDef], ty: &TypeRef) -> bool {
         | TypeRef::Uuid
         | TypeRef::DateTime
         | TypeRef::Date
+        | TypeRef::Base64
         | TypeRef::Json => true,
         TypeRef::Named(id) => match &types[id.0].kind {
             TypeKind::StringEnum(_) => true,

@@ -7,6 +7,7 @@
 // A spec need not use every helper (path parameters, cookies, ...), so unused ones are fine.
 #![allow(dead_code)]
 
+mod base64;
 mod client;
 mod error;
 mod pages;
@@ -16,6 +17,7 @@ pub(crate) mod serde_helpers;
 
 pub(crate) use client::DefaultAuth;
 
+pub use base64::Base64;
 pub use client::{Auth, BuildError, Client, ClientBuilder, RetryPolicy, Token};
 pub use error::{
     ApiError, DecodeError, EncodeError, Error, HeaderError, RedirectError, RedirectErrorKind, TransportError,

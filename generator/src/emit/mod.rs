@@ -24,6 +24,7 @@ pub enum Emitted {
 /// The hand-written runtime, copied into every generated crate.
 const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("base64.rs", include_str!("../../runtime/base64.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("pages.rs", include_str!("../../runtime/pages.rs")),

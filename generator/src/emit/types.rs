@@ -41,6 +41,7 @@ pub fn type_tokens(api: &Api, ty: &TypeRef, from: &Home) -> TokenStream {
         }
         TypeRef::Named(id) => named_path(api, *id, from),
         TypeRef::Binary => quote!(crate::runtime::FilePart),
+        TypeRef::Base64 => quote!(crate::runtime::Base64),
         TypeRef::Tuple(items) => {
             let items = items.iter().map(|item| type_tokens(api, item, from));
             quote!((#(#items,)*))

@@ -545,6 +545,7 @@ impl<'s> Lowerer<'s> {
 fn string_format(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
     match format {
         VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Binary,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => TypeRef::Base64,
         VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
         VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
         VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => TypeRef::Uuid,
@@ -582,6 +583,7 @@ fn variant_name_of(ty: &TypeRef) -> String {
         TypeRef::Boxed(inner) => variant_name_of(inner),
         TypeRef::Named(_) => "Object".into(),
         TypeRef::Binary => "Binary".into(),
+        TypeRef::Base64 => "Bytes".into(),
         TypeRef::Tuple(_) => "Tuple".into(),
     }
 }
