@@ -355,6 +355,27 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// The requests the API sends to its users' servers (OpenAPI 3.1 `webhooks`).
     pub webhooks: Vec<Webhook>,
+    /// The Cargo features under which each type (by [`TypeId`]) compiles: the tags whose
+    /// operations reach it, [`WEBHOOKS_FEATURE`] and [`OTHER_TYPES_FEATURE`]. Empty for an
+    /// API with a single tag, whose crate has no tag features.
+    pub type_features: Vec<Vec<String>>,
+}
+
+/// The feature of the webhook payloads.
+pub const WEBHOOKS_FEATURE: &str = "webhooks";
+/// The feature of the component schemas no operation reaches.
+pub const OTHER_TYPES_FEATURE: &str = "other-types";
+
+impl Api {
+    /// Whether the crate has one Cargo feature per tag.
+    pub fn has_tag_features(&self) -> bool {
+        self.groups.len() > 1
+    }
+
+    /// The feature name of a group (its module name without `r#`).
+    pub fn group_feature(module: &str) -> String {
+        module.trim_start_matches("r#").replace('_', "-")
+    }
 }
 
 /// A webhook: a request the API sends, whose JSON payload the user's server decodes.

@@ -195,6 +195,8 @@ impl ListConversations<'_> {
     /// user agent): for logging, tests, or a look before sending.
     pub fn request(&self) -> crate::runtime::Request {
         let mut request = crate::runtime::Request::new(
+            "conversation-list-conversations",
+            "/v2/conversations",
             reqwest::Method::GET,
             "/v2/conversations".to_owned(),
         );
@@ -378,6 +380,8 @@ impl CreateConversation<'_> {
         &self,
     ) -> Result<crate::runtime::Request, crate::runtime::EncodeError> {
         let mut request = crate::runtime::Request::new(
+            "conversation-create-conversation",
+            "/v2/conversations",
             reqwest::Method::POST,
             "/v2/conversations".to_owned(),
         );
@@ -453,6 +457,8 @@ impl GetConversation<'_> {
     /// user agent): for logging, tests, or a look before sending.
     pub fn request(&self) -> crate::runtime::Request {
         crate::runtime::Request::new(
+            "conversation-get-conversation",
+            "/v2/conversations/{conversationId}",
             reqwest::Method::GET,
             crate::runtime::PathBuilder::new("/v2/conversations/")
                 .param(&self.conversation_id)

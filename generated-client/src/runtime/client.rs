@@ -193,9 +193,14 @@ pub enum BuildError {
     Http(#[source] reqwest::Error),
 }
 
+/// A user's configuration of the underlying `reqwest` client (proxies, TLS roots, pools).
+type HttpConfig = std::sync::Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
+
 /// Configures and builds a [`Client`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientBuilder {
+    http: Option<HttpConfig>,
+    interceptors: super::intercept::Interceptors,
     base_url: String,
     auth: Auth,
     auth_error: Option<&'static str>,
@@ -205,6 +210,18 @@ pub struct ClientBuilder {
     user_agent: String,
     extra_headers: HeaderMap,
     allow_insecure_http: bool,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("auth", &self.auth)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("interceptors", &self.interceptors)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for ClientBuilder {
@@ -218,6 +235,8 @@ impl ClientBuilder {
     /// attempt, a 10 s connect timeout and [`RetryPolicy::default`].
     pub fn new() -> Self {
         Self {
+            http: None,
+            interceptors: Default::default(),
             base_url: crate::DEFAULT_BASE_URL.to_owned(),
             auth: Auth::None,
             auth_error: None,
@@ -319,6 +338,29 @@ impl ClientBuilder {
         self
     }
 
+    /// Configures the underlying `reqwest` client: proxies, TLS roots, connection pools, local
+    /// address, HTTP versions. The closure gets reqwest's builder with this builder's timeouts
+    /// and default headers set; the client then finishes it with what keeps credentials safe,
+    /// which the closure cannot undo: no redirects followed by reqwest (the runtime follows them
+    /// within the API's origin), no `Referer`, no proxy for plain `http`.
+    ///
+    /// A builder rather than a ready `reqwest::Client`: a client built elsewhere could follow a
+    /// redirect to another host with the API key before this crate sees the response.
+    pub fn http_client(
+        mut self,
+        configure: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
+    ) -> Self {
+        self.http = Some(std::sync::Arc::new(configure));
+        self
+    }
+
+    /// Adds an [`Interceptor`](super::Interceptor) that sees every request of the client before
+    /// it is sent and every response before it is decoded; interceptors run in the order added.
+    pub fn interceptor(mut self, interceptor: impl super::Interceptor + 'static) -> Self {
+        self.interceptors = self.interceptors.with(std::sync::Arc::new(interceptor));
+        self
+    }
+
     /// The time limit of one attempt, from sending to the end of the body; `None` for none.
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
@@ -368,17 +410,18 @@ impl ClientBuilder {
         // The credential is not a default header: the runtime adds it per request, for the API's
         // origin only. Redirects are followed by the runtime (within the origin), never by
         // reqwest, and no `Referer` is sent.
-        let mut http = reqwest::Client::builder()
-            .default_headers(default_headers)
-            .redirect(reqwest::redirect::Policy::none())
-            .referer(false)
-            .connect_timeout(self.connect_timeout);
+        let mut http = reqwest::Client::builder().default_headers(default_headers).connect_timeout(self.connect_timeout);
+        if let Some(timeout) = self.timeout {
+            http = http.timeout(timeout);
+        }
+        if let Some(configure) = &self.http {
+            http = configure(http);
+        }
+        // Last, so that no configuration undoes it.
+        http = http.redirect(reqwest::redirect::Policy::none()).referer(false);
         if plain_http {
             // A proxy would read a plain-http request, credential included.
             http = http.no_proxy();
-        }
-        if let Some(timeout) = self.timeout {
-            http = http.timeout(timeout);
         }
         let http = http.build().map_err(BuildError::Http)?;
         let base_url = base.as_str().trim_end_matches('/').to_owned();
@@ -390,6 +433,7 @@ impl ClientBuilder {
             auth: self.auth,
             retry: self.retry,
             last_event: Default::default(),
+            interceptors: self.interceptors,
         })
     }
 }
@@ -430,6 +474,7 @@ pub struct Client {
     pub(crate) retry: RetryPolicy,
     /// The `ETag` of this client's last successful write, sent as `If-Event-Reached` on reads.
     pub(crate) last_event: std::sync::Arc<std::sync::Mutex<Option<HeaderValue>>>,
+    pub(crate) interceptors: super::intercept::Interceptors,
 }
 
 impl fmt::Debug for Client {
@@ -438,6 +483,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.base_url)
             .field("auth", &self.auth)
             .field("retry", &self.retry)
+            .field("interceptors", &self.interceptors)
             .finish_non_exhaustive()
     }
 }
@@ -456,6 +502,13 @@ impl Client {
     /// The base URL requests go to, without trailing `/`.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// A client that also runs `interceptor` on its calls: for a header or a recording on some
+    /// calls only (`client.with_interceptor(x).conversation().list_conversations().send()`).
+    /// It shares everything else with this one (connections, the `If-Event-Reached` state).
+    pub fn with_interceptor(&self, interceptor: impl super::Interceptor + 'static) -> Self {
+        Self { interceptors: self.interceptors.with(std::sync::Arc::new(interceptor)), ..self.clone() }
     }
 }
 

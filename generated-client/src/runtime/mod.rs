@@ -10,15 +10,19 @@
 mod base64;
 mod client;
 mod error;
+mod intercept;
 mod pages;
 mod request;
 mod response;
+#[cfg(feature = "tracing")]
+mod trace;
 pub(crate) mod serde_helpers;
 
 pub(crate) use client::DefaultAuth;
 
 pub use base64::Base64;
 pub use client::{Auth, BuildError, Client, ClientBuilder, RetryPolicy, Token};
+pub use intercept::{CallInfo, Interceptor};
 pub use error::{
     ApiError, DecodeError, EncodeError, Error, HeaderError, RedirectError, RedirectErrorKind, TransportError,
     TransportErrorKind, UnexpectedResponse,

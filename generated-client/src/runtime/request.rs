@@ -158,6 +158,8 @@ impl Query {
 
 /// One API call, ready to be sent (and sent again).
 pub struct Request {
+    pub(crate) operation_id: &'static str,
+    pub(crate) path_template: &'static str,
     pub(crate) method: Method,
     pub(crate) path: String,
     pub(crate) query: Query,
@@ -168,6 +170,7 @@ pub struct Request {
 impl std::fmt::Debug for Request {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Request")
+            .field("operation_id", &self.operation_id)
             .field("method", &self.method)
             .field("path_and_query", &self.path_and_query())
             .field("headers", &self.headers)
@@ -253,8 +256,13 @@ impl From<bytes::Bytes> for FilePart {
 }
 
 impl Request {
-    pub(crate) fn new(method: Method, path: String) -> Self {
-        Self { method, path, query: Query::default(), headers: HeaderMap::new(), body: None }
+    pub(crate) fn new(operation_id: &'static str, path_template: &'static str, method: Method, path: String) -> Self {
+        Self { operation_id, path_template, method, path, query: Query::default(), headers: HeaderMap::new(), body: None }
+    }
+
+    /// The operation's id in the spec.
+    pub fn operation_id(&self) -> &'static str {
+        self.operation_id
     }
 
     /// A JSON body.
@@ -459,6 +467,16 @@ impl Client {
                 request.headers.insert(IF_EVENT_REACHED, event);
             }
         }
+        #[cfg(feature = "tracing")]
+        let outcome = {
+            use tracing::Instrument;
+            let span = super::trace::call_span(&request);
+            let started = std::time::Instant::now();
+            let outcome = self.execute_with_retries(&request).instrument(span.clone()).await;
+            super::trace::finish(&span, &outcome, started);
+            outcome
+        };
+        #[cfg(not(feature = "tracing"))]
         let outcome = self.execute_with_retries(&request).await;
         if let Ok(response) = &outcome {
             if !request.is_read() && response.status.is_success() {
@@ -476,7 +494,7 @@ impl Client {
         let retries = if request.is_idempotent() { self.retry.max_retries } else { 0 };
         let mut attempt = 0;
         loop {
-            let outcome = self.attempt(request, &url).await;
+            let outcome = self.attempt(request, &url, attempt + 1).await;
             let wait = match &outcome {
                 _ if attempt >= retries => None,
                 Ok(response) if is_retryable_status(response.status) => {
@@ -486,8 +504,16 @@ impl Client {
                 _ => None,
             };
             match wait {
-                Some(wait) => tokio::time::sleep(wait).await,
-                None => return outcome,
+                Some(wait) => {
+                    #[cfg(feature = "tracing")]
+                    super::trace::retry(attempt + 1, wait, &outcome);
+                    tokio::time::sleep(wait).await
+                }
+                None => {
+                    #[cfg(feature = "tracing")]
+                    tracing::Span::current().record("attempts", attempt + 1);
+                    return outcome;
+                }
             }
             attempt += 1;
         }
@@ -495,12 +521,12 @@ impl Client {
 
     /// One attempt: the request, and the redirects within the API's origin that follow it.
     /// A redirect elsewhere is an error, never followed: the credentials stay with the API.
-    async fn attempt(&self, request: &Request, url: &reqwest::Url) -> Result<RawResponse, SendError> {
+    async fn attempt(&self, request: &Request, url: &reqwest::Url, attempt: u32) -> Result<RawResponse, SendError> {
         let transport = |e| TransportError::new(request.method.clone(), request.path.clone(), e);
         let (mut method, mut url, mut with_body) = (request.method.clone(), url.clone(), true);
         let mut redirects = 0;
         loop {
-            let response = self.send(request, &method, &url, with_body).await.map_err(transport)?;
+            let response = self.send(request, &method, &url, with_body, attempt).await.map_err(transport)?;
             let status = response.status();
             let location = response.headers().get(reqwest::header::LOCATION).and_then(|l| l.to_str().ok());
             let next = match location {
@@ -537,26 +563,18 @@ impl Client {
         }
     }
 
-    /// Sends one HTTP request. The credential is attached here and only here, and only when
-    /// `url` is on the API's origin.
+    /// Sends one HTTP request: interceptors first, then the credential, which is attached here
+    /// and only here, and only when the URL (as the interceptors left it) is on the API's
+    /// origin.
     async fn send(
         &self,
         request: &Request,
         method: &Method,
         url: &reqwest::Url,
         with_body: bool,
+        attempt: u32,
     ) -> Result<reqwest::Response, reqwest::Error> {
-        let mut url = url.clone();
-        let mut headers = request.headers.clone();
-        if url.origin() == self.base.origin() {
-            if let Some((name, value)) = self.auth.header() {
-                headers.insert(name, value);
-            }
-            if let Some((name, token)) = self.auth.query() {
-                set_query_param(&mut url, name, token);
-            }
-        }
-        let mut builder = self.http.request(method.clone(), url).headers(headers);
+        let mut builder = self.http.request(method.clone(), url.clone()).headers(request.headers.clone());
         match request.body.as_ref().filter(|_| with_body) {
             Some(Body::Bytes { content_type, bytes }) => {
                 builder = builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone());
@@ -580,7 +598,29 @@ impl Client {
             }
             None => {}
         }
-        builder.send().await
+        let mut outgoing = builder.build()?;
+        let call = super::CallInfo {
+            operation_id: request.operation_id,
+            method: &request.method,
+            path_template: request.path_template,
+            attempt,
+        };
+        if !self.interceptors.is_empty() {
+            self.interceptors.before_send(&mut outgoing, &call);
+        }
+        if outgoing.url().origin() == self.base.origin() {
+            if let Some((name, value)) = self.auth.header() {
+                outgoing.headers_mut().insert(name, value);
+            }
+            if let Some((name, token)) = self.auth.query() {
+                set_query_param(outgoing.url_mut(), name, token);
+            }
+        }
+        let response = self.http.execute(outgoing).await?;
+        if !self.interceptors.is_empty() {
+            self.interceptors.after_receive(response.status(), response.headers(), &call);
+        }
+        Ok(response)
     }
 }
 

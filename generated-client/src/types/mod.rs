@@ -3,7 +3,9 @@
 //! The schemas of the API. Every type is reachable here by its short name,
 //! whatever module it is defined in.
 mod commons;
-mod conversation;
 
 pub use self::commons::*;
+
+mod conversation;
+
 pub use self::conversation::*;

@@ -35,6 +35,8 @@ pub fn doc_attrs(docs: &Docs, extra: &[String]) -> TokenStream {
 pub fn sanitize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
+    // Tabs become spaces: rustdoc's Markdown and clippy both read tabs in docs badly.
+    let text = text.replace('\t', "    ");
     for line in text.lines() {
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {

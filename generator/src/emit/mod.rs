@@ -1,6 +1,7 @@
 //! Emitting: the model to token streams and text files of a standalone crate.
 
 mod docs;
+mod features;
 mod operations;
 mod types;
 mod webhooks;
@@ -27,10 +28,12 @@ const RUNTIME: &[(&str, &str)] = &[
     ("base64.rs", include_str!("../../runtime/base64.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    ("intercept.rs", include_str!("../../runtime/intercept.rs")),
     ("pages.rs", include_str!("../../runtime/pages.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("serde_helpers.rs", include_str!("../../runtime/serde_helpers.rs")),
+    ("trace.rs", include_str!("../../runtime/trace.rs")),
 ];
 
 /// One file of the crate, to be emitted on its own (files are emitted in parallel).
@@ -94,7 +97,7 @@ pub fn plan(api: &Api) -> Vec<(String, File<'_>, usize)> {
 /// Emits one file of the [`plan`].
 pub fn emit_file(api: &Api, config: &Config, file: File<'_>) -> Emitted {
     match file {
-        File::CargoToml => Emitted::Text(cargo_toml(config)),
+        File::CargoToml => Emitted::Text(cargo_toml(api, config)),
         File::TypeNames => Emitted::Text(crate::names::lock_text(&crate::lower::component_type_names(api))),
         File::Lib => Emitted::Rust(lib_rs(api, config)),
         File::Runtime(name) => {
@@ -115,25 +118,36 @@ pub fn emit(api: &Api, config: &Config) -> BTreeMap<String, Emitted> {
 
 fn types_file(api: &Api, module: Option<&str>) -> TokenStream {
     let home = Home::Types(module.map(str::to_owned));
-    let items = api.types.iter().filter(|(_, def)| def.home == home).map(|(_, def)| type_def(api, def));
+    let items = api
+        .types
+        .iter()
+        .filter(|(_, def)| def.home == home)
+        .map(|(id, def)| features::gate(type_def(api, def), features::type_cfg(api, id).as_ref()));
     match module {
         Some(_) => quote!(#(#items)*),
         None => {
-            let submodules: std::collections::BTreeSet<&str> = api
-                .types
-                .iter()
-                .filter_map(|(_, def)| match &def.home {
-                    Home::Types(Some(module)) => Some(module.as_str()),
-                    _ => None,
-                })
-                .collect();
-            let mods = submodules.iter().map(|m| ident(m));
-            let uses = submodules.iter().map(|m| ident(m));
+            // Each submodule, under the features of any of its types.
+            let mut submodules: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+            for (id, def) in api.types.iter() {
+                if let Home::Types(Some(module)) = &def.home {
+                    let features = submodules.entry(module.as_str()).or_default();
+                    features.extend(api.type_features.get(id.0).into_iter().flatten().map(String::as_str));
+                }
+            }
+            let modules = submodules.iter().map(|(module, features)| {
+                let cfg = api.has_tag_features().then(|| features::cfg_any(features.iter().copied()));
+                let module = ident(module);
+                quote! {
+                    #cfg
+                    mod #module;
+                    #cfg
+                    pub use self::#module::*;
+                }
+            });
             quote! {
                 //! The schemas of the API. Every type is reachable here by its short name,
                 //! whatever module it is defined in.
-                #(mod #mods;)*
-                #(pub use self::#uses::*;)*
+                #(#modules)*
                 #(#items)*
             }
         }
@@ -141,13 +155,19 @@ fn types_file(api: &Api, module: Option<&str>) -> TokenStream {
 }
 
 fn operations_mod(api: &Api) -> TokenStream {
-    let group_mods = api.groups.iter().map(|g| ident(&g.module));
+    let cfg = |g: &Group| api.has_tag_features().then(|| features::cfg_any([Api::group_feature(&g.module).as_str()]));
+    let group_mods = api.groups.iter().map(|g| {
+        let (cfg, module) = (cfg(g), ident(&g.module));
+        quote!(#cfg pub mod #module;)
+    });
     let accessors = api.groups.iter().map(|g| {
         let module = ident(&g.module);
         let type_name = ident(&g.type_name);
         let docs = doc_attrs(&Docs { description: g.description.clone(), ..Docs::default() }, &[]);
+        let cfg = cfg(g);
         quote! {
             #docs
+            #cfg
             pub fn #module(&self) -> #module::#type_name<'_> {
                 #module::#type_name { client: self }
             }
@@ -156,7 +176,7 @@ fn operations_mod(api: &Api) -> TokenStream {
     quote! {
         //! The operations of the API, one module per tag. Reach them through the accessors
         //! on [`Client`](crate::Client), e.g. `client.conversation()`.
-        #(pub mod #group_mods;)*
+        #(#group_mods)*
 
         impl crate::Client {
             #(#accessors)*
@@ -173,10 +193,14 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
     let version = format!(" API version {}. Generated from `{}`.", api.version, config.spec_path);
     let base_url = &api.base_url;
     let webhooks = (!api.webhooks.is_empty()).then(|| {
+        let cfg = api.has_tag_features().then(|| features::cfg_any([crate::model::WEBHOOKS_FEATURE]));
         quote!(
+            #cfg
             pub mod webhooks;
         )
     });
+    let feature_docs = features::docs_table(api);
+    let docs_rs = api.has_tag_features().then(|| quote!(#![cfg_attr(docsrs, feature(doc_cfg))]));
     let (default_auth, auth_doc) = match &api.default_auth {
         DefaultAuth::ApiKeyHeader(header) => (
             quote!(runtime::DefaultAuth::ApiKeyHeader(#header)),
@@ -206,6 +230,8 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         #![doc = ""]
         #![doc = " The `types` and `operations` modules are generated; `runtime` is the hand-written"]
         #![doc = " part (HTTP, authentication, retries, errors), copied from the generator."]
+        #(#![doc = #feature_docs])*
+        #docs_rs
         // Deprecated items of the API are used by the generated code itself; users of the crate
         // still get the deprecation warnings.
         #![allow(deprecated)]
@@ -244,7 +270,13 @@ fn inner_docs(outer: &TokenStream) -> TokenStream {
     out
 }
 
-fn cargo_toml(config: &Config) -> String {
+fn cargo_toml(api: &Api, config: &Config) -> String {
+    let tag_features = features::cargo_features(api).unwrap_or_default();
+    let docs_rs = if api.has_tag_features() {
+        "\n[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n"
+    } else {
+        ""
+    };
     format!(
         r#"[package]
 name = "{name}"
@@ -253,11 +285,13 @@ edition = "2021"
 rust-version = "1.80"
 description = "A typed async client for the API described by {spec}"
 license = "MIT OR Apache-2.0"
-
+{docs_rs}
 [features]
-# `Deserialize` also for the types the client only ever encodes (those only request bodies and
+{tag_features}# `Deserialize` also for the types the client only ever encodes (those only request bodies and
 # parameters use), e.g. for a mock server; off by default, which saves compile time.
 deserialize-all = []
+# A `tracing` span per operation call and an event per retry (no secrets in any field).
+tracing = ["dep:tracing"]
 
 [dependencies]
 bytes = "1"
@@ -272,6 +306,7 @@ serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"
 thiserror = "2"
 tokio = {{ version = "1", features = ["time"] }}
+tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
 uuid = {{ version = "1", features = ["serde"] }}
 
 [dev-dependencies]
@@ -279,6 +314,8 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 {workspace}"#,
         name = config.crate_name,
         version = config.crate_version,
+        docs_rs = docs_rs,
+        tag_features = tag_features,
         spec = config.spec_path,
         workspace = if config.standalone { "\n[workspace]\n" } else { "" },
     )

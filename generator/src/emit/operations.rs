@@ -305,7 +305,8 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
         Some(_) => (quote!(Result<crate::runtime::Request, crate::runtime::EncodeError>), quote!(Ok(request))),
         None => (quote!(crate::runtime::Request), quote!(request)),
     };
-    let new_request = quote!(crate::runtime::Request::new(reqwest::Method::#method, #path));
+    let (operation_id, template) = (&op.operation_id, &op.path);
+    let new_request = quote!(crate::runtime::Request::new(#operation_id, #template, reqwest::Method::#method, #path));
     if mutability.is_none() {
         return quote! {
             /// The request as it will be sent, without the client-wide headers (authentication,

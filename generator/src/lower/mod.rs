@@ -42,11 +42,15 @@ pub fn lower(
         groups,
         operations,
         webhooks,
+        type_features: Vec::new(),
     };
     if let Selection::Only(_) = selection {
         prune::keep_reachable(&mut api);
     }
     prune::mark_decoded(&mut api);
+    if api.has_tag_features() {
+        api.type_features = prune::type_features(&api);
+    }
     Ok((api, lowerer.warnings))
 }
 

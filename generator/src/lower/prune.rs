@@ -17,6 +17,58 @@ pub(super) fn mark_decoded(api: &mut Api) {
     }
 }
 
+/// The features under which each type compiles: a type reached by the operations of several
+/// tags compiles when any of them is on. The types no operation reaches, and all they reach,
+/// belong to `other-types`; webhook payloads and theirs to `webhooks`.
+pub(super) fn type_features(api: &Api) -> Vec<Vec<String>> {
+    let mut features: Vec<Vec<String>> = vec![Vec::new(); api.types.types.len()];
+    let mut add = |feature: &str, roots: Vec<TypeId>| {
+        for (index, reached) in reach(api, roots).into_iter().enumerate() {
+            if reached && !features[index].iter().any(|f| f == feature) {
+                features[index].push(feature.to_owned());
+            }
+        }
+    };
+    let mut any_operation = Vec::new();
+    for group in &api.groups {
+        let mut group_roots = Vec::new();
+        for op in api.operations.iter().filter(|op| op.group == group.module) {
+            op_roots(op, &mut |id| group_roots.push(id));
+        }
+        any_operation.extend(group_roots.iter().copied());
+        add(&Api::group_feature(&group.module), group_roots);
+    }
+    let mut webhook_roots = Vec::new();
+    for webhook in &api.webhooks {
+        each_named(&webhook.payload, &mut |id| webhook_roots.push(id));
+    }
+    add(crate::model::WEBHOOKS_FEATURE, webhook_roots);
+    let by_operations = reach(api, any_operation);
+    let unreached: Vec<TypeId> = (0..by_operations.len()).filter(|&i| !by_operations[i]).map(TypeId).collect();
+    add(crate::model::OTHER_TYPES_FEATURE, unreached);
+    features
+}
+
+/// Every type an operation names: parameters, bodies, JSON responses, the paginated item.
+fn op_roots(op: &crate::model::Operation, f: &mut impl FnMut(TypeId)) {
+    for param in &op.params {
+        each_named(&param.ty, f);
+    }
+    if let Some(body) = &op.request_body {
+        if let RequestBodyKind::Json(ty) | RequestBodyKind::Form(ty) | RequestBodyKind::Multipart(ty) = &body.kind {
+            each_named(ty, f);
+        }
+    }
+    for response in &op.responses {
+        if let Some(Body::Json(ty)) = &response.body {
+            each_named(ty, f);
+        }
+    }
+    if let Some(pagination) = &op.pagination {
+        each_named(&pagination.item, f);
+    }
+}
+
 /// The types the operations name directly: in their requests (parameters and bodies), and in
 /// their JSON responses.
 fn roots(api: &Api) -> (Vec<TypeId>, Vec<TypeId>) {

@@ -1,0 +1,101 @@
+//! Cargo features per tag: `#[cfg]` attributes for the items of the tags a crate leaves out.
+//! An API with one tag has none of this (see [`Api::has_tag_features`]).
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::{Api, TypeId, OTHER_TYPES_FEATURE, WEBHOOKS_FEATURE};
+
+/// `#[cfg(..)]` (and its docs.rs `doc(cfg)`) for code that compiles with any of `features`.
+pub fn cfg_any<'f>(features: impl IntoIterator<Item = &'f str>) -> TokenStream {
+    let features: BTreeSet<&str> = features.into_iter().collect();
+    let predicate = match features.len() {
+        // Nothing needs it: compiled with every feature on, which keeps it checked.
+        0 => quote!(all()),
+        1 => {
+            let feature = features.iter().next().expect("one feature");
+            quote!(feature = #feature)
+        }
+        _ => {
+            let features = features.iter();
+            quote!(any(#(feature = #features),*))
+        }
+    };
+    quote! {
+        #[cfg(#predicate)]
+        #[cfg_attr(docsrs, doc(cfg(#predicate)))]
+    }
+}
+
+/// The `#[cfg]` of a type, or nothing for a crate without tag features.
+pub fn type_cfg(api: &Api, id: TypeId) -> Option<TokenStream> {
+    let features = api.type_features.get(id.0)?;
+    Some(cfg_any(features.iter().map(String::as_str)))
+}
+
+/// `tokens` (items) with `cfg` put on each item.
+pub fn gate(tokens: TokenStream, cfg: Option<&TokenStream>) -> TokenStream {
+    let Some(cfg) = cfg else { return tokens };
+    let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) else { return tokens };
+    let items = file.items.into_iter().map(|item| quote!(#cfg #item));
+    quote!(#(#items)*)
+}
+
+/// The crate's `[features]` entries for the tags, webhooks and the other types, all on by
+/// default; `None` without tag features.
+pub fn cargo_features(api: &Api) -> Option<String> {
+    if !api.has_tag_features() {
+        return None;
+    }
+    let mut features: Vec<String> = api.groups.iter().map(|g| Api::group_feature(&g.module)).collect();
+    if !api.webhooks.is_empty() {
+        features.push(WEBHOOKS_FEATURE.to_owned());
+    }
+    if api.type_features.iter().any(|f| f.iter().any(|f| f == OTHER_TYPES_FEATURE)) {
+        features.push(OTHER_TYPES_FEATURE.to_owned());
+    }
+    let quoted: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
+    let mut out = format!(
+        "# One feature per tag: its operations and the types they reach. All on by default; with\n\
+         # `default-features = false` pick the tags a program uses, which compiles far less.\n\
+         default = [{}]\n",
+        quoted.join(", ")
+    );
+    for feature in &features {
+        out.push_str(&format!("{feature} = []\n"));
+    }
+    Some(out)
+}
+
+/// The table of features for the crate docs.
+pub fn docs_table(api: &Api) -> Vec<String> {
+    if !api.has_tag_features() {
+        return Vec::new();
+    }
+    let mut lines = vec![
+        String::new(),
+        " ## Features".to_owned(),
+        String::new(),
+        " One Cargo feature per tag, all on by default. With `default-features = false` and".to_owned(),
+        " `features = [\"<tag>\"]`, only that tag's operations and the types they reach compile.".to_owned(),
+        String::new(),
+        " | feature | operations | types |".to_owned(),
+        " |---|---:|---:|".to_owned(),
+    ];
+    let count_types = |feature: &str| api.type_features.iter().filter(|f| f.iter().any(|f| f == feature)).count();
+    for group in &api.groups {
+        let feature = Api::group_feature(&group.module);
+        let operations = api.operations.iter().filter(|op| op.group == group.module).count();
+        lines.push(format!(" | `{feature}` | {operations} | {} |", count_types(&feature)));
+    }
+    for (feature, what) in [(WEBHOOKS_FEATURE, "webhook payloads"), (OTHER_TYPES_FEATURE, "schemas no operation uses")]
+    {
+        let types = count_types(feature);
+        if types > 0 {
+            lines.push(format!(" | `{feature}` | {what} | {types} |"));
+        }
+    }
+    lines
+}
