@@ -69,6 +69,8 @@ pub struct ListConversations<'c> {
 }
 
 impl ListConversations<'_> {
+    /// The operation's id in the spec (what interceptors, tracing and `runtime::Mock` name it by).
+    pub const OPERATION_ID: &'static str = "conversation-list-conversations";
     /// keyword or "phrase" search
     ///
     /// The query parameter `fullTextSearch`.
@@ -358,6 +360,8 @@ pub struct CreateConversation<'c> {
 }
 
 impl CreateConversation<'_> {
+    /// The operation's id in the spec (what interceptors, tracing and `runtime::Mock` name it by).
+    pub const OPERATION_ID: &'static str = "conversation-create-conversation";
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -437,6 +441,8 @@ pub struct GetConversation<'c> {
 }
 
 impl GetConversation<'_> {
+    /// The operation's id in the spec (what interceptors, tracing and `runtime::Mock` name it by).
+    pub const OPERATION_ID: &'static str = "conversation-get-conversation";
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<GetConversationResponse, GetConversationError> {
         let raw = self.client.execute(self.request()).await?;

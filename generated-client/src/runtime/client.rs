@@ -199,6 +199,8 @@ type HttpConfig = std::sync::Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::Clie
 /// Configures and builds a [`Client`].
 #[derive(Clone)]
 pub struct ClientBuilder {
+    #[cfg(feature = "test-util")]
+    mock: Option<super::Mock>,
     http: Option<HttpConfig>,
     interceptors: super::intercept::Interceptors,
     base_url: String,
@@ -235,6 +237,8 @@ impl ClientBuilder {
     /// attempt, a 10 s connect timeout and [`RetryPolicy::default`].
     pub fn new() -> Self {
         Self {
+            #[cfg(feature = "test-util")]
+            mock: None,
             http: None,
             interceptors: Default::default(),
             base_url: crate::DEFAULT_BASE_URL.to_owned(),
@@ -354,6 +358,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends nothing over the network: every request goes to `mock` (feature `test-util`).
+    #[cfg(feature = "test-util")]
+    pub fn mock(mut self, mock: super::Mock) -> Self {
+        self.mock = Some(mock);
+        self
+    }
+
     /// Adds an [`Interceptor`](super::Interceptor) that sees every request of the client before
     /// it is sent and every response before it is decoded; interceptors run in the order added.
     pub fn interceptor(mut self, interceptor: impl super::Interceptor + 'static) -> Self {
@@ -434,6 +445,8 @@ impl ClientBuilder {
             retry: self.retry,
             last_event: Default::default(),
             interceptors: self.interceptors,
+            #[cfg(feature = "test-util")]
+            mock: self.mock,
         })
     }
 }
@@ -475,6 +488,8 @@ pub struct Client {
     /// The `ETag` of this client's last successful write, sent as `If-Event-Reached` on reads.
     pub(crate) last_event: std::sync::Arc<std::sync::Mutex<Option<HeaderValue>>>,
     pub(crate) interceptors: super::intercept::Interceptors,
+    #[cfg(feature = "test-util")]
+    pub(crate) mock: Option<super::Mock>,
 }
 
 impl fmt::Debug for Client {

@@ -11,6 +11,8 @@ mod base64;
 mod client;
 mod error;
 mod intercept;
+#[cfg(feature = "test-util")]
+mod mock;
 mod pages;
 mod request;
 mod response;
@@ -23,6 +25,8 @@ pub(crate) use client::DefaultAuth;
 pub use base64::Base64;
 pub use client::{Auth, BuildError, Client, ClientBuilder, RetryPolicy, Token};
 pub use intercept::{CallInfo, Interceptor};
+#[cfg(feature = "test-util")]
+pub use mock::{Mock, MockRequest, MockResponse};
 pub use error::{
     ApiError, DecodeError, EncodeError, Error, HeaderError, RedirectError, RedirectErrorKind, TransportError,
     TransportErrorKind, UnexpectedResponse,

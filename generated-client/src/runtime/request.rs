@@ -616,6 +616,12 @@ impl Client {
                 set_query_param(outgoing.url_mut(), name, token);
             }
         }
+        #[cfg(feature = "test-util")]
+        let response = match &self.mock {
+            Some(mock) => mock.answer(request.operation_id, &outgoing),
+            None => self.http.execute(outgoing).await?,
+        };
+        #[cfg(not(feature = "test-util"))]
         let response = self.http.execute(outgoing).await?;
         if !self.interceptors.is_empty() {
             self.interceptors.after_receive(response.status(), response.headers(), &call);

@@ -29,6 +29,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("intercept.rs", include_str!("../../runtime/intercept.rs")),
+    ("mock.rs", include_str!("../../runtime/mock.rs")),
     ("pages.rs", include_str!("../../runtime/pages.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
@@ -292,11 +293,14 @@ license = "MIT OR Apache-2.0"
 deserialize-all = []
 # A `tracing` span per operation call and an event per retry (no secrets in any field).
 tracing = ["dep:tracing"]
+# `runtime::Mock`: an in-process mock of the API for the tests of programs that use the crate.
+test-util = ["dep:http"]
 
 [dependencies]
 bytes = "1"
 chrono = {{ version = "0.4.38", default-features = false, features = ["std", "serde"] }}
 futures-util = {{ version = "0.3", default-features = false, features = ["std"] }}
+http = {{ version = "1", optional = true }}
 httpdate = "1"
 percent-encoding = "2"
 reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "http2", "multipart"] }}

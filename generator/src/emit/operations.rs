@@ -181,6 +181,9 @@ fn operation_items(api: &Api, op: &Operation, home: &Home) -> TokenStream {
     );
     let response_items = response_struct(api, op, home, &response);
     let error_items = error_enum(api, op, home, &error);
+    let operation_id = &op.operation_id;
+    let operation_id_doc =
+        " The operation's id in the spec (what interceptors, tracing and `runtime::Mock` name it by).";
     quote! {
         #[doc = #builder_doc]
         #[derive(Debug, Clone)]
@@ -192,6 +195,9 @@ fn operation_items(api: &Api, op: &Operation, home: &Home) -> TokenStream {
         }
 
         impl #builder<'_> {
+            #[doc = #operation_id_doc]
+            pub const OPERATION_ID: &'static str = #operation_id;
+
             #(#setters)*
 
             #body_setter
