@@ -142,6 +142,13 @@ impl Mock {
         self.requests.lock().map(|r| r.clone()).unwrap_or_default()
     }
 
+    /// Forgets the requests recorded so far (the answers stay).
+    pub fn clear_requests(&self) {
+        if let Ok(mut requests) = self.requests.lock() {
+            requests.clear();
+        }
+    }
+
     /// The requests of one operation.
     pub fn requests_of(&self, operation_id: &str) -> Vec<MockRequest> {
         self.requests().into_iter().filter(|r| r.operation_id == operation_id).collect()

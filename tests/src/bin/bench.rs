@@ -106,6 +106,104 @@ fn request_building(out: &mut String) {
     let _ = writeln!(out, "\nThe request: `{}`\n", build().path_and_query());
 }
 
+/// An interceptor that does nothing: the cost of the hook itself.
+struct Empty;
+
+impl mittwald_api_client::runtime::Interceptor for Empty {}
+
+/// The call path without the network: `list_conversations().send()` against the in-process
+/// mock (one page of two conversations), plain, with an empty interceptor, with a `tracing`
+/// subscriber recording the spans, and with a subscriber that records nothing (tracing "off").
+fn call_overhead(out: &mut String) {
+    use mittwald_api_client::operations::conversation::ListConversations;
+    use mittwald_api_client::runtime::{Mock, MockResponse};
+    use tracing_subscriber::layer::SubscriberExt;
+
+    let page: Vec<Conversation> = serde_json::from_value(tests::data::conversations(7, 2)).unwrap();
+    let mock = Mock::new();
+    mock.respond(ListConversations::OPERATION_ID, MockResponse::json(200, &page));
+    let plain = mittwald_api_client::Client::builder().token("bench").mock(mock.clone()).build().unwrap();
+    let intercepted = plain.with_interceptor(Empty);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let batch = 2000;
+    let time = |client: &mittwald_api_client::Client| {
+        median(budget(), || {
+            runtime.block_on(async {
+                for _ in 0..batch {
+                    std::hint::black_box(client.conversation().list_conversations().send().await.unwrap());
+                }
+            })
+        })
+    };
+    let none = time(&plain);
+    let interceptor = time(&intercepted);
+    /// Enables everything and keeps nothing: what a subscriber costs the client, not the sink.
+    struct Sink;
+    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Sink {}
+    let traced = tracing::subscriber::with_default(tracing_subscriber::registry().with(Sink), || time(&plain));
+    let off = tracing::subscriber::with_default(
+        tracing_subscriber::registry().with(tracing_subscriber::filter::LevelFilter::OFF),
+        || time(&plain),
+    );
+    let micros = |d: Duration| d.as_secs_f64() * 1e6 / batch as f64;
+    let _ = writeln!(
+        out,
+        "### The call path: `list_conversations().send()` against the in-process mock
+"
+    );
+    let mut table = Table::new(&["what", "per call", "− floor"]);
+    let row = |table: &mut Table, what: &str, d: Duration| {
+        table.row(&[what.into(), format!("{:.2} µs", micros(d)), format!("{:+.2} µs", micros(d) - micros(none))]);
+    };
+    row(&mut table, "floor: no interceptor, no subscriber", none);
+    row(&mut table, "an empty interceptor", interceptor);
+    row(&mut table, "`tracing` feature, subscriber with tracing off", off);
+    row(&mut table, "`tracing` feature, a subscriber recording every span and event", traced);
+    out.push_str(&table.0);
+    out.push('\n');
+
+    // Memory under load: rounds of 10,000 calls from clones of one client, 200 at a time; the
+    // resident set after each round should stay flat.
+    let _ = writeln!(
+        out,
+        "### Memory under load: rounds of 10,000 calls, 200 concurrent (in-process mock)
+"
+    );
+    let mut table = Table::new(&["after round", "resident memory"]);
+    let multi = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    for round in 1..=5 {
+        multi.block_on(async {
+            use futures_util::StreamExt;
+            futures_util::stream::iter(0..10_000)
+                .map(|_| {
+                    let client = plain.clone();
+                    async move { client.conversation().list_conversations().send().await.map(|r| r.body.len()) }
+                })
+                .buffer_unordered(200)
+                .for_each(|result| async move {
+                    assert!(result.is_ok());
+                })
+                .await
+        });
+        // The mock's own record of the requests would grow; the client's memory should not.
+        mock.clear_requests();
+        table.row(&[round.to_string(), format!("{:.1} MB", resident_mb())]);
+    }
+    out.push_str(&table.0);
+    out.push('\n');
+}
+
+/// This process's resident set size (Linux).
+fn resident_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+            line.split_whitespace().nth(1)?.parse::<f64>().ok()
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
 /// Generates the crate for `spec` into `dir`; its line and file counts.
 fn write_crate(spec: &Path, name: &str, crate_name: &str, dir: &Path) -> (usize, usize) {
     let text = std::fs::read_to_string(spec).unwrap();
@@ -128,6 +226,11 @@ fn write_crate(spec: &Path, name: &str, crate_name: &str, dir: &Path) -> (usize,
 /// `cargo check` of the crate in `dir`; with `fresh`, its own artifacts are removed first
 /// (dependencies stay built).
 fn check(dir: &Path, target: &Path, package: &str, fresh: bool) -> Duration {
+    cargo_timed("check", &[], dir, target, package, fresh)
+}
+
+/// `cargo <command> <features>` in `dir`, timed; with `fresh`, the package is cleaned first.
+fn cargo_timed(command: &str, features: &[&str], dir: &Path, target: &Path, package: &str, fresh: bool) -> Duration {
     let cargo = |args: &[&str]| {
         let status = Command::new(env!("CARGO"))
             .args(args)
@@ -141,7 +244,9 @@ fn check(dir: &Path, target: &Path, package: &str, fresh: bool) -> Duration {
         cargo(&["clean", "-q", "-p", package]);
     }
     let started = Instant::now();
-    cargo(&["check", "-q"]);
+    let mut args = vec![command, "-q"];
+    args.extend(features);
+    cargo(&args);
     started.elapsed()
 }
 
@@ -190,6 +295,42 @@ fn compile_report(out: &mut String) {
         secs(incremental),
         ratio(incremental),
     ]);
+    out.push_str(&table.0);
+    out.push('\n');
+
+    // The crate as a dependency: all tags against one tag, `check` and debug `build`, each
+    // against the 3-operation crate.
+    let one_tag = ["--no-default-features", "--features", "conversation"];
+    let mut rows = Vec::new();
+    for command in ["check", "build"] {
+        cargo_timed(command, &[], &small_dir, &target, "mittwald-bench-small", false);
+        cargo_timed(command, &[], &full_dir, &target, "mittwald-bench", false);
+        let floor = cargo_timed(command, &[], &small_dir, &target, "mittwald-bench-small", true);
+        let all = cargo_timed(command, &[], &full_dir, &target, "mittwald-bench", true);
+        let one = cargo_timed(command, &one_tag, &full_dir, &target, "mittwald-bench", true);
+        rows.push((command, floor, all, one));
+    }
+    let _ = writeln!(
+        out,
+        "### The full crate as a dependency: all tags against one (`conversation`)
+"
+    );
+    let mut table = Table::new(&[
+        "fresh, dependencies built",
+        "3-operation crate (floor)",
+        "all tags",
+        "`conversation` alone",
+        "one tag / all",
+    ]);
+    for (command, floor, all, one) in rows {
+        table.row(&[
+            format!("`cargo {command}`{}", if command == "build" { " (debug)" } else { "" }),
+            secs(floor),
+            format!("{} ({:.1}× floor)", secs(all), all.as_secs_f64() / floor.as_secs_f64()),
+            format!("{} ({:.1}× floor)", secs(one), one.as_secs_f64() / floor.as_secs_f64()),
+            format!("{:.1}%", 100.0 * one.as_secs_f64() / all.as_secs_f64()),
+        ]);
+    }
     out.push_str(&table.0);
     out.push('\n');
 }
@@ -255,6 +396,7 @@ fn main() {
     allocator_comparison(&root.join("../shared/specs/mittwald-v2-2026-08-21.json"), &mut out);
     decoding(&mut out);
     request_building(&mut out);
+    call_overhead(&mut out);
     if compile {
         compile_report(&mut out);
     }
