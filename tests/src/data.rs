@@ -123,3 +123,17 @@ pub fn conversations(seed: u64, count: usize) -> Value {
     let mut rng = Rng(seed | 1);
     Value::Array((0..count).map(|i| conversation(&mut rng, i)).collect())
 }
+
+/// A small valid conversation numbered `i` (title `Conversation {i}`), for the HTTP tests.
+pub fn minimal_conversation(i: usize) -> Value {
+    serde_json::json!({
+        "conversationId": format!("3f1b6a52-8a43-4b8e-9d0c-{i:012}"),
+        "shortId": format!("C-{i}"),
+        "title": format!("Conversation {i}"),
+        "createdAt": "2026-08-21T10:00:00Z",
+        "status": "open",
+        "visibility": "shared",
+        "mainUser": {"userId": "u-1"},
+        "relatedTo": {"aggregate": "project", "domain": "project", "id": "p-1"}
+    })
+}

@@ -4,7 +4,6 @@
 
 use mittwald_api_client::runtime::Error;
 use mittwald_api_client::{BuildError, Client, ClientBuilder, RetryPolicy};
-use serde_json::json;
 use tests::server::{Received, Reply, Server};
 
 const TOKEN: &str = "tok-9f8e7d6c5b4a3928";
@@ -60,20 +59,7 @@ fn leaks(request: &Received) -> bool {
 }
 
 fn ok_list(count: usize) -> Reply {
-    let items: Vec<_> = (0..count)
-        .map(|i| {
-            json!({
-                "conversationId": format!("3f1b6a52-8a43-4b8e-9d0c-{i:012}"),
-                "shortId": format!("C-{i}"),
-                "title": "t",
-                "createdAt": "2026-08-21T10:00:00Z",
-                "status": "open",
-                "visibility": "shared",
-                "mainUser": {"userId": "u-1"},
-                "relatedTo": {"aggregate": "project", "domain": "project", "id": "p-1"}
-            })
-        })
-        .collect();
+    let items: Vec<_> = (0..count).map(tests::data::minimal_conversation).collect();
     Reply::json(200, serde_json::to_string(&items).unwrap())
 }
 

@@ -14,18 +14,7 @@ use tests::server::{Reply, Server};
 
 const TOKEN: &str = "s3cr3t-T0ken_value";
 
-fn conversation(i: usize) -> serde_json::Value {
-    json!({
-        "conversationId": format!("3f1b6a52-8a43-4b8e-9d0c-{i:012}"),
-        "shortId": format!("C-{i}"),
-        "title": format!("Conversation {i}"),
-        "createdAt": "2026-08-21T10:00:00Z",
-        "status": "open",
-        "visibility": "shared",
-        "mainUser": {"userId": "u-1"},
-        "relatedTo": {"aggregate": "project", "domain": "project", "id": "p-1"}
-    })
-}
+use tests::data::minimal_conversation as conversation;
 
 fn ok_list(count: usize) -> Reply {
     let items: Vec<_> = (0..count).map(conversation).collect();

@@ -17,17 +17,7 @@ async fn all_titles(client: &Client) -> Result<Vec<String>, Box<dyn std::error::
 }
 
 fn conversation(i: usize) -> Conversation {
-    serde_json::from_value(serde_json::json!({
-        "conversationId": format!("3f1b6a52-8a43-4b8e-9d0c-{i:012}"),
-        "shortId": format!("C-{i}"),
-        "title": format!("Conversation {i}"),
-        "createdAt": "2026-08-21T10:00:00Z",
-        "status": "open",
-        "visibility": "shared",
-        "mainUser": {"userId": "u-1"},
-        "relatedTo": {"aggregate": "project", "domain": "project", "id": "p-1"}
-    }))
-    .unwrap()
+    serde_json::from_value(tests::data::minimal_conversation(i)).unwrap()
 }
 
 #[tokio::test]

@@ -319,32 +319,27 @@ fn parameter_to_3(parameter: &Value, converted: &str, original: &str, cx: &mut C
     let is_array = source.get("type").and_then(Value::as_str) == Some("array");
     let format = source.get("collectionFormat").and_then(Value::as_str).unwrap_or("csv");
     if is_array {
-        match (location, format) {
-            ("query", "multi") => {
-                out.insert("style".into(), "form".into());
-                out.insert("explode".into(), true.into());
+        // (style, explode, separator when 3.0 has no style for it)
+        let query_style = match format {
+            "multi" => Some(("form", true, None)),
+            "csv" => Some(("form", false, None)),
+            "ssv" => Some(("spaceDelimited", false, None)),
+            "pipes" => Some(("pipeDelimited", false, None)),
+            "tsv" => Some(("form", false, Some("\t"))),
+            _ => None,
+        };
+        match (location, query_style) {
+            ("query", Some((style, explode, separator))) => {
+                out.insert("style".into(), style.into());
+                out.insert("explode".into(), explode.into());
+                if let Some(separator) = separator {
+                    out.insert(SEPARATOR.into(), separator.into());
+                }
             }
-            ("query", "csv") => {
-                out.insert("style".into(), "form".into());
-                out.insert("explode".into(), false.into());
-            }
-            ("query", "ssv") => {
-                out.insert("style".into(), "spaceDelimited".into());
-                out.insert("explode".into(), false.into());
-            }
-            ("query", "pipes") => {
-                out.insert("style".into(), "pipeDelimited".into());
-                out.insert("explode".into(), false.into());
-            }
-            ("query", "tsv") => {
-                out.insert("style".into(), "form".into());
-                out.insert("explode".into(), false.into());
-                out.insert(SEPARATOR.into(), "\t".into());
-            }
-            (_, "csv") => {}
-            (_, other) => cx.warn(
+            _ if format == "csv" => {}
+            _ => cx.warn(
                 &push_pointer(converted, "collectionFormat"),
-                format!("`collectionFormat: {other}` outside the query: sent comma-separated"),
+                format!("`collectionFormat: {format}` outside the query: sent comma-separated"),
             ),
         }
     }
