@@ -35,12 +35,28 @@ pub fn type_cfg(api: &Api, id: TypeId) -> Option<TokenStream> {
     Some(cfg_any(features.iter().map(String::as_str)))
 }
 
-/// `tokens` (items) with `cfg` put on each item.
+/// `tokens` (items) with `cfg` put on each item. Items are split at the token level, without
+/// parsing: every item the generator emits ends with a top-level `;` or `{ .. }` block, and
+/// attributes are `#[..]` (a bracket group), so no item boundary is missed.
 pub fn gate(tokens: TokenStream, cfg: Option<&TokenStream>) -> TokenStream {
+    use proc_macro2::{Delimiter, TokenTree};
     let Some(cfg) = cfg else { return tokens };
-    let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) else { return tokens };
-    let items = file.items.into_iter().map(|item| quote!(#cfg #item));
-    quote!(#(#items)*)
+    let mut out = TokenStream::new();
+    let mut item = TokenStream::new();
+    for token in tokens {
+        let ends_item = match &token {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
+            _ => false,
+        };
+        item.extend([token]);
+        if ends_item {
+            out.extend(cfg.clone());
+            out.extend(std::mem::take(&mut item));
+        }
+    }
+    out.extend(item);
+    out
 }
 
 /// The crate's `[features]` entries for the tags, webhooks and the other types, all on by
