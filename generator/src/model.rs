@@ -372,9 +372,17 @@ impl Api {
         self.groups.len() > 1
     }
 
-    /// The feature name of a group (its module name without `r#`).
+    /// The feature name of a group: its module name without `r#`, kebab-case; `<name>-tag` when
+    /// that is a feature of its own (a tag called `default` or `tracing`, as real specs have).
     pub fn group_feature(module: &str) -> String {
-        module.trim_start_matches("r#").replace('_', "-")
+        let name = module.trim_start_matches("r#").replace('_', "-");
+        const TAKEN: &[&str] =
+            &["default", "deserialize-all", "tracing", "test-util", WEBHOOKS_FEATURE, OTHER_TYPES_FEATURE];
+        if TAKEN.contains(&name.as_str()) {
+            format!("{name}-tag")
+        } else {
+            name
+        }
     }
 }
 

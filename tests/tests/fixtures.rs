@@ -151,3 +151,33 @@ components:
         assert!(lib.contains(&line.split_whitespace().collect::<String>()), "{lib}");
     }
 }
+
+#[test]
+fn tags_get_one_feature_each_and_never_take_a_features_name() {
+    let spec = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a: {get: {operationId: a, tags: [default], responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/A"}}}}}}}
+  /b: {get: {operationId: b, tags: [Tracing], responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Shared"}}}}}}}
+  /c: {get: {operationId: c, tags: [Pets], responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Shared"}}}}}}}
+components:
+  schemas:
+    A: {type: object, properties: {s: {$ref: "#/components/schemas/Shared"}}}
+    Shared: {type: object, properties: {x: {type: string}}}
+    Unused: {type: object, properties: {y: {type: string}}}
+"##;
+    let generated = tests::generate_fixture("tags.yaml", spec).unwrap();
+    let cargo = &generated.files["Cargo.toml"];
+    assert!(cargo.contains("default = [\"default-tag\", \"pets\", \"tracing-tag\", \"other-types\"]"), "{cargo}");
+    for feature in
+        ["default-tag = []", "tracing-tag = []", "pets = []", "other-types = []", "tracing = [\"dep:tracing\"]"]
+    {
+        assert_eq!(cargo.matches(&format!("\n{feature}\n")).count(), 1, "{feature} in {cargo}");
+    }
+    let types: String = generated.files["src/types/mod.rs"].split_whitespace().collect();
+    // `Shared` compiles with any tag that reaches it, `A` with its own, `Unused` with `other-types`.
+    assert!(types.contains(r#"#[cfg(any(feature="default-tag",feature="pets",feature="tracing-tag"))]"#), "{types}");
+    assert!(types.contains(r#"#[cfg(feature="default-tag")]"#));
+    assert!(types.contains(r#"#[cfg(feature="other-types")]"#));
+}
