@@ -280,3 +280,23 @@ fn a_pinned_name_that_is_taken_is_reported_and_replaced() {
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(warnings[0].contains("#/components/schemas/a.Key") && warnings[0].contains("`Limit`"), "{warnings:?}");
 }
+
+#[test]
+fn release_versions_by_the_api_change_and_refuses_a_downgrade() {
+    use xtask::release::{plan, Version};
+    let old = std::fs::read_to_string(root().join("tests/fixtures/diff/old.yaml")).unwrap();
+    let new = std::fs::read_to_string(root().join("tests/fixtures/diff/new.yaml")).unwrap();
+    let base = Version(0, 3, 0);
+    // The fixture pair has breaking changes: 0.x bumps the minor version.
+    let release = plan(&old, base, &new, base, "HEAD").unwrap().expect("the API changed");
+    assert_eq!(release.version, Version(0, 4, 0));
+    assert!(release.entry.starts_with("## 0.4.0\n\nGenerated from `specs/mittwald-conversations.yaml`; against HEAD:"));
+    assert!(release.entry.contains("## Breaking changes"), "{}", release.entry);
+    // A maintainer who already bumped further keeps that version.
+    assert_eq!(plan(&old, base, &new, Version(0, 5, 0), "HEAD").unwrap().unwrap().version, Version(0, 5, 0));
+    // Nothing changed, nothing bumped: nothing to release.
+    assert_eq!(plan(&old, base, &old, base, "HEAD").unwrap(), None);
+    // A version below the committed one is refused, saying why.
+    let error = plan(&old, base, &new, Version(0, 2, 9), "HEAD").unwrap_err().to_string();
+    assert_eq!(error, "refusing a downgrade: the version is 0.2.9, below 0.3.0 at HEAD");
+}

@@ -11,13 +11,23 @@ use crate::{read, workspace_root};
 /// The spec of the committed client and where the client lives, relative to the workspace.
 pub const SPEC: &str = "specs/mittwald-conversations.yaml";
 pub const CLIENT_DIR: &str = "generated-client";
+/// The committed client's name and version, next to its spec (`cargo xtask release` sets it).
+pub const CLIENT_CONFIG: &str = "specs/mittwald-conversations.client.toml";
 
 /// The configuration of the committed client, shared with the tests: its type names are those
 /// of its committed lock file.
 pub fn mittwald_config() -> Result<generator::Config> {
+    let root = workspace_root();
+    let client = read(&root.join(CLIENT_CONFIG))?;
+    let version = crate::release::config_version(&client).with_context(|| format!("in {CLIENT_CONFIG}"))?;
+    let name = client
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("name").and_then(|l| l.trim().strip_prefix('=')))
+        .map(|name| name.trim().trim_matches('"').to_owned())
+        .with_context(|| format!("no `name = \"...\"` in {CLIENT_CONFIG}"))?;
     Ok(generator::Config {
-        crate_name: "mittwald-api-client".to_owned(),
-        crate_version: "0.3.0".to_owned(),
+        crate_name: name,
+        crate_version: version.to_string(),
         spec_path: SPEC.to_owned(),
         command: "cargo xtask codegen".to_owned(),
         operations: generator::Selection::All,

@@ -8,6 +8,7 @@ pub mod api_diff;
 pub mod bench;
 pub mod codegen;
 pub mod corpus;
+pub mod release;
 pub mod update_spec;
 
 /// The workspace root (the xtask lives one level below it).

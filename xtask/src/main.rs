@@ -26,6 +26,7 @@ fn run() -> Result<ExitCode> {
         Some("api-diff") => xtask::api_diff::run(&args[1..]),
         Some("bench") => xtask::bench::run(&args[1..]),
         Some("corpus") => xtask::corpus::run(&args[1..]),
+        Some("release") => xtask::release::run(&args[1..]),
         Some(other) => bail!("unknown task {other:?}\n\n{USAGE}"),
         None => {
             println!("{USAGE}");
@@ -46,6 +47,9 @@ tasks:
                       the changes to the generated API, breaking or not, with a semver bump
   bench [--compile]   generation, decoding and request-building benchmarks (release); writes
                       BENCHMARKS.md (--compile: also cargo check time of the full API crate)
+  release [--base <git-rev>]
+                      version the client from the API change since <rev> (default HEAD):
+                      bump in specs/*.client.toml, CHANGELOG entry, regenerate
   corpus [--ci] [--only <name>,...] [--no-check]
                       real specs from npm/PyPI packages (tests/corpus.tsv): generate each and
                       run cargo clippy with warnings denied; prints a table";
