@@ -20,11 +20,7 @@ pub fn mittwald_config() -> Result<generator::Config> {
     let root = workspace_root();
     let client = read(&root.join(CLIENT_CONFIG))?;
     let version = crate::release::config_version(&client).with_context(|| format!("in {CLIENT_CONFIG}"))?;
-    let name = client
-        .lines()
-        .find_map(|line| line.trim().strip_prefix("name").and_then(|l| l.trim().strip_prefix('=')))
-        .map(|name| name.trim().trim_matches('"').to_owned())
-        .with_context(|| format!("no `name = \"...\"` in {CLIENT_CONFIG}"))?;
+    let name = crate::release::config_value(&client, "name").with_context(|| format!("in {CLIENT_CONFIG}"))?;
     Ok(generator::Config {
         crate_name: name,
         crate_version: version.to_string(),

@@ -82,11 +82,15 @@ pub fn plan(base_spec: &str, base: Version, spec: &str, current: Version, rev: &
 
 /// The `version = "..."` of a client config text.
 pub fn config_version(text: &str) -> Result<Version> {
-    let line = text
-        .lines()
-        .find_map(|line| line.trim().strip_prefix("version").map(str::trim).and_then(|l| l.strip_prefix('=')))
-        .context("no `version = \"...\"` line")?;
-    Version::parse(line.trim().trim_matches('"'))
+    Version::parse(&config_value(text, "version")?)
+}
+
+/// The value of the `key = "..."` line of a client config text.
+pub fn config_value(text: &str, key: &str) -> Result<String> {
+    text.lines()
+        .find_map(|line| line.trim().strip_prefix(key).map(str::trim).and_then(|rest| rest.strip_prefix('=')))
+        .map(|value| value.trim().trim_matches('"').to_owned())
+        .with_context(|| format!("no `{key} = \"...\"` line"))
 }
 
 fn git_show(root: &Path, rev: &str, path: &str) -> Result<String> {
