@@ -302,3 +302,62 @@ fn member_order_does_not_matter_for_any_type() {
     let tag_not_first = text.matches(r#","aggregate":"#).count();
     assert!(tag_not_first > 500, "the shuffle must put tags after other members often: {tag_not_first}");
 }
+
+/// The structs decode through one generic object visitor in the runtime (not serde's derive):
+/// the edges the derive handled must hold there too.
+#[test]
+fn a_member_given_twice_fails_like_serde_derive() {
+    let text = minimal().to_string().replacen('{', r#"{"title":"first","#, 1);
+    let error = serde_json::from_str::<Conversation>(&text).unwrap_err().to_string();
+    assert!(error.starts_with("duplicate field `title`"), "{error}");
+    let error = decode_json::<Conversation>(text.as_bytes()).unwrap_err();
+    assert!(error.message.starts_with("duplicate field `title`"), "{}", error.message);
+}
+
+#[test]
+fn escaped_member_names_decode_like_plain_ones() {
+    // `I` written as an escape: serde_json hands such a name over as a transient string.
+    let text = minimal().to_string().replace("\"conversationId\"", r#""conversation\u0049d""#);
+    assert!(text.contains(r"\u0049"));
+    let conversation: Conversation = serde_json::from_str(&text).expect("decodes");
+    assert_eq!(conversation.conversation_id.to_string(), "3f1b6a52-8a43-4b8e-9d0c-000000000001");
+}
+
+#[test]
+fn null_optional_fields_are_none_and_null_required_ones_fail() {
+    let mut value = minimal();
+    value["lastMessageAt"] = Value::Null;
+    value["relatedTo"] = Value::Null;
+    let conversation = decode(value).expect("null optional fields decode");
+    assert_eq!((conversation.last_message_at, conversation.related_to), (None, None));
+    let mut value = minimal();
+    value["title"] = Value::Null;
+    assert!(decode(value).unwrap_err().starts_with("invalid type: null, expected a string"));
+}
+
+#[test]
+fn something_other_than_an_object_fails_with_what_was_expected() {
+    for (value, found) in [(json!([1, 2]), "sequence"), (json!("text"), "string \"text\""), (json!(3), "integer `3`")] {
+        let error = decode(value).unwrap_err();
+        assert_eq!(error, format!("invalid type: {found}, expected a Conversation object"));
+    }
+}
+
+#[test]
+fn every_member_of_the_sample_is_read_and_encoded_back() {
+    // A field the decoder skipped would vanish here: the sample sets every field.
+    for conversation in sample().as_array().unwrap() {
+        let decoded: Conversation = serde_json::from_value(conversation.clone()).unwrap();
+        let mut back = serde_json::to_value(&decoded).unwrap();
+        let mut original = conversation.clone();
+        for value in [&mut back, &mut original] {
+            value.as_object_mut().unwrap().retain(|_, v| !v.is_null());
+        }
+        let keys = |value: &Value| {
+            let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+            keys.sort();
+            keys
+        };
+        assert_eq!(keys(&back), keys(&original));
+    }
+}

@@ -68,7 +68,7 @@ pub struct ListConversations<'c> {
     order: Option<Vec<ListConversationsOrder>>,
 }
 
-impl ListConversations<'_> {
+impl<'c> ListConversations<'c> {
     /// The operation's id in the spec (what interceptors, tracing and `runtime::Mock` name it by).
     pub const OPERATION_ID: &'static str = "conversation-list-conversations";
     /// keyword or "phrase" search
@@ -179,15 +179,20 @@ impl ListConversations<'_> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
+    ) -> impl std::future::Future<
+        Output = Result<ListConversationsResponse, ListConversationsError>,
+    > + 'c {
+        self.client.call(Ok(self.request()), Self::decode)
+    }
+
+    /// The response, by status.
+    fn decode(
+        raw: crate::runtime::RawResponse,
     ) -> Result<ListConversationsResponse, ListConversationsError> {
-        let raw = self.client.execute(self.request()).await?;
         match raw.status.as_u16() {
-            200 => {
-                let body = raw.json()?;
-                Ok(raw.into_response(body))
-            }
+            200 => raw.ok_json(),
             429 => raw.error_json(ListConversationsErrorBody::TooManyRequests),
             _ => raw.error_json(ListConversationsErrorBody::Other),
         }
@@ -359,19 +364,24 @@ pub struct CreateConversation<'c> {
     body: CreateConversationRequestBody,
 }
 
-impl CreateConversation<'_> {
+impl<'c> CreateConversation<'c> {
     /// The operation's id in the spec (what interceptors, tracing and `runtime::Mock` name it by).
     pub const OPERATION_ID: &'static str = "conversation-create-conversation";
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
+    ) -> impl std::future::Future<
+        Output = Result<CreateConversationResponse, CreateConversationError>,
+    > + 'c {
+        self.client.call(self.request(), Self::decode)
+    }
+
+    /// The response, by status.
+    fn decode(
+        raw: crate::runtime::RawResponse,
     ) -> Result<CreateConversationResponse, CreateConversationError> {
-        let raw = self.client.execute(self.request()?).await?;
         match raw.status.as_u16() {
-            201 => {
-                let body = raw.json()?;
-                Ok(raw.into_response(body))
-            }
+            201 => raw.ok_json(),
             400 => raw.error_json(CreateConversationErrorBody::BadRequest),
             429 => raw.error_json(CreateConversationErrorBody::TooManyRequests),
             _ => raw.error_json(CreateConversationErrorBody::Other),
@@ -440,17 +450,24 @@ pub struct GetConversation<'c> {
     conversation_id: uuid::Uuid,
 }
 
-impl GetConversation<'_> {
+impl<'c> GetConversation<'c> {
     /// The operation's id in the spec (what interceptors, tracing and `runtime::Mock` name it by).
     pub const OPERATION_ID: &'static str = "conversation-get-conversation";
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<GetConversationResponse, GetConversationError> {
-        let raw = self.client.execute(self.request()).await?;
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<GetConversationResponse, GetConversationError>,
+    > + 'c {
+        self.client.call(Ok(self.request()), Self::decode)
+    }
+
+    /// The response, by status.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<GetConversationResponse, GetConversationError> {
         match raw.status.as_u16() {
-            200 => {
-                let body = raw.json()?;
-                Ok(raw.into_response(body))
-            }
+            200 => raw.ok_json(),
             400 => raw.error_json(GetConversationErrorBody::BadRequest),
             403 => raw.error_json(GetConversationErrorBody::Forbidden),
             404 => raw.error_json(GetConversationErrorBody::NotFound),
@@ -773,31 +790,154 @@ impl crate::runtime::ToParam for ListConversationsOrder {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateConversationCreatedBody {
     #[serde(rename = "conversationId")]
     pub conversation_id: uuid::Uuid,
 }
 
+impl<'de> serde::Deserialize<'de> for CreateConversationCreatedBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::serde_helpers::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::serde_helpers::Object for CreateConversationCreatedBody {
+    const NAME: &'static str = "CreateConversationCreatedBody";
+    const FIELDS: &'static [&'static str] = &["conversationId"];
+    const REQUIRED: &'static [usize] = &[0];
+    type Slots = (Option<uuid::Uuid>,);
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None,)
+    }
+
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "conversationId" => Some(0),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        use crate::runtime::serde_helpers as de;
+        match index {
+            0 => de::read_field(map, &mut slots.0, "conversationId"),
+            _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
+        }
+    }
+
+    #[inline]
+    fn finish(slots: Self::Slots) -> Option<Self> {
+        Some(Self { conversation_id: slots.0? })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-all", derive(serde::Deserialize))]
 pub struct CreateConversationRequestBody {
-    #[serde(rename = "categoryId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "categoryId", skip_serializing_if = "Option::is_none")]
     pub category_id: Option<String>,
-    #[serde(rename = "mainUserId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "mainUserId", skip_serializing_if = "Option::is_none")]
     pub main_user_id: Option<uuid::Uuid>,
-    #[serde(rename = "messageContent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "messageContent", skip_serializing_if = "Option::is_none")]
     pub message_content: Option<String>,
-    #[serde(
-        rename = "notificationRoles",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "notificationRoles", skip_serializing_if = "Option::is_none")]
     pub notification_roles: Option<Vec<crate::types::NotificationRole>>,
-    #[serde(rename = "relatedTo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "relatedTo", skip_serializing_if = "Option::is_none")]
     pub related_to: Option<crate::types::RelatedAggregateReference>,
-    #[serde(rename = "sharedWith", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "sharedWith", skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<crate::types::ShareableAggregateReference>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+
+#[cfg(feature = "deserialize-all")]
+impl<'de> serde::Deserialize<'de> for CreateConversationRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::serde_helpers::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "deserialize-all")]
+impl crate::runtime::serde_helpers::Object for CreateConversationRequestBody {
+    const NAME: &'static str = "CreateConversationRequestBody";
+    const FIELDS: &'static [&'static str] = &[
+        "categoryId",
+        "mainUserId",
+        "messageContent",
+        "notificationRoles",
+        "relatedTo",
+        "sharedWith",
+        "title",
+    ];
+    const REQUIRED: &'static [usize] = &[];
+    type Slots = (
+        Option<Option<String>>,
+        Option<Option<uuid::Uuid>>,
+        Option<Option<String>>,
+        Option<Option<Vec<crate::types::NotificationRole>>>,
+        Option<Option<crate::types::RelatedAggregateReference>>,
+        Option<Option<crate::types::ShareableAggregateReference>>,
+        Option<Option<String>>,
+    );
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None)
+    }
+
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "categoryId" => Some(0),
+            "mainUserId" => Some(1),
+            "messageContent" => Some(2),
+            "notificationRoles" => Some(3),
+            "relatedTo" => Some(4),
+            "sharedWith" => Some(5),
+            "title" => Some(6),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        use crate::runtime::serde_helpers as de;
+        match index {
+            0 => de::read_field(map, &mut slots.0, "categoryId"),
+            1 => de::read_field(map, &mut slots.1, "mainUserId"),
+            2 => de::read_field(map, &mut slots.2, "messageContent"),
+            3 => de::read_field(map, &mut slots.3, "notificationRoles"),
+            4 => de::read_field(map, &mut slots.4, "relatedTo"),
+            5 => de::read_field(map, &mut slots.5, "sharedWith"),
+            6 => de::read_field(map, &mut slots.6, "title"),
+            _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
+        }
+    }
+
+    #[inline]
+    fn finish(slots: Self::Slots) -> Option<Self> {
+        Some(Self {
+            category_id: slots.0.flatten(),
+            main_user_id: slots.1.flatten(),
+            message_content: slots.2.flatten(),
+            notification_roles: slots.3.flatten(),
+            related_to: slots.4.flatten(),
+            shared_with: slots.5.flatten(),
+            title: slots.6.flatten(),
+        })
+    }
 }

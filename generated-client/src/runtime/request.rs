@@ -393,6 +393,35 @@ impl RawResponse {
         Response::new(self.status, body, self.headers)
     }
 
+    /// A successful response with a JSON body.
+    pub(crate) fn ok_json<B: DeserializeOwned, H, E>(self) -> Result<Response<B, H>, Error<E>> {
+        let body = self.json()?;
+        Ok(self.into_response(body))
+    }
+
+    /// A successful response whose JSON body is wrapped by `wrap` (`Some`, a variant by status).
+    pub(crate) fn ok_json_as<B: DeserializeOwned, X, H, E>(self, wrap: fn(B) -> X) -> Result<Response<X, H>, Error<E>> {
+        let body = self.json()?;
+        Ok(self.into_response(wrap(body)))
+    }
+
+    /// A successful response with a text body, wrapped by `wrap`.
+    pub(crate) fn ok_text_as<X, H, E>(self, wrap: fn(String) -> X) -> Result<Response<X, H>, Error<E>> {
+        let body = self.text()?;
+        Ok(self.into_response(wrap(body)))
+    }
+
+    /// A successful response whose body is kept as bytes, wrapped by `wrap`.
+    pub(crate) fn ok_bytes_as<X, H, E>(self, wrap: fn(bytes::Bytes) -> X) -> Result<Response<X, H>, Error<E>> {
+        let body = self.body.clone();
+        Ok(self.into_response(wrap(body)))
+    }
+
+    /// A successful response whose body is the given value (`()`, `None`, a variant by status).
+    pub(crate) fn ok_with<X, H, E>(self, body: X) -> Result<Response<X, H>, Error<E>> {
+        Ok(self.into_response(body))
+    }
+
     /// A declared error response whose JSON body becomes `variant` of the operation's error body.
     pub(crate) fn error_json<B: DeserializeOwned, E, T>(self, variant: fn(B) -> E) -> Result<T, Error<E>> {
         let body = self.json()?;
@@ -458,6 +487,19 @@ pub(crate) fn header_value<T: std::str::FromStr>(
 const MAX_REDIRECTS: usize = 10;
 
 impl Client {
+    /// Sends an operation's request and decodes the answer with its `decode` function.
+    ///
+    /// Every operation's `send` is this one generic future over a plain decoding function, so
+    /// that the crate type-checks one `async` body instead of one per operation.
+    pub(crate) async fn call<T, E>(
+        &self,
+        request: Result<Request, EncodeError>,
+        decode: fn(RawResponse) -> Result<T, Error<E>>,
+    ) -> Result<T, Error<E>> {
+        let raw = self.execute(request?).await?;
+        decode(raw)
+    }
+
     /// Sends `request`, retrying as the [`RetryPolicy`] allows, and reads the whole body.
     pub(crate) async fn execute(&self, mut request: Request) -> Result<RawResponse, SendError> {
         // Eventual consistency, as mittwald's own clients handle it: a read waits for the event

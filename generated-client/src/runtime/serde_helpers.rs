@@ -224,3 +224,156 @@ impl<'de> serde::Deserialize<'de> for Text<'de> {
         deserializer.deserialize_str(TextVisitor)
     }
 }
+
+/// A struct decoded from a JSON object by the one generic [`ObjectVisitor`]: a generated type
+/// supplies only its field table and one `match` that stores a field's value, instead of the
+/// visitors, field enums and sequence support a `#[derive(Deserialize)]` expands to per type.
+/// (Half of a large crate's compile time went to those derives; see BENCHMARKS.md.)
+pub(crate) trait Object: Sized {
+    /// The type's name, for error messages.
+    const NAME: &'static str;
+    /// The JSON names of the fields.
+    const FIELDS: &'static [&'static str];
+    /// The values read so far, one `Option` per field.
+    type Slots;
+    /// No values read yet.
+    fn slots() -> Self::Slots;
+    /// The position in [`FIELDS`](Self::FIELDS) of a member's name; `None` for an unknown member.
+    fn index(key: &str) -> Option<usize>;
+    /// Reads the value of field `index` from `map` into its slot.
+    fn read<'de, A: de::MapAccess<'de>>(slots: &mut Self::Slots, index: usize, map: &mut A) -> Result<(), A::Error>;
+    /// The positions in [`FIELDS`](Self::FIELDS) of the required fields.
+    const REQUIRED: &'static [usize];
+    /// The value; `None` when a required field is missing.
+    fn finish(slots: Self::Slots) -> Option<Self>;
+}
+
+/// `Deserialize::deserialize` of an [`Object`].
+pub(crate) fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, ObjectVisitor(PhantomData))
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a {} object", T::NAME)
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut slots = T::slots();
+        // Which fields were read (the first 128), to name a missing one.
+        let mut seen = 0u128;
+        while let Some(index) = map.next_key_seed(FieldIndex::<T>(PhantomData))? {
+            match index {
+                Some(index) => {
+                    T::read(&mut slots, index, &mut map)?;
+                    seen |= 1u128.checked_shl(index as u32).unwrap_or(0);
+                }
+                None => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        T::finish(slots).ok_or_else(|| {
+            let missing = T::REQUIRED.iter().find(|&&index| index < 128 && seen & (1 << index) == 0);
+            match missing {
+                Some(&index) => de::Error::missing_field(T::FIELDS[index]),
+                None => de::Error::custom(format_args!("missing a required field of {}", T::NAME)),
+            }
+        })
+    }
+}
+
+/// Reads a member's name as the field's index, without copying it.
+struct FieldIndex<T>(PhantomData<T>);
+
+impl<'de, T: Object> de::DeserializeSeed<'de> for FieldIndex<T> {
+    type Value = Option<usize>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de, T: Object> Visitor<'de> for FieldIndex<T> {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(T::index(key))
+    }
+
+    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Self::Value, E> {
+        Ok(std::str::from_utf8(key).ok().and_then(T::index))
+    }
+}
+
+/// Reads a field's value into its slot; a member given twice is an error, as with the derive.
+#[inline]
+pub(crate) fn read_field<'de, A: de::MapAccess<'de>, V: de::Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<V>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// [`read_field`] for a `date-time` field (see [`date_time`]).
+#[inline]
+pub(crate) fn read_date_time<'de, A: de::MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<DateTime<Utc>>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value_seed(DateTimeSeed)?);
+    Ok(())
+}
+
+/// [`read_field`] for an optional or nullable `date-time` field (see [`optional_date_time`]).
+#[inline]
+pub(crate) fn read_optional_date_time<'de, A: de::MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<Option<DateTime<Utc>>>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value_seed(OptionalDateTimeSeed)?);
+    Ok(())
+}
+
+/// [`date_time`] as a seed.
+struct DateTimeSeed;
+
+impl<'de> de::DeserializeSeed<'de> for DateTimeSeed {
+    type Value = DateTime<Utc>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        date_time(deserializer)
+    }
+}
+
+/// [`optional_date_time`] as a seed.
+struct OptionalDateTimeSeed;
+
+impl<'de> de::DeserializeSeed<'de> for OptionalDateTimeSeed {
+    type Value = Option<DateTime<Utc>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        optional_date_time(deserializer)
+    }
+}

@@ -194,7 +194,7 @@ fn operation_items(api: &Api, op: &Operation, home: &Home) -> TokenStream {
             #body_field
         }
 
-        impl #builder<'_> {
+        impl<'c> #builder<'c> {
             #[doc = #operation_id_doc]
             pub const OPERATION_ID: &'static str = #operation_id;
 
@@ -507,16 +507,6 @@ fn status_text(status: StatusMatch) -> String {
     }
 }
 
-/// The expression that decodes `raw`'s body as `body` describes.
-fn decode_expr(body: &Option<Body>) -> TokenStream {
-    match body {
-        Some(Body::Json(_)) => quote!(raw.json()?),
-        Some(Body::Text) => quote!(raw.text()?),
-        Some(Body::Binary) => quote!(raw.body.clone()),
-        None => quote!(()),
-    }
-}
-
 /// What the successful response's `body` field holds when an operation has several 2XX
 /// responses: one type if they agree, `Option` if some have no body, else an enum by status.
 enum SuccessBody<'o> {
@@ -553,20 +543,21 @@ fn send_fn(op: &Operation) -> TokenStream {
         has_default |= r.status == StatusMatch::Default;
         let variant = ident(&r.rust_name);
         if r.status.is_success() {
-            let decode = decode_expr(&r.body);
-            let body = match (&shape, &r.body) {
-                (SuccessBody::Single(_), _) => decode,
-                (SuccessBody::Optional(_), Some(_)) => quote!(Some(#decode)),
-                (SuccessBody::Optional(_), None) => quote!(None),
-                (SuccessBody::ByStatus, Some(_)) => quote!(#body_enum::#variant(#decode)),
-                (SuccessBody::ByStatus, None) => quote!(#body_enum::#variant),
+            let wrap = match &shape {
+                SuccessBody::Single(_) => quote!(std::convert::identity),
+                SuccessBody::Optional(_) => quote!(Some),
+                SuccessBody::ByStatus => quote!(#body_enum::#variant),
             };
-            arms.push(quote! {
-                #pattern {
-                    let body = #body;
-                    Ok(raw.into_response(body))
-                }
-            });
+            let ok = match (&shape, &r.body) {
+                (SuccessBody::Single(_), Some(Body::Json(_))) => quote!(raw.ok_json()),
+                (_, Some(Body::Json(_))) => quote!(raw.ok_json_as(#wrap)),
+                (_, Some(Body::Text)) => quote!(raw.ok_text_as(#wrap)),
+                (_, Some(Body::Binary)) => quote!(raw.ok_bytes_as(#wrap)),
+                (SuccessBody::Single(_), None) => quote!(raw.ok_with(())),
+                (SuccessBody::Optional(_), None) => quote!(raw.ok_with(None)),
+                (SuccessBody::ByStatus, None) => quote!(raw.ok_with(#body_enum::#variant)),
+            };
+            arms.push(if only_default { ok } else { quote!(#pattern #ok,) });
         } else {
             let fail = match &r.body {
                 Some(Body::Json(_)) => quote!(raw.error_json(#error_body::#variant)),
@@ -580,7 +571,7 @@ fn send_fn(op: &Operation) -> TokenStream {
     if !has_default {
         arms.push(quote!(_ => raw.error_unexpected(),));
     }
-    let request = if op.request_body.is_some() { quote!(self.request()?) } else { quote!(self.request()) };
+    let request = if op.request_body.is_some() { quote!(self.request()) } else { quote!(Ok(self.request())) };
     let decode = if only_default {
         quote!(#(#arms)*)
     } else {
@@ -592,8 +583,12 @@ fn send_fn(op: &Operation) -> TokenStream {
     };
     quote! {
         /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<#response, #error> {
-            let raw = self.client.execute(#request).await?;
+        pub fn send(self) -> impl std::future::Future<Output = Result<#response, #error>> + 'c {
+            self.client.call(#request, Self::decode)
+        }
+
+        /// The response, by status.
+        fn decode(raw: crate::runtime::RawResponse) -> Result<#response, #error> {
             #decode
         }
     }

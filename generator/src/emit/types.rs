@@ -92,10 +92,13 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     let docs = doc_attrs(&def.docs, &[]);
     let name = ident(&def.name);
     let all_optional = fields.iter().all(|f| f.is_option() || f.flatten);
-    let fields = fields.iter().map(|field| {
+    let has_flatten = fields.iter().any(|f| f.flatten);
+    let field_defs = fields.iter().map(|field| {
         let ty = type_tokens(api, &field.ty, &def.home);
         let ty = if field.is_option() { quote!(Option<#ty>) } else { ty };
         let mut serde = Vec::new();
+        // `Deserialize` is the hand-written `Object` impl below, unless a field is flattened.
+        let derived = has_flatten || fields.is_empty();
         if field.flatten {
             serde.push(quote!(flatten));
         } else if field.rust_name.trim_start_matches("r#") != field.json_name {
@@ -103,11 +106,15 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
             serde.push(quote!(rename = #json_name));
         }
         if !field.required {
-            serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            serde.push(if derived {
+                quote!(default, skip_serializing_if = "Option::is_none")
+            } else {
+                quote!(skip_serializing_if = "Option::is_none")
+            });
         }
         // chrono's own `Deserialize` goes through its general-purpose format parser; the
         // dedicated RFC 3339 one is about six times faster (see BENCHMARKS.md).
-        if field.ty == TypeRef::DateTime {
+        if derived && field.ty == TypeRef::DateTime {
             if field.is_option() {
                 // Like serde's own `Option` handling: an absent field is `None`.
                 let helper = "crate::runtime::serde_helpers::optional_date_time";
@@ -128,13 +135,116 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     });
     // With every field optional, `..Default::default()` makes building one easy.
     let default = all_optional.then(|| quote!(Default,));
-    let (deserialize, deserialize_all) = derive_deserialize(def);
+    // A flattened map buffers the object anyway, and an empty struct has nothing to read:
+    // both keep serde's derive.
+    if has_flatten || fields.is_empty() {
+        let (deserialize, deserialize_all) = derive_deserialize(def);
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, #default serde::Serialize #deserialize)]
+            #deserialize_all
+            pub struct #name {
+                #(#field_defs)*
+            }
+        };
+    }
+    let object = object_impl(api, def, fields);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize #deserialize)]
-        #deserialize_all
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize)]
         pub struct #name {
-            #(#fields)*
+            #(#field_defs)*
+        }
+
+        #object
+    }
+}
+
+/// `Deserialize` of a struct through the runtime's generic object visitor
+/// (`runtime::serde_helpers::Object`): per type, a field table and one `match`.
+fn object_impl(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
+    let name = ident(&def.name);
+    let cfg = deserialize_cfg(def);
+    let type_name = &def.name;
+    let json_names: Vec<&str> = fields.iter().map(|f| f.json_name.as_str()).collect();
+    let indices: Vec<proc_macro2::Literal> = (0..fields.len()).map(proc_macro2::Literal::usize_unsuffixed).collect();
+    let slot_types = fields.iter().map(|field| {
+        let ty = type_tokens(api, &field.ty, &def.home);
+        if field.is_option() {
+            quote!(Option<Option<#ty>>)
+        } else {
+            quote!(Option<#ty>)
+        }
+    });
+    let nones = fields.iter().map(|_| quote!(None));
+    let required = fields.iter().zip(&indices).filter(|(field, _)| !field.is_option()).map(|(_, index)| index);
+    let reads = fields.iter().zip(&indices).map(|(field, index)| {
+        let json_name = &field.json_name;
+        let read = match (&field.ty, field.is_option()) {
+            (TypeRef::DateTime, false) => quote!(read_date_time),
+            (TypeRef::DateTime, true) => quote!(read_optional_date_time),
+            _ => quote!(read_field),
+        };
+        quote!(#index => de::#read(map, &mut slots.#index, #json_name),)
+    });
+    let finish = fields.iter().zip(&indices).map(|(field, index)| {
+        let field_name = ident(&field.rust_name);
+        if field.is_option() {
+            quote!(#field_name: slots.#index.flatten(),)
+        } else {
+            quote!(#field_name: slots.#index?,)
+        }
+    });
+    // One-element tuples need their comma.
+    let slots_ty = quote!((#(#slot_types,)*));
+    let slots_value = quote!((#(#nones,)*));
+    quote! {
+        #cfg
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::serde_helpers::deserialize_object(deserializer)
+            }
+        }
+
+        #cfg
+        impl crate::runtime::serde_helpers::Object for #name {
+            const NAME: &'static str = #type_name;
+            const FIELDS: &'static [&'static str] = &[#(#json_names),*];
+            const REQUIRED: &'static [usize] = &[#(#required),*];
+            type Slots = #slots_ty;
+
+            #[inline]
+            fn slots() -> Self::Slots {
+                #slots_value
+            }
+
+            #[inline]
+            fn index(key: &str) -> Option<usize> {
+                match key {
+                    #(#json_names => Some(#indices),)*
+                    _ => None,
+                }
+            }
+
+            #[inline]
+            fn read<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Self::Slots,
+                index: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                use crate::runtime::serde_helpers as de;
+                match index {
+                    #(#reads)*
+                    _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
+                }
+            }
+
+            #[inline]
+            fn finish(slots: Self::Slots) -> Option<Self> {
+                Some(Self {
+                    #(#finish)*
+                })
+            }
         }
     }
 }
