@@ -790,10 +790,22 @@ impl crate::runtime::ToParam for ListConversationsOrder {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationCreatedBody {
-    #[serde(rename = "conversationId")]
     pub conversation_id: uuid::Uuid,
+}
+
+impl serde::Serialize for CreateConversationCreatedBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "CreateConversationCreatedBody",
+            len,
+        )?;
+        object.field("conversationId", &self.conversation_id);
+        object.end()
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateConversationCreatedBody {
@@ -841,22 +853,39 @@ impl crate::runtime::serde_helpers::Object for CreateConversationCreatedBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateConversationRequestBody {
-    #[serde(rename = "categoryId", skip_serializing_if = "Option::is_none")]
     pub category_id: Option<String>,
-    #[serde(rename = "mainUserId", skip_serializing_if = "Option::is_none")]
     pub main_user_id: Option<uuid::Uuid>,
-    #[serde(rename = "messageContent", skip_serializing_if = "Option::is_none")]
     pub message_content: Option<String>,
-    #[serde(rename = "notificationRoles", skip_serializing_if = "Option::is_none")]
     pub notification_roles: Option<Vec<crate::types::NotificationRole>>,
-    #[serde(rename = "relatedTo", skip_serializing_if = "Option::is_none")]
     pub related_to: Option<crate::types::RelatedAggregateReference>,
-    #[serde(rename = "sharedWith", skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<crate::types::ShareableAggregateReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+
+impl serde::Serialize for CreateConversationRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = self.category_id.is_some() as usize
+            + self.main_user_id.is_some() as usize
+            + self.message_content.is_some() as usize
+            + self.notification_roles.is_some() as usize
+            + self.related_to.is_some() as usize + self.shared_with.is_some() as usize
+            + self.title.is_some() as usize;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "CreateConversationRequestBody",
+            len,
+        )?;
+        object.optional("categoryId", &self.category_id);
+        object.optional("mainUserId", &self.main_user_id);
+        object.optional("messageContent", &self.message_content);
+        object.optional("notificationRoles", &self.notification_roles);
+        object.optional("relatedTo", &self.related_to);
+        object.optional("sharedWith", &self.shared_with);
+        object.optional("title", &self.title);
+        object.end()
+    }
 }
 
 #[cfg(feature = "deserialize-all")]

@@ -377,3 +377,52 @@ impl<'de> de::DeserializeSeed<'de> for OptionalDateTimeSeed {
         optional_date_time(deserializer)
     }
 }
+
+/// Encodes a struct's fields one call each, keeping the first error: the generated
+/// `Serialize` impls need no `?` and no `if` per field.
+pub(crate) struct Fields<S: serde::Serializer> {
+    state: S::SerializeStruct,
+    error: Option<S::Error>,
+}
+
+impl<S: serde::Serializer> Fields<S> {
+    /// Starts a struct of `len` members.
+    #[inline]
+    pub(crate) fn new(serializer: S, name: &'static str, len: usize) -> Result<Self, S::Error> {
+        Ok(Self { state: serializer.serialize_struct(name, len)?, error: None })
+    }
+
+    /// A member that is always sent.
+    #[inline]
+    pub(crate) fn field<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if self.error.is_none() {
+            if let Err(error) = serde::ser::SerializeStruct::serialize_field(&mut self.state, name, value) {
+                self.error = Some(error);
+            }
+        }
+    }
+
+    /// A member that is sent only when it is set, like `skip_serializing_if = "Option::is_none"`.
+    #[inline]
+    pub(crate) fn optional<T: serde::Serialize>(&mut self, name: &'static str, value: &Option<T>) {
+        match value {
+            Some(value) => self.field(name, value),
+            None => {
+                if self.error.is_none() {
+                    if let Err(error) = serde::ser::SerializeStruct::skip_field(&mut self.state, name) {
+                        self.error = Some(error);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The struct, or the first error.
+    #[inline]
+    pub(crate) fn end(self) -> Result<S::Ok, S::Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => serde::ser::SerializeStruct::end(self.state),
+        }
+    }
+}

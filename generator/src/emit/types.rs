@@ -93,38 +93,14 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     let name = ident(&def.name);
     let all_optional = fields.iter().all(|f| f.is_option() || f.flatten);
     let has_flatten = fields.iter().any(|f| f.flatten);
+    // serde's derives only for a flattened map (which buffers the object anyway) and an empty
+    // struct; every other struct is encoded and decoded by hand-written impls over runtime
+    // helpers (see `object_impls`), which take far less compile time than the derives.
+    let derived = has_flatten || fields.is_empty();
     let field_defs = fields.iter().map(|field| {
         let ty = type_tokens(api, &field.ty, &def.home);
         let ty = if field.is_option() { quote!(Option<#ty>) } else { ty };
-        let mut serde = Vec::new();
-        // `Deserialize` is the hand-written `Object` impl below, unless a field is flattened.
-        let derived = has_flatten || fields.is_empty();
-        if field.flatten {
-            serde.push(quote!(flatten));
-        } else if field.rust_name.trim_start_matches("r#") != field.json_name {
-            let json_name = &field.json_name;
-            serde.push(quote!(rename = #json_name));
-        }
-        if !field.required {
-            serde.push(if derived {
-                quote!(default, skip_serializing_if = "Option::is_none")
-            } else {
-                quote!(skip_serializing_if = "Option::is_none")
-            });
-        }
-        // chrono's own `Deserialize` goes through its general-purpose format parser; the
-        // dedicated RFC 3339 one is about six times faster (see BENCHMARKS.md).
-        if derived && field.ty == TypeRef::DateTime {
-            if field.is_option() {
-                // Like serde's own `Option` handling: an absent field is `None`.
-                let helper = "crate::runtime::serde_helpers::optional_date_time";
-                let default = field.required.then(|| quote!(default,));
-                serde.push(quote!(#default deserialize_with = #helper));
-            } else {
-                serde.push(quote!(deserialize_with = "crate::runtime::serde_helpers::date_time"));
-            }
-        }
-        let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+        let serde = derived.then(|| serde_attrs(field)).flatten();
         let field_docs = doc_attrs(&field.docs, &[]);
         let field_name = ident(&field.rust_name);
         quote! {
@@ -137,7 +113,7 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     let default = all_optional.then(|| quote!(Default,));
     // A flattened map buffers the object anyway, and an empty struct has nothing to read:
     // both keep serde's derive.
-    if has_flatten || fields.is_empty() {
+    if derived {
         let (deserialize, deserialize_all) = derive_deserialize(def);
         return quote! {
             #docs
@@ -148,10 +124,10 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
             }
         };
     }
-    let object = object_impl(api, def, fields);
+    let object = object_impls(api, def, fields);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name {
             #(#field_defs)*
         }
@@ -160,9 +136,37 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     }
 }
 
-/// `Deserialize` of a struct through the runtime's generic object visitor
-/// (`runtime::serde_helpers::Object`): per type, a field table and one `match`.
-fn object_impl(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
+/// The `#[serde(...)]` attribute of a field of a struct that derives serde's traits.
+fn serde_attrs(field: &Field) -> Option<TokenStream> {
+    let mut serde = Vec::new();
+    if field.flatten {
+        serde.push(quote!(flatten));
+    } else if field.rust_name.trim_start_matches("r#") != field.json_name {
+        let json_name = &field.json_name;
+        serde.push(quote!(rename = #json_name));
+    }
+    if !field.required {
+        serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
+    }
+    // chrono's own `Deserialize` goes through its general-purpose format parser; the
+    // dedicated RFC 3339 one is about six times faster (see BENCHMARKS.md).
+    if field.ty == TypeRef::DateTime {
+        if field.is_option() {
+            // Like serde's own `Option` handling: an absent field is `None`.
+            let helper = "crate::runtime::serde_helpers::optional_date_time";
+            let default = field.required.then(|| quote!(default,));
+            serde.push(quote!(#default deserialize_with = #helper));
+        } else {
+            serde.push(quote!(deserialize_with = "crate::runtime::serde_helpers::date_time"));
+        }
+    }
+    (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]))
+}
+
+/// `Serialize` and `Deserialize` of a struct through runtime helpers: encoding is one call per
+/// field on `runtime::serde_helpers::Fields`, decoding goes through the generic object visitor
+/// (`runtime::serde_helpers::Object`) with, per type, a field table and one `match`.
+fn object_impls(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     let name = ident(&def.name);
     let cfg = deserialize_cfg(def);
     let type_name = &def.name;
@@ -198,7 +202,36 @@ fn object_impl(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     // One-element tuples need their comma.
     let slots_ty = quote!((#(#slot_types,)*));
     let slots_value = quote!((#(#nones,)*));
+    // The number of members sent: the required fields and the optional ones that are set.
+    let required_count = fields.iter().filter(|f| !f.is_option()).count();
+    let mut len_terms: Vec<TokenStream> = Vec::new();
+    if required_count > 0 {
+        let count = proc_macro2::Literal::usize_unsuffixed(required_count);
+        len_terms.push(quote!(#count));
+    }
+    for field in fields.iter().filter(|f| f.is_option()) {
+        let field_name = ident(&field.rust_name);
+        len_terms.push(quote!(self.#field_name.is_some() as usize));
+    }
+    let writes = fields.iter().map(|field| {
+        let field_name = ident(&field.rust_name);
+        let json_name = &field.json_name;
+        if field.is_option() {
+            quote!(object.optional(#json_name, &self.#field_name);)
+        } else {
+            quote!(object.field(#json_name, &self.#field_name);)
+        }
+    });
     quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let len = #(#len_terms)+*;
+                let mut object = crate::runtime::serde_helpers::Fields::new(serializer, #type_name, len)?;
+                #(#writes)*
+                object.end()
+            }
+        }
+
         #cfg
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
