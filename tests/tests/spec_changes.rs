@@ -283,20 +283,45 @@ fn a_pinned_name_that_is_taken_is_reported_and_replaced() {
 
 #[test]
 fn release_versions_by_the_api_change_and_refuses_a_downgrade() {
-    use xtask::release::{plan, Version};
+    use xtask::release::{plan, CrateChange, Version};
     let old = std::fs::read_to_string(root().join("tests/fixtures/diff/old.yaml")).unwrap();
     let new = std::fs::read_to_string(root().join("tests/fixtures/diff/new.yaml")).unwrap();
     let base = Version(0, 3, 0);
+    let unchanged = CrateChange::default();
+    let regenerated = CrateChange { changed: true, ..CrateChange::default() };
     // The fixture pair has breaking changes: 0.x bumps the minor version.
-    let release = plan(&old, base, &new, base, "HEAD").unwrap().expect("the API changed");
+    let release = plan(&old, base, &new, base, "HEAD", &regenerated).unwrap().expect("the API changed");
     assert_eq!(release.version, Version(0, 4, 0));
+    assert!(release.breaking);
     assert!(release.entry.starts_with("## 0.4.0\n\nGenerated from `specs/mittwald-conversations.yaml`; against HEAD:"));
     assert!(release.entry.contains("## Breaking changes"), "{}", release.entry);
+    assert!(release.entry.contains("no breaking change against HEAD (cargo-semver-checks"), "{}", release.entry);
     // A maintainer who already bumped further keeps that version.
-    assert_eq!(plan(&old, base, &new, Version(0, 5, 0), "HEAD").unwrap().unwrap().version, Version(0, 5, 0));
+    assert_eq!(
+        plan(&old, base, &new, Version(0, 5, 0), "HEAD", &regenerated).unwrap().unwrap().version,
+        Version(0, 5, 0)
+    );
     // Nothing changed, nothing bumped: nothing to release.
-    assert_eq!(plan(&old, base, &old, base, "HEAD").unwrap(), None);
+    assert_eq!(plan(&old, base, &old, base, "HEAD", &unchanged).unwrap(), None);
     // A version below the committed one is refused, saying why.
-    let error = plan(&old, base, &new, Version(0, 2, 9), "HEAD").unwrap_err().to_string();
+    let error = plan(&old, base, &new, Version(0, 2, 9), "HEAD", &regenerated).unwrap_err().to_string();
     assert_eq!(error, "refusing a downgrade: the version is 0.2.9, below 0.3.0 at HEAD");
+
+    // The same spec, but the generator changed the crate: without a breaking change of its
+    // public API a patch, with one a minor bump, the findings in the entry.
+    let release = plan(&old, base, &old, base, "HEAD", &regenerated).unwrap().expect("the crate changed");
+    assert_eq!((release.version, release.breaking), (Version(0, 3, 1), false));
+    assert!(release.entry.contains("is unchanged since HEAD"), "{}", release.entry);
+    let broken = CrateChange {
+        changed: true,
+        breaking: vec!["function_missing: pub fn removed or renamed: `function x::f`".into()],
+        minor: vec![],
+    };
+    let release = plan(&old, base, &old, base, "HEAD", &broken).unwrap().unwrap();
+    assert_eq!((release.version, release.breaking), (Version(0, 4, 0), true));
+    assert!(
+        release.entry.contains("- function_missing: pub fn removed or renamed: `function x::f`"),
+        "{}",
+        release.entry
+    );
 }

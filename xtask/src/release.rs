@@ -1,13 +1,22 @@
-//! `cargo xtask release [--base <rev>]`: the version of the committed client from the change of
-//! its spec since `<rev>` (default `HEAD`): the api-diff of the two specs decides the bump (0.x:
-//! breaking → minor, otherwise patch), the version is written to the client's config file next
-//! to the spec, a CHANGELOG entry built from the api-diff summary is prepended, and the client
-//! is regenerated. A version below the one at `<rev>` is refused.
+//! `cargo xtask release [--base <rev>] [--pr <dir>]`: versions the committed client after a
+//! regeneration, from both sources of change since `<rev>` (default `HEAD`):
 //!
-//! Not yet here (issue 13): the generator's own breaking changes, which need
-//! `cargo-semver-checks` of the regenerated crate against the committed one.
+//! - the spec: the api-diff of `specs/` at `<rev>` against today's;
+//! - the crate itself, whatever changed it (the spec or the generator): `cargo-semver-checks` of
+//!   the regenerated `generated-client/` against the one committed at `<rev>`.
+//!
+//! The larger bump wins (0.x: breaking → minor, otherwise patch); the version is written to the
+//! client's config file next to the spec, a CHANGELOG entry built from the api-diff summary and
+//! the semver-checks findings is prepended, and the client is regenerated. A version below the
+//! one at `<rev>` is refused. With `--pr <dir>`, the pull request's title, body (the full api-diff
+//! report) and label are written there for the update-spec workflow.
+//!
+//! `cargo xtask release --check`: CI's version guard. The previous release is the crate just
+//! before the commit that set today's version; `cargo-semver-checks` fails if the public API
+//! broke since then without the matching bump.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use anyhow::{bail, Context, Result};
@@ -15,7 +24,11 @@ use anyhow::{bail, Context, Result};
 use crate::codegen::{CLIENT_CONFIG, CLIENT_DIR, SPEC};
 use crate::{read, workspace_root};
 
-pub const USAGE: &str = "usage: cargo xtask release [--base <git-rev>]";
+pub const USAGE: &str = "usage: cargo xtask release [--base <git-rev>] [--pr <dir>]
+       cargo xtask release --check";
+
+/// The cargo-semver-checks release the project pins (CI installs exactly this one).
+pub const SEMVER_CHECKS_VERSION: &str = "0.51.0";
 
 /// A version `major.minor.patch`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -50,34 +63,91 @@ impl std::fmt::Display for Version {
     }
 }
 
-/// What a release writes: the version and the CHANGELOG entry.
+/// What a release writes: the version, the CHANGELOG entry and the pull-request texts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Release {
     pub version: Version,
     pub entry: String,
+    /// Whether the bump is for a breaking change (of the spec's API or of the crate's).
+    pub breaking: bool,
+    /// The full api-diff report, for the pull request's body.
+    pub report: String,
+}
+
+/// How the generated crate changed since the base revision, whatever caused it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CrateChange {
+    /// Whether any file of the crate differs (its version line aside).
+    pub changed: bool,
+    /// The checks cargo-semver-checks failed; empty when the public API did not break.
+    pub breaking: Vec<String>,
+    /// The checks that ask for a minor release (additions the crate's users may notice).
+    pub minor: Vec<String>,
 }
 
 /// The release for a spec that went from `base_spec` (at version `base`) to `spec`, whose
-/// config says `current`; `None` when the API did not change and the version was not bumped.
-pub fn plan(base_spec: &str, base: Version, spec: &str, current: Version, rev: &str) -> Result<Option<Release>> {
+/// config says `current`, with the crate changed as `krate` says; `None` when neither the API
+/// nor the crate changed and the version was not bumped.
+pub fn plan(
+    base_spec: &str,
+    base: Version,
+    spec: &str,
+    current: Version,
+    rev: &str,
+    krate: &CrateChange,
+) -> Result<Option<Release>> {
     if current < base {
         bail!("refusing a downgrade: the version is {current}, below {base} at {rev}");
     }
     let report = generator::diff_specs(&format!("{SPEC}@{rev}"), base_spec, SPEC, spec)?;
-    let breaking = report.changes.iter().filter(|c| c.impact == generator::api_diff::Impact::Breaking).count();
-    let additions = report.changes.len() - breaking;
-    if report.changes.is_empty() && current == base {
+    let spec_breaking = report.changes.iter().filter(|c| c.impact == generator::api_diff::Impact::Breaking).count();
+    let additions = report.changes.len() - spec_breaking;
+    let changed = !report.changes.is_empty() || krate.changed;
+    if !changed && current == base {
         return Ok(None);
     }
-    let required = if report.changes.is_empty() { base } else { base.bump(breaking > 0) };
+    let breaking = spec_breaking > 0 || !krate.breaking.is_empty();
+    let required = if changed { base.bump(breaking) } else { base };
     let version = current.max(required);
-    let summary = report.to_markdown(&format!("{SPEC}@{rev}"), SPEC);
-    let body = summary.split_once("\n\n").map_or(summary.as_str(), |(_, rest)| rest).trim_end();
-    let entry = format!(
-        "## {version}\n\nGenerated from `{SPEC}`; against {rev}: {breaking} breaking and {additions} non-breaking \
-         API changes (`cargo xtask api-diff`).\n\n{body}\n\n"
-    );
-    Ok(Some(Release { version, entry }))
+    let markdown = report.to_markdown(&format!("{SPEC}@{rev}"), SPEC);
+    let mut entry = format!("## {version}\n\n");
+    if report.changes.is_empty() {
+        entry
+            .push_str(&format!("The API described by `{SPEC}` is unchanged since {rev} (`cargo xtask api-diff`).\n\n"));
+    } else {
+        let body = markdown.split_once("\n\n").map_or(markdown.as_str(), |(_, rest)| rest).trim_end();
+        entry.push_str(&format!(
+            "Generated from `{SPEC}`; against {rev}: {spec_breaking} breaking and {additions} non-breaking \
+             API changes (`cargo xtask api-diff`).\n\n{body}\n\n"
+        ));
+    }
+    entry.push_str(&crate_summary(krate, rev));
+    Ok(Some(Release { version, entry, breaking, report: markdown }))
+}
+
+/// The CHANGELOG lines on the crate's own change, from cargo-semver-checks.
+fn crate_summary(krate: &CrateChange, rev: &str) -> String {
+    let tool = format!("cargo-semver-checks {SEMVER_CHECKS_VERSION}");
+    if !krate.changed {
+        return format!("The generated crate is otherwise unchanged since {rev}.\n\n");
+    }
+    let mut text = if krate.breaking.is_empty() {
+        format!("The crate's public API has no breaking change against {rev} ({tool}).\n")
+    } else {
+        let mut text = format!("Breaking changes of the crate's public API against {rev} ({tool}):\n\n");
+        for finding in &krate.breaking {
+            text.push_str(&format!("- {finding}\n"));
+        }
+        text
+    };
+    if !krate.minor.is_empty() {
+        text.push_str(&format!("\nAdditions {tool} reports:\n\n"));
+        for finding in &krate.minor {
+            text.push_str(&format!("- {finding}\n"));
+        }
+    }
+    text.push('\n');
+    text
 }
 
 /// The `version = "..."` of a client config text.
@@ -106,11 +176,19 @@ fn git_show(root: &Path, rev: &str, path: &str) -> Result<String> {
 }
 
 pub fn run(args: &[String]) -> Result<ExitCode> {
-    let rev = match args {
-        [] => "HEAD".to_owned(),
-        [flag, rev] if flag == "--base" => rev.clone(),
-        _ => bail!("{USAGE}"),
-    };
+    let (mut rev, mut pr, mut check) = ("HEAD".to_owned(), None::<PathBuf>, false);
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--base" => rev = args.next().context(USAGE)?.clone(),
+            "--pr" => pr = Some(args.next().context(USAGE)?.into()),
+            "--check" => check = true,
+            _ => bail!("{USAGE}"),
+        }
+    }
+    if check {
+        return guard();
+    }
     let root = workspace_root();
     let config_path = root.join(CLIENT_CONFIG);
     let config = read(&config_path)?;
@@ -120,9 +198,16 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         Ok(text) => config_version(&text)?,
         Err(_) => current,
     };
-    let release = plan(&git_show(&root, &rev, SPEC)?, base, &read(&root.join(SPEC))?, current, &rev)?;
+    // The crate as the generator makes it today, against the one committed at `rev`.
+    let status = crate::codegen::run(&[])?;
+    if status != ExitCode::SUCCESS {
+        return Ok(status);
+    }
+    let baseline = extract_crate(&root, &rev)?;
+    let krate = crate_change(&root.join(CLIENT_DIR), &baseline, &rev)?;
+    let release = plan(&git_show(&root, &rev, SPEC)?, base, &read(&root.join(SPEC))?, current, &rev, &krate)?;
     let Some(release) = release else {
-        println!("nothing to release: the API is unchanged since {rev} ({base})");
+        println!("nothing to release: neither the API nor the crate changed since {rev} ({base})");
         return Ok(ExitCode::SUCCESS);
     };
     let updated: String = config
@@ -141,8 +226,237 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     let changelog = read(&changelog_path)?;
     let at = changelog.find("\n## ").map_or(changelog.len(), |at| at + 1);
     std::fs::write(&changelog_path, format!("{}{}{}", &changelog[..at], release.entry, &changelog[at..]))?;
+    if let Some(dir) = pr {
+        write_pr(&dir, &release)?;
+    }
     println!("{CLIENT_DIR} {} → {} (CHANGELOG entry prepended; edit it as you like)", base, release.version);
     crate::codegen::run(&[])
+}
+
+/// The pull request of a release: `title`, `body.md` (the CHANGELOG entry and the full api-diff
+/// report) and `label` (`breaking` or `non-breaking`).
+fn write_pr(dir: &Path, release: &Release) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let (label, kind) = if release.breaking { ("breaking", "breaking") } else { ("non-breaking", "non-breaking") };
+    let title = format!("mittwald-api-client {}: upstream spec update ({kind})", release.version);
+    let entry = release.entry.split_once('\n').map_or("", |(_, rest)| rest).trim();
+    let body = format!(
+        "Regenerated from mittwald's published spec by the `update-spec` workflow \
+         (`.ci/update-spec`).\n\n{entry}\n\n<details><summary>The full api-diff report</summary>\n\n{}\n</details>\n",
+        release.report.trim_end()
+    );
+    std::fs::write(dir.join("title"), title + "\n")?;
+    std::fs::write(dir.join("body.md"), body)?;
+    std::fs::write(dir.join("label"), format!("{label}\n"))?;
+    Ok(())
+}
+
+/// CI's version guard (`--check`): the crate against the previous release, the crate as it was
+/// just before the commit that set today's version.
+fn guard() -> Result<ExitCode> {
+    let root = workspace_root();
+    let manifest = format!("{CLIENT_DIR}/Cargo.toml");
+    let setter = git(&root, &["log", "-1", "--format=%H", "-G", "^version = ", "--", &manifest])?;
+    let setter = setter.trim();
+    if setter.is_empty() || git(&root, &["rev-parse", "--verify", "-q", &format!("{setter}^")]).is_err() {
+        println!("version guard: no earlier version of {CLIENT_DIR} in the history; nothing to compare");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let base = format!("{}^", &setter[..12.min(setter.len())]);
+    let previous = Version::parse(&config_value(&git_show(&root, &base, &manifest)?, "version")?)?;
+    let current = Version::parse(&config_value(&read(&root.join(&manifest))?, "version")?)?;
+    if current < previous {
+        bail!("{CLIENT_DIR} is at {current}, below the previous release {previous} ({base})");
+    }
+    let baseline = extract_crate(&root, &base)?;
+    let findings = semver_checks(&root.join(CLIENT_DIR), &baseline, None)?;
+    if findings.breaking.is_empty() {
+        println!("version guard: {CLIENT_DIR} {current} against {previous} ({base}): the bump covers the API change");
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!(
+        "version guard: the public API of {CLIENT_DIR} broke since {previous} ({base}) without the matching \
+         version bump (it is {current}):"
+    );
+    for finding in &findings.breaking {
+        eprintln!("  - {finding}");
+    }
+    eprintln!("run `cargo xtask release --base {base}` and commit what it writes");
+    Ok(ExitCode::FAILURE)
+}
+
+/// The crate as committed at `rev`, extracted under `target/` as a standalone crate.
+fn extract_crate(root: &Path, rev: &str) -> Result<PathBuf> {
+    let id = git(root, &["rev-parse", "--short=12", rev])?;
+    let dir = root.join("target/release-baseline").join(id.trim());
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let archive = Command::new("git")
+        .args(["archive", "--format=tar", rev, CLIENT_DIR])
+        .current_dir(root)
+        .output()
+        .context("cannot run git archive")?;
+    if !archive.status.success() {
+        bail!("git archive {rev} {CLIENT_DIR}: {}", String::from_utf8_lossy(&archive.stderr).trim());
+    }
+    let mut tar = Command::new("tar")
+        .args(["-x", "-C"])
+        .arg(&dir)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .context("cannot run tar")?;
+    std::io::Write::write_all(tar.stdin.as_mut().context("tar's stdin")?, &archive.stdout)?;
+    if !tar.wait()?.success() {
+        bail!("cannot unpack {CLIENT_DIR} at {rev}");
+    }
+    let krate = dir.join(CLIENT_DIR);
+    // A workspace of its own, resolved like ours.
+    let manifest = krate.join("Cargo.toml");
+    std::fs::write(&manifest, read(&manifest)? + "\n[workspace]\n")?;
+    if let Ok(lock) = std::fs::read(root.join("Cargo.lock")) {
+        std::fs::write(krate.join("Cargo.lock"), lock)?;
+    }
+    Ok(krate)
+}
+
+/// How the crate in `current` differs from the one in `baseline` (both directories).
+fn crate_change(current: &Path, baseline: &Path, rev: &str) -> Result<CrateChange> {
+    let files = |dir: &Path| -> Result<BTreeMap<PathBuf, String>> {
+        let mut files = BTreeMap::new();
+        collect(dir, dir, &mut files)?;
+        Ok(files)
+    };
+    let (now, then) = (files(current)?, files(baseline)?);
+    if now == then {
+        return Ok(CrateChange::default());
+    }
+    println!("{CLIENT_DIR} differs from {rev}: cargo-semver-checks {SEMVER_CHECKS_VERSION} compares their public APIs");
+    let mut change = semver_checks(current, baseline, Some("patch"))?;
+    change.changed = true;
+    Ok(change)
+}
+
+/// The files of a crate that make it: sources, manifest and docs (not Cargo.lock or target/);
+/// the package's version line left out.
+fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<PathBuf, String>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if path.is_dir() {
+            if name != "target" {
+                collect(root, &path, files)?;
+            }
+        } else if name != "Cargo.lock" {
+            let mut text = read(&path)?;
+            if name == "Cargo.toml" {
+                text = text
+                    .lines()
+                    .filter(|line| !line.starts_with("version = ") && line.trim() != "[workspace]")
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    .trim_end()
+                    .to_owned();
+            }
+            files.insert(path.strip_prefix(root)?.to_owned(), text);
+        }
+    }
+    Ok(())
+}
+
+/// Runs cargo-semver-checks on the crate in `current` against `baseline`; with `release_type`,
+/// as if for that kind of release (`patch`: every finding is reported), else by the versions
+/// in the two manifests.
+pub fn semver_checks(current: &Path, baseline: &Path, release_type: Option<&str>) -> Result<CrateChange> {
+    require_semver_checks()?;
+    let mut command = Command::new(env!("CARGO"));
+    command
+        .args(["semver-checks", "check-release", "--color", "never", "--manifest-path"])
+        .arg(current.join("Cargo.toml"))
+        .arg("--baseline-root")
+        .arg(baseline);
+    if let Some(kind) = release_type {
+        command.args(["--release-type", kind]);
+    }
+    let output = command.output().context("cannot run cargo semver-checks")?;
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let change = parse_semver_checks(&text);
+    // It exits with 0 when nothing fails and with 100 when checks fail; anything else is an error.
+    let failed_checks = output.status.code() == Some(100) && !(change.breaking.is_empty() && change.minor.is_empty());
+    if !output.status.success() && !failed_checks {
+        bail!("cargo semver-checks could not compare the crates:\n{text}");
+    }
+    Ok(change)
+}
+
+/// The failed checks of a cargo-semver-checks run, each as "<lint>: <description>: <items>",
+/// classed by the summary's verdict: "requires new major version" (0.x: minor) is breaking,
+/// "requires new minor version" lists additions. (The report does not give each check's level.)
+pub fn parse_semver_checks(text: &str) -> CrateChange {
+    let mut findings: Vec<(String, Vec<String>)> = Vec::new();
+    let mut in_items = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some(rest) = trimmed.strip_prefix("--- failure ") {
+            findings.push((rest.trim_end_matches('-').trim().to_owned(), Vec::new()));
+            in_items = false;
+        } else if trimmed == "Failed in:" {
+            in_items = true;
+        } else if in_items && line.starts_with("  ") && !trimmed.is_empty() && !trimmed.starts_with("Summary") {
+            // "function mittwald_api_client::x, previously in file /tmp/.../lib.rs:27": the
+            // item, without the (temporary) file.
+            let item = trimmed.split(", previously in file").next().unwrap_or(trimmed);
+            let item = item.split(" in file ").next().unwrap_or(item);
+            if let Some((_, items)) = findings.last_mut() {
+                items.push(item.to_owned());
+            }
+        } else {
+            in_items = false;
+        }
+    }
+    let findings: Vec<String> = findings
+        .into_iter()
+        .map(|(lint, items)| {
+            const SHOWN: usize = 5;
+            let mut shown = items.iter().take(SHOWN).map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ");
+            if items.len() > SHOWN {
+                shown.push_str(&format!(" and {} more", items.len() - SHOWN));
+            }
+            if shown.is_empty() {
+                lint
+            } else {
+                format!("{lint}: {shown}")
+            }
+        })
+        .collect();
+    let mut change = CrateChange::default();
+    if text.contains("requires new major version") {
+        change.breaking = findings;
+    } else if text.contains("requires new minor version") {
+        change.minor = findings;
+    }
+    change
+}
+
+/// Fails with the command to install cargo-semver-checks unless the pinned version is there.
+fn require_semver_checks() -> Result<()> {
+    let output = Command::new(env!("CARGO")).args(["semver-checks", "--version"]).output();
+    let version = output.ok().filter(|o| o.status.success()).map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+    match version {
+        Some(text) if text.split_whitespace().any(|w| w == SEMVER_CHECKS_VERSION) => Ok(()),
+        other => bail!(
+            "cargo-semver-checks {SEMVER_CHECKS_VERSION} is needed (found: {}); install it with \
+             `cargo install --locked cargo-semver-checks --version {SEMVER_CHECKS_VERSION}`",
+            other.as_deref().map_or("none", str::trim)
+        ),
+    }
+}
+
+fn git(root: &Path, args: &[&str]) -> Result<String> {
+    let output = Command::new("git").args(args).current_dir(root).output().context("cannot run git")?;
+    if !output.status.success() {
+        bail!("git {}: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim());
+    }
+    Ok(String::from_utf8(output.stdout)?)
 }
 
 #[cfg(test)]
@@ -157,5 +471,45 @@ mod tests {
         assert_eq!(Version(1, 2, 3).bump(false), Version(1, 3, 0));
         assert!(Version::parse("1.2").is_err() && Version::parse("a.b.c").is_err());
         assert_eq!(config_version("name = \"x\"\nversion = \"0.3.0\"\n").unwrap(), Version(0, 3, 0));
+    }
+
+    /// A report of cargo-semver-checks 0.51.0 (a function and a struct removed), trimmed.
+    const REPORT: &str = "    Checking mittwald-api-client v0.3.0 -> v0.3.0 (assume patch change)
+     Checked [   0.070s] 229 checks: 227 pass, 2 fail, 0 warn, 31 skip
+--- failure function_missing: pub fn removed or renamed ---
+Description:
+A publicly-visible function cannot be imported by its prior path.
+        ref: https://doc.rust-lang.org/cargo/reference/semver.html#item-remove
+Failed in:
+  function mittwald_api_client::removed_later, previously in file /tmp/base/src/lib.rs:27
+  function mittwald_api_client::other, previously in file /tmp/base/src/lib.rs:28
+--- failure struct_missing: pub struct removed or renamed ---
+Description:
+A publicly-visible struct cannot be imported by its prior path.
+Failed in:
+  struct mittwald_api_client::Gone, previously in file /tmp/base/src/lib.rs:27
+     Summary semver requires new major version: 2 major and 0 minor checks failed
+";
+
+    #[test]
+    fn semver_checks_findings_are_read_with_their_items() {
+        let change = parse_semver_checks(REPORT);
+        assert_eq!(
+            change.breaking,
+            [
+                "function_missing: pub fn removed or renamed: `function mittwald_api_client::removed_later`, \
+                 `function mittwald_api_client::other`",
+                "struct_missing: pub struct removed or renamed: `struct mittwald_api_client::Gone`",
+            ]
+        );
+        assert!(change.minor.is_empty());
+        let minor = REPORT.replace(
+            "requires new major version: 2 major and 0 minor",
+            "requires new minor version: 0 major and 2 minor",
+        );
+        let change = parse_semver_checks(&minor);
+        assert!(change.breaking.is_empty() && change.minor.len() == 2, "{change:?}");
+        let clean = parse_semver_checks("     Summary no semver update required\n");
+        assert_eq!(clean, CrateChange::default());
     }
 }
