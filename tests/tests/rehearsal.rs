@@ -161,4 +161,32 @@ fn rehearse(old_url: &str, new_url: &str) {
     let markdown = report.to_markdown("specs/mittwald-conversations.yaml@HEAD", "specs/mittwald-conversations.yaml");
     assert!(body.contains(markdown.trim_end()), "the body carries the api-diff report:\n{body}");
     assert_eq!(read(pr.join("branch")).trim(), format!("update-spec/{version}"));
+
+    // CI's version guard accepts the release commit ...
+    run(&repo, "cargo", &["xtask", "release", "--check"], &[]);
+    // ... and rejects a generator change that breaks the crate's API without a bump.
+    let client = repo.join("generator/runtime/client.rs");
+    let runtime = read(&client);
+    assert!(runtime.contains("pub fn allow_insecure_http("));
+    std::fs::write(&client, runtime.replace("pub fn allow_insecure_http(", "pub fn allow_plain_http(")).unwrap();
+    run(&repo, "cargo", &["xtask", "codegen"], &[]);
+    git(&repo, &["commit", "-q", "-am", "a generator change that renames a builder method"]);
+    let guard = Command::new("cargo")
+        .args(["xtask", "release", "--check"])
+        .current_dir(&repo)
+        .env("CARGO_TARGET_DIR", root().join("target/rehearsal-target"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&guard.stderr);
+    assert!(!guard.status.success(), "the guard let an unversioned breaking change pass:\n{stderr}");
+    assert!(stderr.contains("without the matching version bump") && stderr.contains("allow_insecure_http"), "{stderr}");
+    // `cargo xtask release` versions it: the crate broke, so a minor bump (0.x) with the finding.
+    run(&repo, "cargo", &["xtask", "release", "--base", "HEAD^"], &[]);
+    assert_eq!(config_version(&repo), version.bump(true));
+    let changelog = read(repo.join("generated-client/CHANGELOG.md"));
+    let entry = &changelog[changelog.find("\n## ").unwrap() + 1..];
+    let entry = &entry[..entry[3..].find("\n## ").map_or(entry.len(), |end| end + 3)];
+    assert!(entry.contains("is unchanged since HEAD^") && entry.contains("allow_insecure_http"), "{entry}");
+    git(&repo, &["commit", "-q", "-am", "release"]);
+    run(&repo, "cargo", &["xtask", "release", "--check"], &[]);
 }

@@ -401,11 +401,12 @@ pub fn parse_semver_checks(text: &str) -> CrateChange {
             in_items = false;
         } else if trimmed == "Failed in:" {
             in_items = true;
-        } else if in_items && line.starts_with("  ") && !trimmed.is_empty() && !trimmed.starts_with("Summary") {
-            // "function mittwald_api_client::x, previously in file /tmp/.../lib.rs:27": the
-            // item, without the (temporary) file.
+        } else if in_items && line.starts_with("  ") && !line.starts_with("   ") && !trimmed.is_empty() {
+            // "  function mittwald_api_client::x, previously in file /tmp/.../lib.rs:27": the
+            // item, without the file (a temporary copy). Progress lines are indented further.
             let item = trimmed.split(", previously in file").next().unwrap_or(trimmed);
             let item = item.split(" in file ").next().unwrap_or(item);
+            let item = item.split(" in /").next().unwrap_or(item);
             if let Some((_, items)) = findings.last_mut() {
                 items.push(item.to_owned());
             }
@@ -488,6 +489,11 @@ Description:
 A publicly-visible struct cannot be imported by its prior path.
 Failed in:
   struct mittwald_api_client::Gone, previously in file /tmp/base/src/lib.rs:27
+--- failure constructible_struct_adds_field: struct exhaustively constructible through public API adds field ---
+Failed in:
+  field User.is_employee in /work/repo/generated-client/src/types/conversation.rs:819
+    Building mittwald-api-client v0.3.1 (current)
+       Built [  19.953s] (current)
      Summary semver requires new major version: 2 major and 0 minor checks failed
 ";
 
@@ -500,6 +506,8 @@ Failed in:
                 "function_missing: pub fn removed or renamed: `function mittwald_api_client::removed_later`, \
                  `function mittwald_api_client::other`",
                 "struct_missing: pub struct removed or renamed: `struct mittwald_api_client::Gone`",
+                "constructible_struct_adds_field: struct exhaustively constructible through public API adds \
+                 field: `field User.is_employee`",
             ]
         );
         assert!(change.minor.is_empty());
@@ -508,7 +516,7 @@ Failed in:
             "requires new minor version: 0 major and 2 minor",
         );
         let change = parse_semver_checks(&minor);
-        assert!(change.breaking.is_empty() && change.minor.len() == 2, "{change:?}");
+        assert!(change.breaking.is_empty() && change.minor.len() == 3, "{change:?}");
         let clean = parse_semver_checks("     Summary no semver update required\n");
         assert_eq!(clean, CrateChange::default());
     }
