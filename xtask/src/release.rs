@@ -251,38 +251,62 @@ fn write_pr(dir: &Path, release: &Release) -> Result<()> {
     Ok(())
 }
 
-/// CI's version guard (`--check`): the crate against the previous release, the crate as it was
-/// just before the commit that set today's version.
+/// CI's version guard (`--check`). The commit that set today's version is its release: its
+/// crate must be bumped enough over the crate before it, and the crate now must not have broken
+/// its API since (a later breaking change needs a new bump).
 fn guard() -> Result<ExitCode> {
     let root = workspace_root();
     let manifest = format!("{CLIENT_DIR}/Cargo.toml");
-    let setter = git(&root, &["log", "-1", "--format=%H", "-G", "^version = ", "--", &manifest])?;
-    let setter = setter.trim();
-    if setter.is_empty() || git(&root, &["rev-parse", "--verify", "-q", &format!("{setter}^")]).is_err() {
+    let setter = git(&root, &["log", "-1", "--format=%h", "--abbrev=12", "-G", "^version = ", "--", &manifest])?;
+    let release = setter.trim();
+    if release.is_empty() || git(&root, &["rev-parse", "--verify", "-q", &format!("{release}^")]).is_err() {
         println!("version guard: no earlier version of {CLIENT_DIR} in the history; nothing to compare");
         return Ok(ExitCode::SUCCESS);
     }
-    let base = format!("{}^", &setter[..12.min(setter.len())]);
-    let previous = Version::parse(&config_value(&git_show(&root, &base, &manifest)?, "version")?)?;
+    let before = format!("{release}^");
+    let version_at =
+        |rev: &str| -> Result<Version> { Version::parse(&config_value(&git_show(&root, rev, &manifest)?, "version")?) };
+    let (previous, released) = (version_at(&before)?, version_at(release)?);
     let current = Version::parse(&config_value(&read(&root.join(&manifest))?, "version")?)?;
-    if current < previous {
-        bail!("{CLIENT_DIR} is at {current}, below the previous release {previous} ({base})");
+    if released < previous {
+        bail!("{release} set {CLIENT_DIR} to {released}, below {previous} before it");
     }
-    let baseline = extract_crate(&root, &base)?;
-    let findings = semver_checks(&root.join(CLIENT_DIR), &baseline, None)?;
+    let mut failed = false;
+    // The release: its crate against the one before it, by their versions.
+    let (released_dir, before_dir) = (extract_crate(&root, release)?, extract_crate(&root, &before)?);
+    let findings = semver_checks(&released_dir, &before_dir, None)?;
     if findings.breaking.is_empty() {
-        println!("version guard: {CLIENT_DIR} {current} against {previous} ({base}): the bump covers the API change");
-        return Ok(ExitCode::SUCCESS);
+        println!("version guard: {release} set {released} over {previous}: the bump covers the API change");
+    } else {
+        failed = true;
+        eprintln!(
+            "version guard: {release} set {CLIENT_DIR} to {released}, but its public API broke since {previous} \
+             ({before}) without the matching version bump:"
+        );
+        for finding in &findings.breaking {
+            eprintln!("  - {finding}");
+        }
+        eprintln!("run `cargo xtask release --base {before}` and commit what it writes");
     }
-    eprintln!(
-        "version guard: the public API of {CLIENT_DIR} broke since {previous} ({base}) without the matching \
-         version bump (it is {current}):"
-    );
-    for finding in &findings.breaking {
-        eprintln!("  - {finding}");
+    // Since the release: the crate now against the released one (the same version, so any
+    // breaking change fails).
+    if current == released && crate_files(&root.join(CLIENT_DIR))? != crate_files(&released_dir)? {
+        let findings = semver_checks(&root.join(CLIENT_DIR), &released_dir, None)?;
+        if findings.breaking.is_empty() {
+            println!("version guard: no breaking change of the public API since {released} ({release})");
+        } else {
+            failed = true;
+            eprintln!(
+                "version guard: the public API of {CLIENT_DIR} broke since {released} ({release}) without the \
+                 matching version bump:"
+            );
+            for finding in &findings.breaking {
+                eprintln!("  - {finding}");
+            }
+            eprintln!("run `cargo xtask release --base {release}` and commit what it writes");
+        }
     }
-    eprintln!("run `cargo xtask release --base {base}` and commit what it writes");
-    Ok(ExitCode::FAILURE)
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
 /// The crate as committed at `rev`, extracted under `target/` as a standalone crate.
@@ -319,15 +343,16 @@ fn extract_crate(root: &Path, rev: &str) -> Result<PathBuf> {
     Ok(krate)
 }
 
+/// The files of the crate in `dir` (see [`collect`]).
+fn crate_files(dir: &Path) -> Result<BTreeMap<PathBuf, String>> {
+    let mut files = BTreeMap::new();
+    collect(dir, dir, &mut files)?;
+    Ok(files)
+}
+
 /// How the crate in `current` differs from the one in `baseline` (both directories).
 fn crate_change(current: &Path, baseline: &Path, rev: &str) -> Result<CrateChange> {
-    let files = |dir: &Path| -> Result<BTreeMap<PathBuf, String>> {
-        let mut files = BTreeMap::new();
-        collect(dir, dir, &mut files)?;
-        Ok(files)
-    };
-    let (now, then) = (files(current)?, files(baseline)?);
-    if now == then {
+    if crate_files(current)? == crate_files(baseline)? {
         return Ok(CrateChange::default());
     }
     println!("{CLIENT_DIR} differs from {rev}: cargo-semver-checks {SEMVER_CHECKS_VERSION} compares their public APIs");
