@@ -432,7 +432,8 @@ pub fn parse_semver_checks(text: &str) -> CrateChange {
             let item = trimmed.split(", previously in file").next().unwrap_or(trimmed);
             let item = item.split(" in file ").next().unwrap_or(item);
             let item = item.split(" in /").next().unwrap_or(item);
-            if let Some((_, items)) = findings.last_mut() {
+            // An item reachable by two paths is listed twice.
+            if let Some((_, items)) = findings.last_mut().filter(|(_, items)| !items.iter().any(|i| i == item)) {
                 items.push(item.to_owned());
             }
         } else {
@@ -508,6 +509,7 @@ A publicly-visible function cannot be imported by its prior path.
         ref: https://doc.rust-lang.org/cargo/reference/semver.html#item-remove
 Failed in:
   function mittwald_api_client::removed_later, previously in file /tmp/base/src/lib.rs:27
+  function mittwald_api_client::other, previously in file /tmp/base/src/lib.rs:28
   function mittwald_api_client::other, previously in file /tmp/base/src/lib.rs:28
 --- failure struct_missing: pub struct removed or renamed ---
 Description:
