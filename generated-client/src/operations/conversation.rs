@@ -842,7 +842,7 @@ impl crate::runtime::serde_helpers::Object for CreateConversationCreatedBody {
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "conversationId"),
+            0 => de::read_field(map, &mut slots.0),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -911,13 +911,13 @@ impl crate::runtime::serde_helpers::Object for CreateConversationRequestBody {
     ];
     const REQUIRED: &'static [usize] = &[];
     type Slots = (
-        Option<Option<String>>,
-        Option<Option<uuid::Uuid>>,
-        Option<Option<String>>,
-        Option<Option<Vec<crate::types::NotificationRole>>>,
-        Option<Option<crate::types::RelatedAggregateReference>>,
-        Option<Option<crate::types::ShareableAggregateReference>>,
-        Option<Option<String>>,
+        Option<String>,
+        Option<uuid::Uuid>,
+        Option<String>,
+        Option<Vec<crate::types::NotificationRole>>,
+        Option<crate::types::RelatedAggregateReference>,
+        Option<crate::types::ShareableAggregateReference>,
+        Option<String>,
     );
     #[inline]
     fn slots() -> Self::Slots {
@@ -946,13 +946,13 @@ impl crate::runtime::serde_helpers::Object for CreateConversationRequestBody {
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "categoryId"),
-            1 => de::read_field(map, &mut slots.1, "mainUserId"),
-            2 => de::read_field(map, &mut slots.2, "messageContent"),
-            3 => de::read_field(map, &mut slots.3, "notificationRoles"),
-            4 => de::read_field(map, &mut slots.4, "relatedTo"),
-            5 => de::read_field(map, &mut slots.5, "sharedWith"),
-            6 => de::read_field(map, &mut slots.6, "title"),
+            0 => de::read_optional(map, &mut slots.0),
+            1 => de::read_optional(map, &mut slots.1),
+            2 => de::read_optional(map, &mut slots.2),
+            3 => de::read_optional(map, &mut slots.3),
+            4 => de::read_optional(map, &mut slots.4),
+            5 => de::read_optional(map, &mut slots.5),
+            6 => de::read_optional(map, &mut slots.6),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -960,13 +960,13 @@ impl crate::runtime::serde_helpers::Object for CreateConversationRequestBody {
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
         Some(Self {
-            category_id: slots.0.flatten(),
-            main_user_id: slots.1.flatten(),
-            message_content: slots.2.flatten(),
-            notification_roles: slots.3.flatten(),
-            related_to: slots.4.flatten(),
-            shared_with: slots.5.flatten(),
-            title: slots.6.flatten(),
+            category_id: slots.0,
+            main_user_id: slots.1,
+            message_content: slots.2,
+            notification_roles: slots.3,
+            related_to: slots.4,
+            shared_with: slots.5,
+            title: slots.6,
         })
     }
 }

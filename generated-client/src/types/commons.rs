@@ -58,8 +58,8 @@ impl crate::runtime::serde_helpers::Object for Error {
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "message"),
-            1 => de::read_field(map, &mut slots.1, "type"),
+            0 => de::read_field(map, &mut slots.0),
+            1 => de::read_field(map, &mut slots.1),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -115,7 +115,7 @@ impl crate::runtime::serde_helpers::Object for ValidationErrorSchema {
     const FIELDS: &'static [&'static str] = &["context", "message", "path", "type"];
     const REQUIRED: &'static [usize] = &[1, 2, 3];
     type Slots = (
-        Option<Option<std::collections::BTreeMap<String, String>>>,
+        Option<std::collections::BTreeMap<String, String>>,
         Option<String>,
         Option<String>,
         Option<String>,
@@ -144,10 +144,10 @@ impl crate::runtime::serde_helpers::Object for ValidationErrorSchema {
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "context"),
-            1 => de::read_field(map, &mut slots.1, "message"),
-            2 => de::read_field(map, &mut slots.2, "path"),
-            3 => de::read_field(map, &mut slots.3, "type"),
+            0 => de::read_optional(map, &mut slots.0),
+            1 => de::read_field(map, &mut slots.1),
+            2 => de::read_field(map, &mut slots.2),
+            3 => de::read_field(map, &mut slots.3),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -155,7 +155,7 @@ impl crate::runtime::serde_helpers::Object for ValidationErrorSchema {
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
         Some(Self {
-            context: slots.0.flatten(),
+            context: slots.0,
             message: slots.1?,
             path: slots.2?,
             r#type: slots.3?,
@@ -198,7 +198,7 @@ impl crate::runtime::serde_helpers::Object for ValidationErrors {
     const FIELDS: &'static [&'static str] = &["message", "type", "validationErrors"];
     const REQUIRED: &'static [usize] = &[1, 2];
     type Slots = (
-        Option<Option<String>>,
+        Option<String>,
         Option<ValidationErrorsType>,
         Option<Vec<ValidationErrorSchema>>,
     );
@@ -225,9 +225,9 @@ impl crate::runtime::serde_helpers::Object for ValidationErrors {
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "message"),
-            1 => de::read_field(map, &mut slots.1, "type"),
-            2 => de::read_field(map, &mut slots.2, "validationErrors"),
+            0 => de::read_optional(map, &mut slots.0),
+            1 => de::read_field(map, &mut slots.1),
+            2 => de::read_field(map, &mut slots.2),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -235,7 +235,7 @@ impl crate::runtime::serde_helpers::Object for ValidationErrors {
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
         Some(Self {
-            message: slots.0.flatten(),
+            message: slots.0,
             r#type: slots.1?,
             validation_errors: slots.2?,
         })
@@ -345,7 +345,7 @@ impl crate::runtime::serde_helpers::Object for RateLimitError {
     const NAME: &'static str = "RateLimitError";
     const FIELDS: &'static [&'static str] = &["message", "type"];
     const REQUIRED: &'static [usize] = &[];
-    type Slots = (Option<Option<String>>, Option<Option<String>>);
+    type Slots = (Option<String>, Option<String>);
     #[inline]
     fn slots() -> Self::Slots {
         (None, None)
@@ -368,8 +368,8 @@ impl crate::runtime::serde_helpers::Object for RateLimitError {
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "message"),
-            1 => de::read_field(map, &mut slots.1, "type"),
+            0 => de::read_optional(map, &mut slots.0),
+            1 => de::read_optional(map, &mut slots.1),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -377,8 +377,8 @@ impl crate::runtime::serde_helpers::Object for RateLimitError {
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
         Some(Self {
-            message: slots.0.flatten(),
-            r#type: slots.1.flatten(),
+            message: slots.0,
+            r#type: slots.1,
         })
     }
 }

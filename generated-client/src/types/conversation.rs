@@ -59,9 +59,9 @@ impl crate::runtime::serde_helpers::Object for AggregateReference {
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "aggregate"),
-            1 => de::read_field(map, &mut slots.1, "domain"),
-            2 => de::read_field(map, &mut slots.2, "id"),
+            0 => de::read_field(map, &mut slots.0),
+            1 => de::read_field(map, &mut slots.1),
+            2 => de::read_field(map, &mut slots.2),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -150,15 +150,15 @@ impl crate::runtime::serde_helpers::Object for BasicConversation {
     ];
     const REQUIRED: &'static [usize] = &[1, 2, 4, 9, 10, 11, 12];
     type Slots = (
-        Option<Option<Category>>,
+        Option<Category>,
         Option<uuid::Uuid>,
         Option<chrono::DateTime<chrono::Utc>>,
-        Option<Option<chrono::DateTime<chrono::Utc>>>,
+        Option<chrono::DateTime<chrono::Utc>>,
         Option<User>,
-        Option<Option<Vec<NotificationRole>>>,
-        Option<Option<RelatedAggregateReference>>,
-        Option<Option<Vec<AggregateReference>>>,
-        Option<Option<ShareableAggregateReference>>,
+        Option<Vec<NotificationRole>>,
+        Option<RelatedAggregateReference>,
+        Option<Vec<AggregateReference>>,
+        Option<ShareableAggregateReference>,
         Option<String>,
         Option<Status>,
         Option<String>,
@@ -197,19 +197,19 @@ impl crate::runtime::serde_helpers::Object for BasicConversation {
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "category"),
-            1 => de::read_field(map, &mut slots.1, "conversationId"),
-            2 => de::read_date_time(map, &mut slots.2, "createdAt"),
-            3 => de::read_optional_date_time(map, &mut slots.3, "lastMessageAt"),
-            4 => de::read_field(map, &mut slots.4, "mainUser"),
-            5 => de::read_field(map, &mut slots.5, "notificationRoles"),
-            6 => de::read_field(map, &mut slots.6, "relatedTo"),
-            7 => de::read_field(map, &mut slots.7, "relations"),
-            8 => de::read_field(map, &mut slots.8, "sharedWith"),
-            9 => de::read_field(map, &mut slots.9, "shortId"),
-            10 => de::read_field(map, &mut slots.10, "status"),
-            11 => de::read_field(map, &mut slots.11, "title"),
-            12 => de::read_field(map, &mut slots.12, "visibility"),
+            0 => de::read_optional(map, &mut slots.0),
+            1 => de::read_field(map, &mut slots.1),
+            2 => de::read_date_time(map, &mut slots.2),
+            3 => de::read_optional_date_time(map, &mut slots.3),
+            4 => de::read_field(map, &mut slots.4),
+            5 => de::read_optional(map, &mut slots.5),
+            6 => de::read_optional(map, &mut slots.6),
+            7 => de::read_optional(map, &mut slots.7),
+            8 => de::read_optional(map, &mut slots.8),
+            9 => de::read_field(map, &mut slots.9),
+            10 => de::read_field(map, &mut slots.10),
+            11 => de::read_field(map, &mut slots.11),
+            12 => de::read_field(map, &mut slots.12),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -217,15 +217,15 @@ impl crate::runtime::serde_helpers::Object for BasicConversation {
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
         Some(Self {
-            category: slots.0.flatten(),
+            category: slots.0,
             conversation_id: slots.1?,
             created_at: slots.2?,
-            last_message_at: slots.3.flatten(),
+            last_message_at: slots.3,
             main_user: slots.4?,
-            notification_roles: slots.5.flatten(),
-            related_to: slots.6.flatten(),
-            relations: slots.7.flatten(),
-            shared_with: slots.8.flatten(),
+            notification_roles: slots.5,
+            related_to: slots.6,
+            relations: slots.7,
+            shared_with: slots.8,
             short_id: slots.9?,
             status: slots.10?,
             title: slots.11?,
@@ -293,9 +293,9 @@ impl crate::runtime::serde_helpers::Object for Category {
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "categoryId"),
-            1 => de::read_field(map, &mut slots.1, "name"),
-            2 => de::read_field(map, &mut slots.2, "referenceType"),
+            0 => de::read_field(map, &mut slots.0),
+            1 => de::read_field(map, &mut slots.1),
+            2 => de::read_field(map, &mut slots.2),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -398,18 +398,18 @@ impl crate::runtime::serde_helpers::Object for Conversation {
     ];
     const REQUIRED: &'static [usize] = &[1, 2, 7, 12, 13, 14, 15];
     type Slots = (
-        Option<Option<Category>>,
+        Option<Category>,
         Option<uuid::Uuid>,
         Option<chrono::DateTime<chrono::Utc>>,
-        Option<Option<User>>,
-        Option<Option<ConversationLastMessage>>,
-        Option<Option<chrono::DateTime<chrono::Utc>>>,
-        Option<Option<User>>,
         Option<User>,
-        Option<Option<Vec<NotificationRole>>>,
-        Option<Option<RelatedAggregateReference>>,
-        Option<Option<Vec<AggregateReference>>>,
-        Option<Option<ShareableAggregateReference>>,
+        Option<ConversationLastMessage>,
+        Option<chrono::DateTime<chrono::Utc>>,
+        Option<User>,
+        Option<User>,
+        Option<Vec<NotificationRole>>,
+        Option<RelatedAggregateReference>,
+        Option<Vec<AggregateReference>>,
+        Option<ShareableAggregateReference>,
         Option<String>,
         Option<Status>,
         Option<String>,
@@ -468,22 +468,22 @@ impl crate::runtime::serde_helpers::Object for Conversation {
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "category"),
-            1 => de::read_field(map, &mut slots.1, "conversationId"),
-            2 => de::read_date_time(map, &mut slots.2, "createdAt"),
-            3 => de::read_field(map, &mut slots.3, "createdBy"),
-            4 => de::read_field(map, &mut slots.4, "lastMessage"),
-            5 => de::read_optional_date_time(map, &mut slots.5, "lastMessageAt"),
-            6 => de::read_field(map, &mut slots.6, "lastMessageBy"),
-            7 => de::read_field(map, &mut slots.7, "mainUser"),
-            8 => de::read_field(map, &mut slots.8, "notificationRoles"),
-            9 => de::read_field(map, &mut slots.9, "relatedTo"),
-            10 => de::read_field(map, &mut slots.10, "relations"),
-            11 => de::read_field(map, &mut slots.11, "sharedWith"),
-            12 => de::read_field(map, &mut slots.12, "shortId"),
-            13 => de::read_field(map, &mut slots.13, "status"),
-            14 => de::read_field(map, &mut slots.14, "title"),
-            15 => de::read_field(map, &mut slots.15, "visibility"),
+            0 => de::read_optional(map, &mut slots.0),
+            1 => de::read_field(map, &mut slots.1),
+            2 => de::read_date_time(map, &mut slots.2),
+            3 => de::read_optional(map, &mut slots.3),
+            4 => de::read_optional(map, &mut slots.4),
+            5 => de::read_optional_date_time(map, &mut slots.5),
+            6 => de::read_optional(map, &mut slots.6),
+            7 => de::read_field(map, &mut slots.7),
+            8 => de::read_optional(map, &mut slots.8),
+            9 => de::read_optional(map, &mut slots.9),
+            10 => de::read_optional(map, &mut slots.10),
+            11 => de::read_optional(map, &mut slots.11),
+            12 => de::read_field(map, &mut slots.12),
+            13 => de::read_field(map, &mut slots.13),
+            14 => de::read_field(map, &mut slots.14),
+            15 => de::read_field(map, &mut slots.15),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -491,18 +491,18 @@ impl crate::runtime::serde_helpers::Object for Conversation {
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
         Some(Self {
-            category: slots.0.flatten(),
+            category: slots.0,
             conversation_id: slots.1?,
             created_at: slots.2?,
-            created_by: slots.3.flatten(),
-            last_message: slots.4.flatten(),
-            last_message_at: slots.5.flatten(),
-            last_message_by: slots.6.flatten(),
+            created_by: slots.3,
+            last_message: slots.4,
+            last_message_at: slots.5,
+            last_message_by: slots.6,
             main_user: slots.7?,
-            notification_roles: slots.8.flatten(),
-            related_to: slots.9.flatten(),
-            relations: slots.10.flatten(),
-            shared_with: slots.11.flatten(),
+            notification_roles: slots.8,
+            related_to: slots.9,
+            relations: slots.10,
+            shared_with: slots.11,
             short_id: slots.12?,
             status: slots.13?,
             title: slots.14?,
@@ -872,10 +872,10 @@ impl crate::runtime::serde_helpers::Object for User {
     ];
     const REQUIRED: &'static [usize] = &[4];
     type Slots = (
-        Option<Option<bool>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<bool>>,
+        Option<bool>,
+        Option<String>,
+        Option<String>,
+        Option<bool>,
         Option<String>,
     );
     #[inline]
@@ -903,11 +903,11 @@ impl crate::runtime::serde_helpers::Object for User {
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "active"),
-            1 => de::read_field(map, &mut slots.1, "avatarRefId"),
-            2 => de::read_field(map, &mut slots.2, "clearName"),
-            3 => de::read_field(map, &mut slots.3, "isEmployee"),
-            4 => de::read_field(map, &mut slots.4, "userId"),
+            0 => de::read_optional(map, &mut slots.0),
+            1 => de::read_optional(map, &mut slots.1),
+            2 => de::read_optional(map, &mut slots.2),
+            3 => de::read_optional(map, &mut slots.3),
+            4 => de::read_field(map, &mut slots.4),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -915,10 +915,10 @@ impl crate::runtime::serde_helpers::Object for User {
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
         Some(Self {
-            active: slots.0.flatten(),
-            avatar_ref_id: slots.1.flatten(),
-            clear_name: slots.2.flatten(),
-            is_employee: slots.3.flatten(),
+            active: slots.0,
+            avatar_ref_id: slots.1,
+            clear_name: slots.2,
+            is_employee: slots.3,
             user_id: slots.4?,
         })
     }
@@ -1123,7 +1123,7 @@ impl crate::runtime::serde_helpers::Object for ConversationLastMessage {
     const NAME: &'static str = "ConversationLastMessage";
     const FIELDS: &'static [&'static str] = &["createdAt", "createdBy"];
     const REQUIRED: &'static [usize] = &[0];
-    type Slots = (Option<chrono::DateTime<chrono::Utc>>, Option<Option<User>>);
+    type Slots = (Option<chrono::DateTime<chrono::Utc>>, Option<User>);
     #[inline]
     fn slots() -> Self::Slots {
         (None, None)
@@ -1146,8 +1146,8 @@ impl crate::runtime::serde_helpers::Object for ConversationLastMessage {
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_date_time(map, &mut slots.0, "createdAt"),
-            1 => de::read_field(map, &mut slots.1, "createdBy"),
+            0 => de::read_date_time(map, &mut slots.0),
+            1 => de::read_optional(map, &mut slots.1),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -1156,7 +1156,7 @@ impl crate::runtime::serde_helpers::Object for ConversationLastMessage {
     fn finish(slots: Self::Slots) -> Option<Self> {
         Some(Self {
             created_at: slots.0?,
-            created_by: slots.1.flatten(),
+            created_by: slots.1,
         })
     }
 }
@@ -1293,8 +1293,8 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceUser {
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "domain"),
-            1 => de::read_field(map, &mut slots.1, "id"),
+            0 => de::read_field(map, &mut slots.0),
+            1 => de::read_field(map, &mut slots.1),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -1435,8 +1435,8 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceCustomer
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "domain"),
-            1 => de::read_field(map, &mut slots.1, "id"),
+            0 => de::read_field(map, &mut slots.0),
+            1 => de::read_field(map, &mut slots.1),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -1577,8 +1577,8 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceProject 
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "domain"),
-            1 => de::read_field(map, &mut slots.1, "id"),
+            0 => de::read_field(map, &mut slots.0),
+            1 => de::read_field(map, &mut slots.1),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -1722,8 +1722,8 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceAppinsta
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "domain"),
-            1 => de::read_field(map, &mut slots.1, "id"),
+            0 => de::read_field(map, &mut slots.0),
+            1 => de::read_field(map, &mut slots.1),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -1864,8 +1864,8 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferencePlacemen
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "domain"),
-            1 => de::read_field(map, &mut slots.1, "id"),
+            0 => de::read_field(map, &mut slots.0),
+            1 => de::read_field(map, &mut slots.1),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -2010,8 +2010,8 @@ for RelatedAggregateReferenceExtensionInstance {
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "domain"),
-            1 => de::read_field(map, &mut slots.1, "id"),
+            0 => de::read_field(map, &mut slots.0),
+            1 => de::read_field(map, &mut slots.1),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -2152,8 +2152,8 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceContaine
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "domain"),
-            1 => de::read_field(map, &mut slots.1, "id"),
+            0 => de::read_field(map, &mut slots.0),
+            1 => de::read_field(map, &mut slots.1),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -2294,8 +2294,8 @@ impl crate::runtime::serde_helpers::Object for ShareableAggregateReferenceUser {
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "domain"),
-            1 => de::read_field(map, &mut slots.1, "id"),
+            0 => de::read_field(map, &mut slots.0),
+            1 => de::read_field(map, &mut slots.1),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -2436,8 +2436,8 @@ impl crate::runtime::serde_helpers::Object for ShareableAggregateReferenceCustom
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "domain"),
-            1 => de::read_field(map, &mut slots.1, "id"),
+            0 => de::read_field(map, &mut slots.0),
+            1 => de::read_field(map, &mut slots.1),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -2578,8 +2578,8 @@ impl crate::runtime::serde_helpers::Object for ShareableAggregateReferenceProjec
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "domain"),
-            1 => de::read_field(map, &mut slots.1, "id"),
+            0 => de::read_field(map, &mut slots.0),
+            1 => de::read_field(map, &mut slots.1),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }
@@ -2724,8 +2724,8 @@ for ShareableAggregateReferencePlacementgroup {
     ) -> Result<(), A::Error> {
         use crate::runtime::serde_helpers as de;
         match index {
-            0 => de::read_field(map, &mut slots.0, "domain"),
-            1 => de::read_field(map, &mut slots.1, "id"),
+            0 => de::read_field(map, &mut slots.0),
+            1 => de::read_field(map, &mut slots.1),
             _ => map.next_value::<serde::de::IgnoredAny>().map(drop),
         }
     }

@@ -174,27 +174,24 @@ fn object_impls(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     let indices: Vec<proc_macro2::Literal> = (0..fields.len()).map(proc_macro2::Literal::usize_unsuffixed).collect();
     let slot_types = fields.iter().map(|field| {
         let ty = type_tokens(api, &field.ty, &def.home);
-        if field.is_option() {
-            quote!(Option<Option<#ty>>)
-        } else {
-            quote!(Option<#ty>)
-        }
+        // An optional field's slot is the field itself (`None` until read).
+        quote!(Option<#ty>)
     });
     let nones = fields.iter().map(|_| quote!(None));
     let required = fields.iter().zip(&indices).filter(|(field, _)| !field.is_option()).map(|(_, index)| index);
     let reads = fields.iter().zip(&indices).map(|(field, index)| {
-        let json_name = &field.json_name;
         let read = match (&field.ty, field.is_option()) {
             (TypeRef::DateTime, false) => quote!(read_date_time),
             (TypeRef::DateTime, true) => quote!(read_optional_date_time),
-            _ => quote!(read_field),
+            (_, false) => quote!(read_field),
+            (_, true) => quote!(read_optional),
         };
-        quote!(#index => de::#read(map, &mut slots.#index, #json_name),)
+        quote!(#index => de::#read(map, &mut slots.#index),)
     });
     let finish = fields.iter().zip(&indices).map(|(field, index)| {
         let field_name = ident(&field.rust_name);
         if field.is_option() {
-            quote!(#field_name: slots.#index.flatten(),)
+            quote!(#field_name: slots.#index,)
         } else {
             quote!(#field_name: slots.#index?,)
         }
