@@ -455,3 +455,20 @@ impl<S: serde::Serializer> Fields<S> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Seen;
+
+    #[test]
+    fn seen_fields_are_told_apart_below_and_beyond_128() {
+        let mut seen = Seen::default();
+        for index in [0, 1, 127, 128, 129, 300] {
+            assert!(!seen.contains(index), "{index}");
+            assert!(seen.insert(index), "{index} is new");
+            assert!(seen.contains(index), "{index}");
+            assert!(!seen.insert(index), "{index} a second time");
+        }
+        assert!(!seen.contains(2) && !seen.contains(126) && !seen.contains(130));
+    }
+}
