@@ -393,8 +393,7 @@ impl RawResponse {
 
     /// A successful response with a JSON body.
     pub(crate) fn ok_json<B: DeserializeOwned, H, E>(self) -> Result<Response<B, H>, Error<E>> {
-        let body = self.json()?;
-        Ok(self.into_response(body))
+        self.ok_json_as(std::convert::identity)
     }
 
     /// A successful response whose JSON body is wrapped by `wrap` (`Some`, a variant by status).

@@ -19,17 +19,22 @@ use xtask::release::Version;
 const OLD: &str = "../shared/specs/mittwald-v2-2026-06-12.json";
 const NEW: &str = "../shared/specs/mittwald-v2-2026-08-21.json";
 
-fn run(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let target = root().join("target/rehearsal-target");
-    let output = Command::new(program)
+/// `program args` in `dir`, building into the rehearsal's own target directory.
+fn command(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(program);
+    command
         .args(args)
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", &target)
+        .env("CARGO_TARGET_DIR", root().join("target/rehearsal-target"))
         .env_remove("INSTA_UPDATE")
         .env_remove("CI")
-        .envs(env.iter().copied())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+        .envs(env.iter().copied());
+    command
+}
+
+/// Runs `program args` in `dir`; it must succeed.
+fn run(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let output = command(dir, program, args, env).output().unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
     assert!(
         output.status.success(),
         "{program} {args:?} failed:\n{}\n{}",
@@ -171,12 +176,7 @@ fn rehearse(old_url: &str, new_url: &str) {
     std::fs::write(&client, runtime.replace("pub fn allow_insecure_http(", "pub fn allow_plain_http(")).unwrap();
     run(&repo, "cargo", &["xtask", "codegen"], &[]);
     git(&repo, &["commit", "-q", "-am", "a generator change that renames a builder method"]);
-    let guard = Command::new("cargo")
-        .args(["xtask", "release", "--check"])
-        .current_dir(&repo)
-        .env("CARGO_TARGET_DIR", root().join("target/rehearsal-target"))
-        .output()
-        .unwrap();
+    let guard = command(&repo, "cargo", &["xtask", "release", "--check"], &[]).output().unwrap();
     let stderr = String::from_utf8_lossy(&guard.stderr);
     assert!(!guard.status.success(), "the guard let an unversioned breaking change pass:\n{stderr}");
     assert!(stderr.contains("without the matching version bump") && stderr.contains("allow_insecure_http"), "{stderr}");

@@ -164,15 +164,7 @@ pub fn config_value(text: &str, key: &str) -> Result<String> {
 }
 
 fn git_show(root: &Path, rev: &str, path: &str) -> Result<String> {
-    let output = Command::new("git")
-        .args(["show", &format!("{rev}:{path}")])
-        .current_dir(root)
-        .output()
-        .context("cannot run git")?;
-    if !output.status.success() {
-        bail!("git show {rev}:{path}: {}", String::from_utf8_lossy(&output.stderr).trim());
-    }
-    Ok(String::from_utf8(output.stdout)?)
+    git(root, &["show", &format!("{rev}:{path}")])
 }
 
 pub fn run(args: &[String]) -> Result<ExitCode> {
@@ -237,8 +229,8 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
 /// report) and `label` (`breaking` or `non-breaking`).
 fn write_pr(dir: &Path, release: &Release) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let (label, kind) = if release.breaking { ("breaking", "breaking") } else { ("non-breaking", "non-breaking") };
-    let title = format!("mittwald-api-client {}: upstream spec update ({kind})", release.version);
+    let label = if release.breaking { "breaking" } else { "non-breaking" };
+    let title = format!("mittwald-api-client {}: upstream spec update ({label})", release.version);
     let entry = release.entry.split_once('\n').map_or("", |(_, rest)| rest).trim();
     let body = format!(
         "Regenerated from mittwald's published spec by the `update-spec` workflow \
@@ -264,10 +256,9 @@ fn guard() -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let before = format!("{release}^");
-    let version_at =
-        |rev: &str| -> Result<Version> { Version::parse(&config_value(&git_show(&root, rev, &manifest)?, "version")?) };
+    let version_at = |rev: &str| config_version(&git_show(&root, rev, &manifest)?);
     let (previous, released) = (version_at(&before)?, version_at(release)?);
-    let current = Version::parse(&config_value(&read(&root.join(&manifest))?, "version")?)?;
+    let current = config_version(&read(&root.join(&manifest))?)?;
     if released < previous {
         bail!("{release} set {CLIENT_DIR} to {released}, below {previous} before it");
     }
@@ -279,14 +270,8 @@ fn guard() -> Result<ExitCode> {
         println!("version guard: {release} set {released} over {previous}: the bump covers the API change");
     } else {
         failed = true;
-        eprintln!(
-            "version guard: {release} set {CLIENT_DIR} to {released}, but its public API broke since {previous} \
-             ({before}) without the matching version bump:"
-        );
-        for finding in &findings.breaking {
-            eprintln!("  - {finding}");
-        }
-        eprintln!("run `cargo xtask release --base {before}` and commit what it writes");
+        let what = format!("{release} set {CLIENT_DIR} to {released}, but its public API broke since {previous}");
+        report_unversioned_break(&what, &before, &findings);
     }
     // Since the release: the crate now against the released one (the same version, so any
     // breaking change fails).
@@ -296,17 +281,20 @@ fn guard() -> Result<ExitCode> {
             println!("version guard: no breaking change of the public API since {released} ({release})");
         } else {
             failed = true;
-            eprintln!(
-                "version guard: the public API of {CLIENT_DIR} broke since {released} ({release}) without the \
-                 matching version bump:"
-            );
-            for finding in &findings.breaking {
-                eprintln!("  - {finding}");
-            }
-            eprintln!("run `cargo xtask release --base {release}` and commit what it writes");
+            let what = format!("the public API of {CLIENT_DIR} broke since {released}");
+            report_unversioned_break(&what, release, &findings);
         }
     }
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// The guard's message for a breaking change since `base` that the version does not cover.
+fn report_unversioned_break(what: &str, base: &str, findings: &CrateChange) {
+    eprintln!("version guard: {what} ({base}) without the matching version bump:");
+    for finding in &findings.breaking {
+        eprintln!("  - {finding}");
+    }
+    eprintln!("run `cargo xtask release --base {base}` and commit what it writes");
 }
 
 /// The crate as committed at `rev`, extracted under `target/` as a standalone crate.

@@ -111,8 +111,6 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     });
     // With every field optional, `..Default::default()` makes building one easy.
     let default = all_optional.then(|| quote!(Default,));
-    // A flattened map buffers the object anyway, and an empty struct has nothing to read:
-    // both keep serde's derive.
     if derived {
         let (deserialize, deserialize_all) = derive_deserialize(def);
         return quote! {
@@ -178,7 +176,8 @@ fn object_impls(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
         quote!(Option<#ty>)
     });
     let nones = fields.iter().map(|_| quote!(None));
-    let required = fields.iter().zip(&indices).filter(|(field, _)| !field.is_option()).map(|(_, index)| index);
+    let required: Vec<&proc_macro2::Literal> =
+        fields.iter().zip(&indices).filter(|(field, _)| !field.is_option()).map(|(_, index)| index).collect();
     let reads = fields.iter().zip(&indices).map(|(field, index)| {
         let read = match (&field.ty, field.is_option()) {
             (TypeRef::DateTime, false) => quote!(read_date_time),
@@ -200,10 +199,9 @@ fn object_impls(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     let slots_ty = quote!((#(#slot_types,)*));
     let slots_value = quote!((#(#nones,)*));
     // The number of members sent: the required fields and the optional ones that are set.
-    let required_count = fields.iter().filter(|f| !f.is_option()).count();
     let mut len_terms: Vec<TokenStream> = Vec::new();
-    if required_count > 0 {
-        let count = proc_macro2::Literal::usize_unsuffixed(required_count);
+    if !required.is_empty() {
+        let count = proc_macro2::Literal::usize_unsuffixed(required.len());
         len_terms.push(quote!(#count));
     }
     for field in fields.iter().filter(|f| f.is_option()) {
