@@ -6,6 +6,8 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}: {location}: {message}")]
 pub struct SpecError {
+    /// What kind of problem: [`Kind::Error`] for an error, the warning's kind otherwise.
+    pub kind: Kind,
     /// The spec's file name as given to the generator.
     pub file: String,
     /// Where: a JSON pointer (`/paths/~1v2~1conversations/get`), or a line and column for a
@@ -45,6 +47,111 @@ impl fmt::Display for Location {
 
 /// Something the generator handled in a documented fallback way, worth the user's attention.
 pub type Warning = SpecError;
+
+macro_rules! kinds {
+    ($($(#[$doc:meta])* $variant:ident = $slug:literal, $bug:literal, $generated:literal;)*) => {
+        /// What a diagnostic is about. For a warning, the kind says what was generated instead
+        /// ([`Kind::generated`]) and whether it is a bug of the spec (which `--strict` refuses)
+        /// or a limit of the generator: the tolerance policy, in one table.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Kind {
+            /// An error: nothing is generated.
+            Error,
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Kind {
+            /// Every warning kind, in the policy table's order.
+            pub const WARNINGS: &'static [Kind] = &[$(Kind::$variant),*];
+
+            /// The kind's name in messages, summaries and `--warnings json`.
+            pub fn slug(self) -> &'static str {
+                match self {
+                    Kind::Error => "error",
+                    $(Kind::$variant => $slug,)*
+                }
+            }
+
+            /// Whether the spec is wrong here (a bug the generator tolerates), as opposed to
+            /// something valid the generator handles in a documented, reduced way.
+            pub fn is_spec_bug(self) -> bool {
+                match self {
+                    Kind::Error => true,
+                    $(Kind::$variant => $bug,)*
+                }
+            }
+
+            /// What is generated instead.
+            pub fn generated(self) -> &'static str {
+                match self {
+                    Kind::Error => "nothing",
+                    $(Kind::$variant => $generated,)*
+                }
+            }
+        }
+    };
+}
+
+kinds! {
+    /// A `$ref` to a node the document does not have.
+    DanglingRef = "dangling-ref", true, "any JSON value (`serde_json::Value`) where the reference stands";
+    /// A `{name}` in a path template with no parameter declared for it.
+    UndeclaredPathParameter = "undeclared-path-parameter", true, "a required `String` path parameter of that name";
+    /// A request body or response without a media type.
+    BodyWithoutMediaType = "body-without-media-type", true, "a raw body (`bytes::Bytes`), sent or read as it is";
+    /// A form or multipart body whose schema is not an object.
+    NonObjectFormBody = "non-object-form-body", true, "the body sent as the schema's value: a string or bytes as the whole body, anything else as one form field named `body`";
+    /// A keyword whose value has the wrong JSON type (`pattern: 0`, `required: true`).
+    KeywordValueType = "keyword-value-type", true, "the keyword ignored";
+    /// A keyword that does not apply to the declared type (`items` on a string).
+    KeywordForOtherType = "keyword-for-other-type", true, "the keyword ignored, the declared type kept";
+    /// `enum` values of another type than the declared one.
+    EnumValuesType = "enum-values-type", true, "the declared type, the values not checked";
+    /// A `type` that is not a JSON Schema type.
+    UnknownType = "unknown-type", true, "any JSON value";
+    /// A `required` property that is not declared.
+    UndefinedRequiredProperty = "undefined-required-property", true, "the name ignored";
+    /// Nested schema definitions (draft-04 `definitions`) that are not schemas.
+    NestedDefinitions = "nested-definitions", true, "nothing: they are ignored (nothing references them)";
+    /// `info.title` or `info.version` missing.
+    InfoField = "info-field", true, "the crate's docs without it (title `API`, version empty)";
+    /// Several types beside `oneOf`/`anyOf` that the alternatives do not cover.
+    SeveralTypes = "several-types", true, "the alternatives; the types beside them are not used";
+    /// A numeric bound that is not an integer on an integer.
+    NonIntegerBound = "non-integer-bound", true, "the bound ignored";
+    /// A pinned type name from the lock file that cannot be used.
+    PinnedName = "pinned-name", false, "a new name is chosen";
+    /// `deepObject` query parameters.
+    DeepObject = "deep-object", false, "the value sent as JSON text";
+    /// Object-valued query, header or cookie parameters.
+    ObjectParameter = "object-parameter", false, "the value sent as JSON text";
+    /// A parameter's `content` without a media type.
+    ParameterContent = "parameter-content", true, "the value sent as text";
+    /// A response header that is not a primitive.
+    HeaderNotPrimitive = "header-not-primitive", false, "a `String` header";
+    /// Swagger 2.0 `collectionFormat` outside the query.
+    CollectionFormat = "collection-format", false, "comma-separated values";
+    /// A webhook whose payload is not JSON.
+    WebhookNotJson = "webhook-not-json", false, "no payload type";
+    /// `mutualTLS` security.
+    MutualTls = "mutual-tls", false, "nothing: configure the client certificate on the HTTP client";
+    /// A `false` schema.
+    FalseSchema = "false-schema", false, "any JSON value";
+    /// `$dynamicRef`.
+    DynamicRef = "dynamic-ref", false, "any JSON value";
+    /// `not`.
+    Not = "not", false, "the declared type (or any value): `not` is not checked";
+    /// `prefixItems` followed by more `items`.
+    PrefixItems = "prefix-items", false, "a list of `items`, positions not typed";
+    /// A callback that cannot be typed.
+    Callback = "callback", false, "no payload type for it";
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.slug())
+    }
+}
 
 /// Appends `segment` to a JSON pointer, escaping `~` and `/` as RFC 6901 requires.
 pub fn push_pointer(pointer: &str, segment: &str) -> String {

@@ -9,7 +9,7 @@
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
-use crate::diagnostic::{push_pointer, Location, SpecError, Warning};
+use crate::diagnostic::{push_pointer, Kind, Location, SpecError, Warning};
 use crate::normalize::{self, PointerMap, Version};
 
 /// A spec read into the 3.0 model, with what it takes to name the user's nodes.
@@ -50,7 +50,7 @@ impl Loaded {
 /// Parses `text` (JSON if it starts with `{`, YAML otherwise; a byte-order mark is skipped).
 /// `file` names the source in errors.
 pub fn load(file: &str, text: &str) -> Result<Loaded, SpecError> {
-    let error = |location, message: String| SpecError { file: file.to_owned(), location, message };
+    let error = |location, message: String| SpecError { kind: Kind::Error, file: file.to_owned(), location, message };
     let tree = parse(file, text)?;
     let original = match normalize::detect(&tree) {
         Ok(Version::OpenApi30) | Err(_) => None,
@@ -65,7 +65,11 @@ pub fn load(file: &str, text: &str) -> Result<Loaded, SpecError> {
             return Err(error(at(pointer), describe(&message)));
         }
     };
-    let warnings = normalized.warnings.into_iter().map(|note| error(at(note.pointer), note.message)).collect();
+    let warnings = normalized
+        .warnings
+        .into_iter()
+        .map(|note| SpecError { kind: note.kind, ..error(at(note.pointer), note.message) })
+        .collect();
     Ok(Loaded { spec, version: normalized.version, map: normalized.map, warnings, original })
 }
 
@@ -84,7 +88,7 @@ fn existing(original: Option<&Value>, mut pointer: String) -> String {
 /// is skipped). A syntax error names its line and column.
 pub fn parse(file: &str, text: &str) -> Result<Value, SpecError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let error = |location, message: String| SpecError { file: file.to_owned(), location, message };
+    let error = |location, message: String| SpecError { kind: Kind::Error, file: file.to_owned(), location, message };
     Ok(if text.trim_start().starts_with('{') {
         serde_json::from_str::<Value>(text)
             .map_err(|e| error(Location::Text { line: e.line(), column: e.column() }, format!("invalid JSON: {e}")))?

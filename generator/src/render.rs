@@ -58,6 +58,7 @@ pub fn render(path: &str, emitted: Emitted, header: &str) -> Result<String, Spec
     match emitted {
         Emitted::Rust(tokens) => {
             let file = syn::parse2::<syn::File>(tokens).map_err(|e| SpecError {
+                kind: crate::diagnostic::Kind::Error,
                 file: path.to_owned(),
                 location: Location::Pointer(String::new()),
                 message: format!("internal error: the generator emitted invalid Rust: {e}"),

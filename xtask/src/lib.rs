@@ -8,6 +8,8 @@ pub mod api_diff;
 pub mod bench;
 pub mod codegen;
 pub mod corpus;
+pub mod directory;
+pub mod directory_check;
 pub mod release;
 pub mod update_spec;
 

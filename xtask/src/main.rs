@@ -26,6 +26,8 @@ fn run() -> Result<ExitCode> {
         Some("api-diff") => xtask::api_diff::run(&args[1..]),
         Some("bench") => xtask::bench::run(&args[1..]),
         Some("corpus") => xtask::corpus::run(&args[1..]),
+        Some("directory") => xtask::directory::run(&args[1..]),
+        Some("directory-one") => xtask::directory::run_one(&args[1..]),
         Some("release") => xtask::release::run(&args[1..]),
         Some(other) => bail!("unknown task {other:?}\n\n{USAGE}"),
         None => {

@@ -7,8 +7,6 @@ pub mod conversation;
 impl crate::Client {
     /// The conversation API allows you to manage your support conversations.
     pub fn conversation(&self) -> conversation::ConversationApi<'_> {
-        conversation::ConversationApi {
-            client: self,
-        }
+        conversation::ConversationApi { client: self }
     }
 }

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
-use crate::diagnostic::{push_pointer, quoted, Location, SpecError, Warning};
+use crate::diagnostic::{push_pointer, quoted, Kind, Location, SpecError, Warning};
 use crate::model::{Api, DefaultAuth, Home, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
 use crate::names::{camel, snake, Namer};
 use crate::Selection;
@@ -86,11 +86,16 @@ impl<'s> Lowerer<'s> {
     }
 
     fn error(&self, pointer: &str, message: String) -> SpecError {
-        SpecError { file: self.file.to_owned(), location: Location::Pointer(pointer.to_owned()), message }
+        SpecError {
+            kind: Kind::Error,
+            file: self.file.to_owned(),
+            location: Location::Pointer(pointer.to_owned()),
+            message,
+        }
     }
 
-    fn warn(&mut self, pointer: &str, message: String) {
-        let warning = self.error(pointer, message);
+    fn warn(&mut self, kind: Kind, pointer: &str, message: String) {
+        let warning = SpecError { kind, ..self.error(pointer, message) };
         self.warnings.push(warning);
     }
 
@@ -164,7 +169,7 @@ impl<'s> Lowerer<'s> {
                     "the pinned type name `{pin}` is not a usable type name (or is pinned twice); \
                      a new one is chosen"
                 );
-                self.warn(&pointer, message);
+                self.warn(Kind::PinnedName, &pointer, message);
             }
         }
         let shorts = short_names(schemas.keys().map(String::as_str));

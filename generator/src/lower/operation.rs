@@ -8,7 +8,7 @@ use openapiv3::{
 
 use super::schema::Place;
 use super::{namespace, Lowerer};
-use crate::diagnostic::{push_pointer, SpecError};
+use crate::diagnostic::{push_pointer, Kind, SpecError};
 use crate::model::{
     is_param, Body, Docs, Group, Home, Method, Operation, Pagination, ParamLocation, Parameter, PathPart, RequestBody,
     RequestBodyKind, Response, ResponseHeader, StatusMatch, TypeKind, TypeRef,
@@ -180,6 +180,7 @@ impl<'s> Lowerer<'s> {
                         openapiv3::QueryStyle::Form => ',',
                         openapiv3::QueryStyle::DeepObject => {
                             self.warn(
+                                Kind::DeepObject,
                                 &at,
                                 "the `deepObject` style is not supported; the value is sent as JSON text".to_owned(),
                             );
@@ -218,6 +219,7 @@ impl<'s> Lowerer<'s> {
                         }
                         None => {
                             self.warn(
+                                Kind::ParameterContent,
                                 &content_pointer,
                                 "a parameter `content` without a media type is sent as text".to_owned(),
                             );
@@ -271,7 +273,7 @@ impl<'s> Lowerer<'s> {
         if fits {
             return ty;
         }
-        self.warn(at, "object-valued parameters are sent as JSON text".to_owned());
+        self.warn(Kind::ObjectParameter, at, "object-valued parameters are sent as JSON text".to_owned());
         match ty {
             TypeRef::List(_) => TypeRef::List(Box::new(TypeRef::Json)),
             _ => TypeRef::Json,
@@ -496,6 +498,7 @@ impl<'s> Lowerer<'s> {
                     },
                     _ => {
                         self.warn(
+                            Kind::HeaderNotPrimitive,
                             &header_pointer,
                             "only primitive response headers are typed; this one is a string".to_owned(),
                         );
@@ -504,6 +507,7 @@ impl<'s> Lowerer<'s> {
                 },
                 _ => {
                     self.warn(
+                        Kind::HeaderNotPrimitive,
                         &header_pointer,
                         "only inline primitive header schemas are typed; this one is a string".to_owned(),
                     );

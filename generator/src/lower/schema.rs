@@ -9,7 +9,7 @@ use openapiv3::{
 use std::borrow::Borrow;
 
 use super::Lowerer;
-use crate::diagnostic::{push_pointer, SpecError};
+use crate::diagnostic::{push_pointer, Kind, SpecError};
 use crate::model::{Docs, EnumValue, Field, Home, TaggedVariant, TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant};
 use crate::names::{camel, snake, Namer};
 
@@ -201,6 +201,7 @@ impl<'s> Lowerer<'s> {
                 _ => {}
             },
             Some(other) => self.warn(
+                Kind::UnknownType,
                 &push_pointer(place.pointer, "type"),
                 format!("`type: {other}` is not an OpenAPI 3.0 type; any JSON value is accepted here"),
             ),
@@ -249,7 +250,11 @@ impl<'s> Lowerer<'s> {
         }
         for name in &parts.required {
             if !parts.properties.contains_key(name) && parts.additional.is_none() {
-                self.warn(place.pointer, format!("required property `{name}` is not defined; it is ignored"));
+                self.warn(
+                    Kind::UndefinedRequiredProperty,
+                    place.pointer,
+                    format!("required property `{name}` is not defined; it is ignored"),
+                );
             }
         }
         let mut field_names = Namer::new();

@@ -17,7 +17,7 @@ mod v31;
 
 use serde_json::{Map, Value};
 
-use crate::diagnostic::push_pointer;
+use crate::diagnostic::{push_pointer, Kind};
 
 /// The root extension that lists the webhooks (3.1): name to the component schema of its
 /// payload, added to `components/schemas` by the conversion.
@@ -40,6 +40,7 @@ pub enum Version {
 /// A located problem found while normalizing: the pointer is already the user's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
+    pub kind: crate::diagnostic::Kind,
     pub pointer: String,
     pub message: String,
 }
@@ -91,7 +92,7 @@ impl PointerMap {
 /// Finds the document's version: checked before anything else, so that a document of another
 /// version gets one clear error at `#/openapi` (or `#/swagger`) instead of a confusing one deeper.
 pub fn detect(tree: &Value) -> Result<Version, Note> {
-    let note = |pointer: &str, message: String| Note { pointer: pointer.to_owned(), message };
+    let note = |pointer: &str, message: String| Note { kind: Kind::Error, pointer: pointer.to_owned(), message };
     let Value::Object(root) = tree else {
         let message = match tree {
             Value::Null => "the document is empty",
@@ -173,13 +174,13 @@ pub(crate) struct Context {
 }
 
 impl Context {
-    pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        self.warnings.push(Note { pointer: pointer.to_owned(), message: message.into() });
+    pub fn warn(&mut self, kind: Kind, pointer: &str, message: impl Into<String>) {
+        self.warnings.push(Note { kind, pointer: pointer.to_owned(), message: message.into() });
     }
 
     /// An error at a pointer of the rewritten tree, mapped back.
     pub fn error(&self, pointer: &str, message: impl Into<String>) -> Note {
-        Note { pointer: self.map.original(pointer), message: message.into() }
+        Note { kind: Kind::Error, pointer: self.map.original(pointer), message: message.into() }
     }
 }
 
@@ -254,7 +255,7 @@ fn fill_required_fields(tree: &mut Value, cx: &mut Context) {
         for (field, default) in [("title", "API"), ("version", "")] {
             if !info.contains_key(field) {
                 info.insert(field.into(), default.into());
-                cx.warn("/info", format!("`info` has no `{field}`"));
+                cx.warn(Kind::InfoField, "/info", format!("`info` has no `{field}`"));
             }
         }
     }

@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use super::{Context, Version, TUPLE};
-use crate::diagnostic::push_pointer;
+use crate::diagnostic::{push_pointer, Kind};
 
 /// The keywords `openapiv3` reads per type; one of another type's makes it "any value".
 const TYPED: &[(&str, &[&str])] = &[
@@ -73,7 +73,7 @@ const COMBINATORS: &[&str] = &["allOf", "oneOf", "anyOf", "not"];
 pub(super) fn fix(node: &mut Value, pointer: &str, cx: &mut Context) {
     if let Value::Bool(valid) = node {
         if !*valid {
-            cx.warn(pointer, "a `false` schema (no value is valid) is read as any value");
+            cx.warn(Kind::FalseSchema, pointer, "a `false` schema (no value is valid) is read as any value");
         }
         *node = json!({});
         return;
@@ -93,13 +93,14 @@ pub(super) fn fix(node: &mut Value, pointer: &str, cx: &mut Context) {
     }
     if let Some(reference) = map.remove("$dynamicRef") {
         cx.warn(
+            Kind::DynamicRef,
             &push_pointer(pointer, "$dynamicRef"),
             format!("`$dynamicRef` {reference} (a generic schema) is read as any value"),
         );
     }
     if map.remove("not").is_some() {
         let what = if map.contains_key("type") { "the declared type is kept" } else { "any other value is accepted" };
-        cx.warn(&push_pointer(pointer, "not"), format!("`not` is not checked: {what}"));
+        cx.warn(Kind::Not, &push_pointer(pointer, "not"), format!("`not` is not checked: {what}"));
     }
     null_alternatives(map);
     type_array(map, pointer, cx);
@@ -202,6 +203,7 @@ fn type_array(map: &mut Map<String, Value>, pointer: &str, cx: &mut Context) {
         several => {
             if COMBINATORS.iter().any(|keyword| map.contains_key(*keyword)) {
                 cx.warn(
+                    Kind::SeveralTypes,
                     &push_pointer(pointer, "type"),
                     format!("several types beside `{}`: only `{}` is used", first_combinator(map), several[0]),
                 );
@@ -392,6 +394,7 @@ fn prefix_items(map: &mut Map<String, Value>, pointer: &str, cx: &mut Context) {
         cx.map.record(items, push_pointer(pointer, "prefixItems"));
     } else {
         cx.warn(
+            Kind::PrefixItems,
             &push_pointer(pointer, "prefixItems"),
             "`prefixItems` followed by more `items`: read as a list of `items`, positions are not typed",
         );
@@ -413,6 +416,7 @@ fn stray_keywords(map: &mut Map<String, Value>, pointer: &str, cx: &mut Context)
     for keyword in ALL_TYPED {
         if !allowed.contains(keyword) && map.remove(*keyword).is_some() {
             cx.warn(
+                Kind::KeywordForOtherType,
                 &push_pointer(pointer, keyword),
                 format!("`{keyword}` does not apply to `type: {ty}`; it is ignored and the type kept"),
             );
@@ -420,7 +424,11 @@ fn stray_keywords(map: &mut Map<String, Value>, pointer: &str, cx: &mut Context)
     }
     // `format` on booleans, objects and arrays is the same kind of stray.
     if matches!(ty.as_str(), "boolean") && map.remove("format").is_some() {
-        cx.warn(&push_pointer(pointer, "format"), format!("`format` does not apply to `type: {ty}`; it is ignored"));
+        cx.warn(
+            Kind::KeywordForOtherType,
+            &push_pointer(pointer, "format"),
+            format!("`format` does not apply to `type: {ty}`; it is ignored"),
+        );
     }
     // Enum values of another type than the declared one.
     let fits = |value: &Value| match ty.as_str() {
@@ -433,6 +441,7 @@ fn stray_keywords(map: &mut Map<String, Value>, pointer: &str, cx: &mut Context)
         if !values.iter().all(|v| v.is_null() || fits(v)) {
             map.remove("enum");
             cx.warn(
+                Kind::EnumValuesType,
                 &push_pointer(pointer, "enum"),
                 format!("`enum` values are not all of `type: {ty}`; the values are not checked"),
             );
@@ -464,7 +473,11 @@ fn integer_bounds(map: &mut Map<String, Value>, pointer: &str, cx: &mut Context)
             }
             None => {
                 map.remove(keyword);
-                cx.warn(&push_pointer(pointer, keyword), format!("`{keyword}` {value} is not an integer; ignored"));
+                cx.warn(
+                    Kind::NonIntegerBound,
+                    &push_pointer(pointer, keyword),
+                    format!("`{keyword}` {value} is not an integer; ignored"),
+                );
             }
         }
     }

@@ -7,7 +7,7 @@
 use serde_json::{json, Map, Value};
 
 use super::{rewrite_refs, Context, Note, SEPARATOR};
-use crate::diagnostic::{push_pointer, quoted};
+use crate::diagnostic::{push_pointer, quoted, Kind};
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch"];
 
@@ -338,6 +338,7 @@ fn parameter_to_3(parameter: &Value, converted: &str, original: &str, cx: &mut C
             }
             _ if format == "csv" => {}
             _ => cx.warn(
+                Kind::CollectionFormat,
                 &push_pointer(converted, "collectionFormat"),
                 format!("`collectionFormat: {format}` outside the query: sent comma-separated"),
             ),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use super::{object_at, rewrite_refs, Context, Note, WEBHOOKS};
-use crate::diagnostic::push_pointer;
+use crate::diagnostic::{push_pointer, Kind};
 
 pub(super) fn convert(tree: &mut Value, cx: &mut Context) -> Result<(), Note> {
     let Some(root) = tree.as_object_mut() else { return Ok(()) };
@@ -195,7 +195,7 @@ fn webhooks(tree: &mut Value, cx: &mut Context) {
                 .find(|(media, _)| media.contains("json"))
                 .and_then(|(media, entry)| Some((media, entry.get("schema")?)))
             else {
-                cx.warn(&body_pointer, "a webhook payload that is not JSON gets no type");
+                cx.warn(Kind::WebhookNotJson, &body_pointer, "a webhook payload that is not JSON gets no type");
                 continue;
             };
             let component = format!("{name}Webhook");
@@ -238,6 +238,7 @@ fn mutual_tls(tree: &mut Value, cx: &mut Context) {
     for name in mutual {
         schemes.remove(&name);
         cx.warn(
+            Kind::MutualTls,
             &push_pointer("/components/securitySchemes", &name),
             "`mutualTLS` is configured on the HTTP client (a client certificate), not generated",
         );
