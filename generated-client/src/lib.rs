@@ -21,4 +21,6 @@ pub use runtime::{Auth, BuildError, Client, ClientBuilder, RetryPolicy};
 pub const DEFAULT_BASE_URL: &str = "https://api.mittwald.de";
 
 /// [`ClientBuilder::token`] sends the token in the `x-access-token` header.
-pub(crate) const DEFAULT_AUTH: runtime::DefaultAuth = runtime::DefaultAuth::ApiKeyHeader("x-access-token");
+pub(crate) const DEFAULT_AUTH: runtime::DefaultAuth = runtime::DefaultAuth::ApiKeyHeader(
+    "x-access-token",
+);

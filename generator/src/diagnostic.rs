@@ -94,13 +94,19 @@ macro_rules! kinds {
 
 kinds! {
     /// A `$ref` to a node the document does not have.
-    DanglingRef = "dangling-ref", true, "any JSON value (`serde_json::Value`) where the reference stands";
+    DanglingRef = "dangling-ref", true, "for a schema, any JSON value (`serde_json::Value`); for a response, a response without a body; a parameter, request body, header, path item or callback is left out";
+    /// A `$ref` to a node of another kind (a response `$ref` to a schema).
+    RefKind = "ref-kind", true, "for a response `$ref` to a schema, a JSON response of that schema; otherwise the node is left out";
+    /// An allOf part that is not an object beside parts that are.
+    AllOfNotObject = "all-of-not-object", true, "the object parts merged; the other part left out";
+    /// An allOf part that is a `oneOf`/`anyOf` of several alternatives.
+    AllOfUnion = "all-of-union", false, "one struct: the alternatives' properties as optional fields";
     /// A `{name}` in a path template with no parameter declared for it.
     UndeclaredPathParameter = "undeclared-path-parameter", true, "a required `String` path parameter of that name";
     /// A request body or response without a media type.
     BodyWithoutMediaType = "body-without-media-type", true, "a raw body (`bytes::Bytes`), sent or read as it is";
     /// A form or multipart body whose schema is not an object.
-    NonObjectFormBody = "non-object-form-body", true, "the body sent as the schema's value: a string or bytes as the whole body, anything else as one form field named `body`";
+    NonObjectFormBody = "non-object-form-body", true, "a raw body of that media type (`bytes::Bytes`), encoded by the caller";
     /// A keyword whose value has the wrong JSON type (`pattern: 0`, `required: true`).
     KeywordValueType = "keyword-value-type", true, "the keyword ignored";
     /// A keyword that does not apply to the declared type (`items` on a string).
@@ -147,6 +153,90 @@ kinds! {
     Callback = "callback", false, "no payload type for it";
 }
 
+/// How warnings are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WarningFormat {
+    /// Each kind's first few warnings, then a count of the rest with what was generated.
+    #[default]
+    Summary,
+    /// Every warning.
+    All,
+    /// One JSON object per line: `kind`, `spec_bug`, `file`, `pointer` (or `line` and
+    /// `column`), `message`, `generated`.
+    Json,
+}
+
+impl WarningFormat {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "summary" => Some(Self::Summary),
+            "all" => Some(Self::All),
+            "json" => Some(Self::Json),
+            _ => None,
+        }
+    }
+}
+
+/// How many warnings of one kind a summary shows before it counts the rest.
+pub const SUMMARY_PER_KIND: usize = 3;
+
+/// The lines to print for `warnings` in `format`: in the summary, warnings of a kind beyond
+/// the first [`SUMMARY_PER_KIND`] are counted in one line that says what was generated for
+/// them, so that one repeated kind does not drown the others.
+pub fn render_warnings(warnings: &[Warning], format: WarningFormat) -> Vec<String> {
+    match format {
+        WarningFormat::All => warnings.iter().map(|w| format!("warning[{}]: {w}", w.kind)).collect(),
+        WarningFormat::Json => warnings.iter().map(warning_json).collect(),
+        WarningFormat::Summary => {
+            let mut shown: Vec<(Kind, usize)> = Vec::new();
+            let mut lines = Vec::new();
+            for warning in warnings {
+                let count = match shown.iter_mut().find(|(kind, _)| *kind == warning.kind) {
+                    Some((_, count)) => count,
+                    None => {
+                        shown.push((warning.kind, 0));
+                        &mut shown.last_mut().expect("just pushed").1
+                    }
+                };
+                *count += 1;
+                if *count <= SUMMARY_PER_KIND {
+                    lines.push(format!("warning[{}]: {warning}", warning.kind));
+                }
+            }
+            for (kind, count) in shown {
+                if count > SUMMARY_PER_KIND {
+                    lines.push(format!(
+                        "warning[{kind}]: {} more like these ({count} in all; generated: {}); \
+                         `--warnings all` lists every one",
+                        count - SUMMARY_PER_KIND,
+                        kind.generated()
+                    ));
+                }
+            }
+            lines
+        }
+    }
+}
+
+fn warning_json(warning: &Warning) -> String {
+    let mut object = serde_json::Map::new();
+    object.insert("kind".into(), warning.kind.slug().into());
+    object.insert("spec_bug".into(), warning.kind.is_spec_bug().into());
+    object.insert("file".into(), warning.file.clone().into());
+    match &warning.location {
+        Location::Pointer(pointer) => {
+            object.insert("pointer".into(), pointer.clone().into());
+        }
+        Location::Text { line, column } => {
+            object.insert("line".into(), (*line).into());
+            object.insert("column".into(), (*column).into());
+        }
+    }
+    object.insert("message".into(), warning.message.clone().into());
+    object.insert("generated".into(), warning.kind.generated().into());
+    serde_json::Value::Object(object).to_string()
+}
+
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.slug())
@@ -181,6 +271,35 @@ pub fn quoted(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn warning(kind: Kind, pointer: &str) -> Warning {
+        SpecError { kind, file: "a.yaml".into(), location: Location::Pointer(pointer.into()), message: "m".into() }
+    }
+
+    #[test]
+    fn summaries_count_what_they_do_not_show() {
+        let mut warnings: Vec<Warning> = (0..10).map(|i| warning(Kind::ObjectParameter, &format!("/p/{i}"))).collect();
+        warnings.push(warning(Kind::DanglingRef, "/d"));
+        let lines = render_warnings(&warnings, WarningFormat::Summary);
+        assert_eq!(lines.len(), SUMMARY_PER_KIND + 2, "{lines:#?}");
+        assert!(lines[0].starts_with("warning[object-parameter]: a.yaml: at #/p/0: m"), "{}", lines[0]);
+        assert!(lines.iter().any(|l| l.starts_with("warning[dangling-ref]: a.yaml: at #/d")));
+        assert!(lines.last().unwrap().contains("7 more like these (10 in all"), "{lines:#?}");
+        assert_eq!(render_warnings(&warnings, WarningFormat::All).len(), 11);
+        let json: serde_json::Value =
+            serde_json::from_str(&render_warnings(&warnings, WarningFormat::Json)[10]).unwrap();
+        assert_eq!(json["kind"], "dangling-ref");
+        assert_eq!(json["pointer"], "/d");
+        assert_eq!(json["spec_bug"], true);
+    }
+
+    #[test]
+    fn every_warning_kind_has_a_distinct_slug() {
+        let mut slugs: Vec<&str> = Kind::WARNINGS.iter().map(|k| k.slug()).collect();
+        slugs.sort();
+        slugs.dedup();
+        assert_eq!(slugs.len(), Kind::WARNINGS.len());
+    }
 
     #[test]
     fn long_values_are_cut_in_messages() {

@@ -19,7 +19,7 @@ pub mod render;
 
 use std::collections::BTreeMap;
 
-pub use diagnostic::{Location, SpecError, Warning};
+pub use diagnostic::{Kind, Location, SpecError, Warning, WarningFormat};
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +41,9 @@ pub struct Config {
     /// [`names::LOCK_FILE`]): kept, so that a schema added upstream with the same last name
     /// segment cannot rename an existing type.
     pub pinned_names: BTreeMap<String, String>,
+    /// Refuse a spec with bugs the generator would otherwise tolerate (the warnings whose
+    /// [`diagnostic::Kind::is_spec_bug`] is true): for the owners of a spec who want it clean.
+    pub strict: bool,
 }
 
 /// Which operations to generate.
@@ -104,7 +107,20 @@ pub fn generate(text: &str, config: &Config) -> Result<Generated, SpecError> {
     let (api, warnings) = lower::lower(&config.spec_path, &loaded.spec, &config.operations, &config.pinned_names)
         .map_err(|e| loaded.locate(e))?;
     let files = render::generate_files(&api, config)?;
-    let warnings = loaded.warnings.iter().cloned().chain(warnings.into_iter().map(|w| loaded.locate(w))).collect();
+    let warnings: Vec<Warning> =
+        loaded.warnings.iter().cloned().chain(warnings.into_iter().map(|w| loaded.locate(w))).collect();
+    if config.strict {
+        if let Some(bug) = warnings.iter().find(|w| w.kind.is_spec_bug()) {
+            let more = warnings.iter().filter(|w| w.kind.is_spec_bug()).count() - 1;
+            let mut error = bug.clone();
+            error.message = format!("{} [{}; refused by --strict", error.message, error.kind);
+            if more > 0 {
+                error.message.push_str(&format!(", and {more} more"));
+            }
+            error.message.push(']');
+            return Err(error);
+        }
+    }
     Ok(Generated { files, warnings })
 }
 

@@ -34,17 +34,27 @@ impl Loaded {
         if let Location::Pointer(pointer) = &diagnostic.location {
             diagnostic.location = Location::Pointer(existing(self.original.as_ref(), self.map.original(pointer)));
         }
-        if self.version == Version::Swagger2 {
-            for (converted, original) in [
-                ("\"#/components/schemas/", "\"#/definitions/"),
-                ("\"#/components/parameters/", "\"#/parameters/"),
-                ("\"#/components/responses/", "\"#/responses/"),
-            ] {
-                diagnostic.message = diagnostic.message.replace(converted, original);
-            }
-        }
+        diagnostic.message = user_refs(self.version, &diagnostic.message);
         diagnostic
     }
+}
+
+/// For a Swagger 2.0 document, the `$ref`s a message quotes as the user wrote them.
+fn user_refs(version: Version, message: &str) -> String {
+    let mut message = message.to_owned();
+    if version == Version::Swagger2 {
+        for (converted, original) in [
+            ("\"#/components/schemas/", "\"#/definitions/"),
+            ("\"#/components/parameters/", "\"#/parameters/"),
+            ("\"#/components/responses/", "\"#/responses/"),
+            ("`#/components/schemas/", "`#/definitions/"),
+            ("`#/components/parameters/", "`#/parameters/"),
+            ("`#/components/responses/", "`#/responses/"),
+        ] {
+            message = message.replace(converted, original);
+        }
+    }
+    message
 }
 
 /// Parses `text` (JSON if it starts with `{`, YAML otherwise; a byte-order mark is skipped).
@@ -68,7 +78,10 @@ pub fn load(file: &str, text: &str) -> Result<Loaded, SpecError> {
     let warnings = normalized
         .warnings
         .into_iter()
-        .map(|note| SpecError { kind: note.kind, ..error(at(note.pointer), note.message) })
+        .map(|note| SpecError {
+            kind: note.kind,
+            ..error(at(note.pointer), user_refs(normalized.version, &note.message))
+        })
         .collect();
     Ok(Loaded { spec, version: normalized.version, map: normalized.map, warnings, original })
 }

@@ -375,7 +375,10 @@ impl Api {
     /// The feature name of a group: its module name without `r#`, kebab-case; `<name>-tag` when
     /// that is a feature of its own (a tag called `default` or `tracing`, as real specs have).
     pub fn group_feature(module: &str) -> String {
-        let name = module.trim_start_matches("r#").replace('_', "-");
+        // A feature name starts with a letter or digit (`_2fa`, the module of a tag `2fa`,
+        // is the feature `2fa`).
+        let name = module.trim_start_matches("r#").trim_matches('_').replace('_', "-");
+        let name = if name.is_empty() { "tag".to_owned() } else { name };
         const TAKEN: &[&str] =
             &["default", "deserialize-all", "tracing", "test-util", WEBHOOKS_FEATURE, OTHER_TYPES_FEATURE];
         if TAKEN.contains(&name.as_str()) {

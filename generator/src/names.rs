@@ -114,9 +114,38 @@ pub fn lock_text(names: &BTreeMap<String, String>) -> String {
          # edited: delete a line to let the generator choose that name afresh.\n",
     );
     for (component, name) in names {
-        text.push_str(&format!("{component} = {name}\n"));
+        text.push_str(&format!("{} = {name}\n", lock_key(component)));
     }
     text
+}
+
+/// A component name as a lock file key: as it is when it reads back the same, else as a JSON
+/// string with every invisible character escaped (`"a=b"`, `"\u202eX"`).
+fn lock_key(component: &str) -> String {
+    let plain = !component.is_empty()
+        && component.trim() == component
+        && !component.starts_with(['"', '#'])
+        && !component.contains('=')
+        && !component.chars().any(|c| c.is_control() || crate::emit::docs::invisible(c));
+    if plain {
+        return component.to_owned();
+    }
+    let mut out = String::from('"');
+    for c in component.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() || crate::emit::docs::invisible(c) => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Reads a lock file: `component = TypeName` lines; `#` comments and blank lines are skipped.
@@ -128,10 +157,28 @@ pub fn parse_lock(text: &str) -> Result<BTreeMap<String, String>, String> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let Some((component, name)) = line.split_once('=') else {
-            return Err(format!("line {}: expected `component = TypeName`, found {line:?}", number + 1));
+        let bad = || format!("line {}: expected `component = TypeName`, found {line:?}", number + 1);
+        let (component, name): (String, &str) = if line.starts_with('"') {
+            // A quoted key: a JSON string, up to its closing quote.
+            let mut escaped = false;
+            let end = line
+                .char_indices()
+                .skip(1)
+                .find(|&(_, c)| {
+                    let close = c == '"' && !escaped;
+                    escaped = c == '\\' && !escaped;
+                    close
+                })
+                .map(|(i, _)| i)
+                .ok_or_else(bad)?;
+            let key: String = serde_json::from_str(&line[..=end]).map_err(|_| bad())?;
+            let rest = line[end + 1..].trim_start().strip_prefix('=').ok_or_else(bad)?;
+            (key, rest.trim())
+        } else {
+            let (component, name) = line.split_once('=').ok_or_else(bad)?;
+            (component.trim().to_owned(), name.trim())
         };
-        let (component, name) = (component.trim(), name.trim());
+        let component = component.as_str();
         if component.is_empty() || !is_type_name(name) {
             return Err(format!("line {}: expected `component = TypeName`, found {line:?}", number + 1));
         }
@@ -177,6 +224,26 @@ impl Namer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lock_keys_that_would_not_read_back_are_quoted() {
+        let mut names = BTreeMap::new();
+        for (component, name) in [
+            ("plain.Name", "Name"),
+            ("a=b", "AB"),
+            ("\u{202E}Error", "Error"),
+            ("\"quoted\"", "Quoted"),
+            (" padded", "Padded"),
+            ("#hash", "Hashed"),
+            ("back\\slash\r", "Back"),
+        ] {
+            names.insert(component.to_owned(), name.to_owned());
+        }
+        let text = lock_text(&names);
+        assert!(!text.contains('\u{202E}') && !text.contains('\r'), "{text}");
+        assert!(text.contains("plain.Name = Name\n"));
+        assert_eq!(parse_lock(&text).unwrap(), names);
+    }
 
     #[test]
     fn lock_files_round_trip_and_bad_lines_are_named() {

@@ -53,16 +53,40 @@ pub fn render_all(files: BTreeMap<String, Emitted>, config: &Config) -> Result<B
         .collect()
 }
 
+/// The last guard on text from the spec in docs, whichever way it got there: a character
+/// rustc refuses in a doc comment (a bare CR, a text-direction control) or that would hide
+/// text (other controls) is written as its `\u{..}` escape.
+struct VisibleDocs;
+
+impl syn::visit_mut::VisitMut for VisibleDocs {
+    fn visit_attribute_mut(&mut self, attribute: &mut syn::Attribute) {
+        let syn::Meta::NameValue(meta) = &mut attribute.meta else { return };
+        if !meta.path.is_ident("doc") {
+            return;
+        }
+        let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &mut meta.value else { return };
+        let value = text.value();
+        if value.chars().any(emit::docs::invisible) {
+            let visible: String = value
+                .chars()
+                .map(|c| if emit::docs::invisible(c) { c.escape_unicode().to_string() } else { c.to_string() })
+                .collect();
+            *text = syn::LitStr::new(&visible, text.span());
+        }
+    }
+}
+
 /// Formats one file. A syntax error here is a bug of the generator, reported as such.
 pub fn render(path: &str, emitted: Emitted, header: &str) -> Result<String, SpecError> {
     match emitted {
         Emitted::Rust(tokens) => {
-            let file = syn::parse2::<syn::File>(tokens).map_err(|e| SpecError {
+            let mut file = syn::parse2::<syn::File>(tokens).map_err(|e| SpecError {
                 kind: crate::diagnostic::Kind::Error,
                 file: path.to_owned(),
                 location: Location::Pointer(String::new()),
                 message: format!("internal error: the generator emitted invalid Rust: {e}"),
             })?;
+            syn::visit_mut::VisitMut::visit_file_mut(&mut VisibleDocs, &mut file);
             Ok(format!("// {header}\n\n{}", space_items(&prettyplease::unparse(&file))))
         }
         Emitted::Text(text) if path.ends_with(".toml") => Ok(format!("# {header}\n\n{text}")),

@@ -25,6 +25,7 @@ pub fn fixture_config(name: &str) -> generator::Config {
         operations: generator::Selection::All,
         standalone: false,
         pinned_names: Default::default(),
+        strict: false,
     }
 }
 

@@ -11,6 +11,17 @@ fn error_of(text: &str) -> (Location, String) {
     (error.location, error.message)
 }
 
+/// Generates `text` with `--strict` and returns the refusal.
+fn strict_error_of(text: &str) -> generator::SpecError {
+    let config = generator::Config { strict: true, ..tests::fixture_config("bad.yaml") };
+    generator::generate(text, &config).expect_err("--strict refuses the spec")
+}
+
+/// Generates `text` (a bug of the spec is tolerated) and returns its warnings.
+fn warnings_of(text: &str) -> Vec<generator::Warning> {
+    generate_fixture("bad.yaml", text).unwrap_or_else(|e| panic!("a tolerated bug is not an error: {e}")).warnings
+}
+
 fn pointer(location: Location) -> String {
     location.pointer().unwrap_or_else(|| panic!("expected a pointer, got {location:?}")).to_owned()
 }
@@ -49,12 +60,24 @@ fn wrong_scalar_type_names_its_pointer() {
 }
 
 #[test]
-fn unresolvable_ref_names_the_ref() {
-    let (location, message) = error_of(&format!(
-        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {{ $ref: '#/components/schemas/Missing' }}\n"
-    ));
-    assert_eq!(pointer(location), "/components/schemas/A/properties/b/$ref");
-    assert_eq!(message, "unresolvable `$ref` \"#/components/schemas/Missing\": no such schema");
+fn a_dangling_ref_is_any_value_with_a_warning_and_refused_by_strict() {
+    let spec = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Missinq: {{ type: string }}\n    A:\n      type: object\n      properties:\n        b: {{ $ref: '#/components/schemas/Missing' }}\n"
+    );
+    let warnings = warnings_of(&spec);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].kind, generator::Kind::DanglingRef);
+    assert_eq!(pointer(warnings[0].location.clone()), "/components/schemas/A/properties/b/$ref");
+    assert_eq!(
+        warnings[0].message,
+        "`$ref` \"#/components/schemas/Missing\" points to nothing in the document (did you mean \
+         `#/components/schemas/Missinq`?); any JSON value is accepted here"
+    );
+    let generated = generate_fixture("bad.yaml", &spec).unwrap();
+    assert!(generated.files["src/types/mod.rs"].contains("pub b: Option<serde_json::Value>"));
+    let error = strict_error_of(&spec);
+    assert_eq!(pointer(error.location), "/components/schemas/A/properties/b/$ref");
+    assert!(error.message.ends_with("[dangling-ref; refused by --strict]"), "{}", error.message);
 }
 
 #[test]
@@ -93,12 +116,15 @@ fn not_schemas_are_read_as_their_declared_type_with_a_warning() {
 }
 
 #[test]
-fn all_of_of_non_objects_is_an_error() {
-    let (location, message) = error_of(&format!(
-        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      allOf:\n        - type: string\n        - type: object\n"
-    ));
-    assert_eq!(pointer(location), "/components/schemas/A/allOf/0");
-    assert_eq!(message, "allOf can only merge object schemas; this part is not an object");
+fn all_of_of_an_object_and_a_non_object_keeps_the_object_with_a_warning() {
+    let spec = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      allOf:\n        - type: string\n        - type: object\n          properties: {{ x: {{ type: integer }} }}\n"
+    );
+    let warnings = warnings_of(&spec);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].kind, generator::Kind::AllOfNotObject);
+    assert_eq!(pointer(warnings[0].location.clone()), "/components/schemas/A/allOf/0");
+    assert_eq!(pointer(strict_error_of(&spec).location), "/components/schemas/A/allOf/0");
 }
 
 #[test]
@@ -110,12 +136,18 @@ fn duplicate_operation_ids_are_an_error() {
 }
 
 #[test]
-fn undeclared_path_parameter_is_an_error() {
-    let (location, message) = error_of(&format!(
-        "{HEAD}paths:\n  /a/{{id}}:\n    get:\n      responses: {{ '204': {{ description: x }} }}\n"
-    ));
-    assert_eq!(pointer(location), "/paths/~1a~1{id}");
-    assert_eq!(message, "path parameter `id` is not declared");
+fn an_undeclared_path_parameter_is_a_string_parameter_with_a_warning() {
+    let spec = format!("{HEAD}paths:\n  /a/{{id}}:\n    get:\n      responses: {{ '204': {{ description: x }} }}\n");
+    let warnings = warnings_of(&spec);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(pointer(warnings[0].location.clone()), "/paths/~1a~1{id}");
+    assert_eq!(
+        warnings[0].message,
+        "path parameter `id` is not declared; it is generated as a required `String` path parameter"
+    );
+    let generated = generate_fixture("bad.yaml", &spec).unwrap();
+    assert!(generated.files["src/operations/default.rs"].contains("id: impl Into<String>"));
+    assert_eq!(pointer(strict_error_of(&spec).location), "/paths/~1a~1{id}");
 }
 
 #[test]
@@ -135,16 +167,16 @@ fn wrong_openapi_version_is_an_error() {
 #[test]
 fn errors_in_3_1_and_2_0_documents_name_the_users_node() {
     // 3.1: a `type` array and numeric `exclusiveMinimum` are fine; the bad node is found.
-    let (location, message) = error_of(
+    let error = strict_error_of(
         "openapi: 3.1.0\ninfo: { title: t, version: '1' }\ncomponents:\n  schemas:\n    A:\n      type: [object, 'null']\n      properties:\n        n: { type: integer, exclusiveMinimum: 0, title: [x] }\n",
     );
-    assert_eq!(pointer(location), "/components/schemas/A/properties/n/title");
-    assert!(message.contains("expected a string"), "{message}");
+    assert_eq!(pointer(error.location), "/components/schemas/A/properties/n/title");
+    assert!(error.message.starts_with("`title` must be a string, not `[\"x\"]`"), "{}", error.message);
     // 2.0: a response header moved under `schema` is still named where it was.
-    let (location, _) = error_of(
+    let error = strict_error_of(
         "swagger: '2.0'\ninfo: { title: t, version: '1' }\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          headers: { X-Rate: { type: integer, minimum: [1] } }\n",
     );
-    assert_eq!(pointer(location), "/paths/~1a/get/responses/200/headers/X-Rate");
+    assert_eq!(pointer(error.location), "/paths/~1a/get/responses/200/headers/X-Rate/minimum");
 }
 
 #[test]
@@ -187,15 +219,27 @@ fn display_names_file_and_pointer() {
 }
 
 #[test]
-fn unresolvable_parameter_and_response_refs_name_the_ref() {
-    let (location, message) = error_of(&format!(
-        "{HEAD}paths:\n  /a:\n    get:\n      parameters:\n        - $ref: '#/components/parameters/Nope'\n      responses: {{ '204': {{ description: x }} }}\n"
-    ));
-    assert_eq!(pointer(location), "/paths/~1a/get/parameters/0/$ref");
-    assert_eq!(message, "unresolvable `$ref` \"#/components/parameters/Nope\": no such parameter");
-    let (location, message) = error_of(&format!(
-        "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200': {{ $ref: '#/components/schemas/X' }}\n"
-    ));
-    assert_eq!(pointer(location), "/paths/~1a/get/responses/200/$ref");
-    assert_eq!(message, "unsupported `$ref` \"#/components/schemas/X\" for a response");
+fn dangling_parameter_and_response_refs_are_left_out_with_a_warning() {
+    let spec = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      parameters:\n        - $ref: '#/components/parameters/Nope'\n      responses:\n        '200': {{ $ref: '#/components/schemas/X' }}\n"
+    );
+    let warnings = warnings_of(&spec);
+    let shown: Vec<(String, String)> =
+        warnings.iter().map(|w| (pointer(w.location.clone()), w.message.clone())).collect();
+    assert_eq!(
+        shown,
+        [
+            (
+                "/paths/~1a/get/parameters/0/$ref".to_owned(),
+                "`$ref` \"#/components/parameters/Nope\" points to nothing in the document; the parameter is left out"
+                    .to_owned()
+            ),
+            (
+                "/paths/~1a/get/responses/200/$ref".to_owned(),
+                "`$ref` \"#/components/schemas/X\" points to nothing in the document; the response is generated \
+                 without a body"
+                    .to_owned()
+            ),
+        ]
+    );
 }

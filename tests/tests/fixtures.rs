@@ -70,6 +70,16 @@ fn swagger2() {
 }
 
 #[test]
+fn spec_bugs() {
+    snapshot("spec_bugs");
+}
+
+#[test]
+fn hostile_text() {
+    snapshot("hostile_text");
+}
+
+#[test]
 fn openapi30_mended() {
     snapshot("openapi30_mended");
 }

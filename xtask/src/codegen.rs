@@ -29,6 +29,7 @@ pub fn mittwald_config() -> Result<generator::Config> {
         operations: generator::Selection::All,
         standalone: false,
         pinned_names: pinned_names(&workspace_root().join(CLIENT_DIR))?,
+        strict: false,
     })
 }
 
@@ -44,10 +45,13 @@ pub fn pinned_names(dir: &Path) -> Result<BTreeMap<String, String>> {
 
 pub const USAGE: &str = "usage: cargo xtask codegen [--check]
        cargo xtask codegen --spec <file> --out <dir> [--crate-name <name>] [--operations <selection>] [--check]
+                           [--strict] [--warnings summary|all|json]
 
 Without --spec: regenerate generated-client/ from specs/. With --spec: write a standalone crate for
 the spec to <dir>. <selection> is `all` (the default) or a comma-separated list of operationIds and
-`tag:<Tag>` items, e.g. `conversation-list-conversations,tag:User`.";
+`tag:<Tag>` items, e.g. `conversation-list-conversations,tag:User`. --strict refuses a spec with
+bugs that are otherwise generated best-effort with a warning. --warnings: `summary` (the default:
+a few of each kind, then a count), `all`, or `json` (one object per line, on stderr).";
 
 /// The options of `cargo xtask codegen`.
 #[derive(Debug, Default, PartialEq)]
@@ -57,6 +61,8 @@ struct Options {
     out: Option<String>,
     crate_name: Option<String>,
     operations: Option<String>,
+    strict: bool,
+    warnings: generator::WarningFormat,
 }
 
 fn parse(args: &[String]) -> Result<Options> {
@@ -70,6 +76,12 @@ fn parse(args: &[String]) -> Result<Options> {
             "--out" => options.out = Some(value("--out")?),
             "--crate-name" => options.crate_name = Some(value("--crate-name")?),
             "--operations" => options.operations = Some(value("--operations")?),
+            "--strict" => options.strict = true,
+            "--warnings" => {
+                let text = value("--warnings")?;
+                options.warnings = generator::WarningFormat::parse(&text)
+                    .with_context(|| format!("--warnings takes summary, all or json, not {text:?}"))?;
+            }
             other => bail!("unknown option {other:?}\n\n{USAGE}"),
         }
     }
@@ -137,12 +149,13 @@ fn run_any_spec(spec: &str, out: &str, options: &Options) -> Result<ExitCode> {
         operations: generator::Selection::parse(options.operations.as_deref().unwrap_or("all")),
         standalone: true,
         pinned_names: pinned_names(Path::new(out))?,
+        strict: options.strict,
     };
     let started = std::time::Instant::now();
     let generated = generator::generate(&read(Path::new(spec))?, &config)?;
     let elapsed = started.elapsed();
-    for warning in &generated.warnings {
-        eprintln!("warning: {warning}");
+    for line in generator::diagnostic::render_warnings(&generated.warnings, options.warnings) {
+        eprintln!("{line}");
     }
     let stale = sync(Path::new(out), &generated.files, options.check)?;
     let lines: usize = generated.files.values().map(|text| text.lines().count()).sum();

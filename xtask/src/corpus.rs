@@ -174,6 +174,7 @@ fn run_one(entry: &Entry, base: &Path, target_dir: &Path, check: bool) -> Result
         operations: generator::Selection::All,
         standalone: true,
         pinned_names: Default::default(),
+        strict: false,
     };
     let started = Instant::now();
     let generated = generator::generate(&text, &config)?;

@@ -364,6 +364,7 @@ pub fn run_one(args: &[String]) -> Result<ExitCode> {
         operations: generator::Selection::All,
         standalone: true,
         pinned_names: Default::default(),
+        strict: false,
     };
     let started = Instant::now();
     let result = std::panic::catch_unwind(|| generator::generate(&text, &config));
@@ -511,7 +512,7 @@ fn census(outcomes: &[Outcome], total: usize, elapsed: Duration) -> String {
         }
     }
     let mut slowest: Vec<&Outcome> = outcomes.iter().collect();
-    slowest.sort_by(|a, b| b.ms.cmp(&a.ms));
+    slowest.sort_by_key(|o| std::cmp::Reverse(o.ms));
     out.push_str("\n## Slowest documents\n\n| document | size | generated lines | time |\n|---|---:|---:|---:|\n");
     for o in slowest.iter().take(10) {
         out.push_str(&format!("| {} | {} KB | {} | {} ms |\n", o.document, o.bytes / 1024, o.lines, o.ms));

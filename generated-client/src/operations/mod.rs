@@ -7,6 +7,8 @@ pub mod conversation;
 impl crate::Client {
     /// The conversation API allows you to manage your support conversations.
     pub fn conversation(&self) -> conversation::ConversationApi<'_> {
-        conversation::ConversationApi { client: self }
+        conversation::ConversationApi {
+            client: self,
+        }
     }
 }

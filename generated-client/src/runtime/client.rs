@@ -421,8 +421,7 @@ impl ClientBuilder {
         // The credential is not a default header: the runtime adds it per request, for the API's
         // origin only. Redirects are followed by the runtime (within the origin), never by
         // reqwest, and no `Referer` is sent.
-        let mut http =
-            reqwest::Client::builder().default_headers(default_headers).connect_timeout(self.connect_timeout);
+        let mut http = reqwest::Client::builder().default_headers(default_headers).connect_timeout(self.connect_timeout);
         if let Some(timeout) = self.timeout {
             http = http.timeout(timeout);
         }

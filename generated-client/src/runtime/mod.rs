@@ -16,24 +16,24 @@ mod mock;
 mod pages;
 mod request;
 mod response;
-pub(crate) mod serde_helpers;
 #[cfg(feature = "tracing")]
 mod trace;
+pub(crate) mod serde_helpers;
 
 pub(crate) use client::DefaultAuth;
 
 pub use base64::Base64;
 pub use client::{Auth, BuildError, Client, ClientBuilder, RetryPolicy, Token};
+pub use intercept::{CallInfo, Interceptor};
+#[cfg(feature = "test-util")]
+pub use mock::{Mock, MockRequest, MockResponse};
 pub use error::{
     ApiError, DecodeError, EncodeError, Error, HeaderError, RedirectError, RedirectErrorKind, TransportError,
     TransportErrorKind, UnexpectedResponse,
 };
-pub use intercept::{CallInfo, Interceptor};
-#[cfg(feature = "test-util")]
-pub use mock::{Mock, MockRequest, MockResponse};
+pub use request::{FilePart, JsonParam, Request, ToParam};
+pub use response::{decode_json, FromHeaders, JsonError, Response};
 #[allow(unused_imports)]
 pub(crate) use pages::{items, pages, Page, Paginated};
 #[allow(unused_imports)]
 pub(crate) use request::{header_value, PathBuilder, Query, RawResponse};
-pub use request::{FilePart, JsonParam, Request, ToParam};
-pub use response::{decode_json, FromHeaders, JsonError, Response};

@@ -11,7 +11,11 @@ pub struct AggregateReference {
 impl serde::Serialize for AggregateReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 3;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "AggregateReference", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "AggregateReference",
+            len,
+        )?;
         object.field("aggregate", &self.aggregate);
         object.field("domain", &self.domain);
         object.field("id", &self.id);
@@ -20,7 +24,9 @@ impl serde::Serialize for AggregateReference {
 }
 
 impl<'de> serde::Deserialize<'de> for AggregateReference {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -62,7 +68,11 @@ impl crate::runtime::serde_helpers::Object for AggregateReference {
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { aggregate: slots.0?, domain: slots.1?, id: slots.2? })
+        Some(Self {
+            aggregate: slots.0?,
+            domain: slots.1?,
+            id: slots.2?,
+        })
     }
 }
 
@@ -86,14 +96,16 @@ pub struct BasicConversation {
 
 impl serde::Serialize for BasicConversation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = 7
-            + self.category.is_some() as usize
+        let len = 7 + self.category.is_some() as usize
             + self.last_message_at.is_some() as usize
             + self.notification_roles.is_some() as usize
-            + self.related_to.is_some() as usize
-            + self.relations.is_some() as usize
+            + self.related_to.is_some() as usize + self.relations.is_some() as usize
             + self.shared_with.is_some() as usize;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "BasicConversation", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "BasicConversation",
+            len,
+        )?;
         object.optional("category", &self.category);
         object.field("conversationId", &self.conversation_id);
         object.field("createdAt", &self.created_at);
@@ -112,7 +124,9 @@ impl serde::Serialize for BasicConversation {
 }
 
 impl<'de> serde::Deserialize<'de> for BasicConversation {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -231,7 +245,11 @@ pub struct Category {
 impl serde::Serialize for Category {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 3;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "Category", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "Category",
+            len,
+        )?;
         object.field("categoryId", &self.category_id);
         object.field("name", &self.name);
         object.field("referenceType", &self.reference_type);
@@ -240,7 +258,9 @@ impl serde::Serialize for Category {
 }
 
 impl<'de> serde::Deserialize<'de> for Category {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -282,7 +302,11 @@ impl crate::runtime::serde_helpers::Object for Category {
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { category_id: slots.0?, name: slots.1?, reference_type: slots.2? })
+        Some(Self {
+            category_id: slots.0?,
+            name: slots.1?,
+            reference_type: slots.2?,
+        })
     }
 }
 
@@ -312,17 +336,18 @@ pub struct Conversation {
 
 impl serde::Serialize for Conversation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = 7
-            + self.category.is_some() as usize
-            + self.created_by.is_some() as usize
-            + self.last_message.is_some() as usize
+        let len = 7 + self.category.is_some() as usize
+            + self.created_by.is_some() as usize + self.last_message.is_some() as usize
             + self.last_message_at.is_some() as usize
             + self.last_message_by.is_some() as usize
             + self.notification_roles.is_some() as usize
-            + self.related_to.is_some() as usize
-            + self.relations.is_some() as usize
+            + self.related_to.is_some() as usize + self.relations.is_some() as usize
             + self.shared_with.is_some() as usize;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "Conversation", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "Conversation",
+            len,
+        )?;
         object.optional("category", &self.category);
         object.field("conversationId", &self.conversation_id);
         object.field("createdAt", &self.created_at);
@@ -344,7 +369,9 @@ impl serde::Serialize for Conversation {
 }
 
 impl<'de> serde::Deserialize<'de> for Conversation {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -390,7 +417,24 @@ impl crate::runtime::serde_helpers::Object for Conversation {
     );
     #[inline]
     fn slots() -> Self::Slots {
-        (None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None)
+        (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        )
     }
 
     #[inline]
@@ -552,7 +596,9 @@ impl serde::Serialize for NotificationRole {
 }
 
 impl<'de> serde::Deserialize<'de> for NotificationRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -599,23 +645,35 @@ pub enum RelatedAggregateReference {
 
 impl crate::runtime::serde_helpers::TaggedUnion for RelatedAggregateReference {
     const TAG: &'static str = "aggregate";
-    fn variant<'de, D: serde::Deserializer<'de>>(tag: &str, rest: D) -> Result<Self, D::Error> {
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
         use serde::Deserialize;
         match tag {
             "user" => Deserialize::deserialize(rest).map(Self::User),
             "customer" => Deserialize::deserialize(rest).map(Self::Customer),
             "project" => Deserialize::deserialize(rest).map(Self::Project),
-            "appinstallation" => Deserialize::deserialize(rest).map(Self::Appinstallation),
+            "appinstallation" => {
+                Deserialize::deserialize(rest).map(Self::Appinstallation)
+            }
             "placementgroup" => Deserialize::deserialize(rest).map(Self::Placementgroup),
-            "extensionInstance" => Deserialize::deserialize(rest).map(Self::ExtensionInstance),
+            "extensionInstance" => {
+                Deserialize::deserialize(rest).map(Self::ExtensionInstance)
+            }
             "container" => Deserialize::deserialize(rest).map(Self::Container),
-            _ => crate::runtime::serde_helpers::unknown_variant(Self::TAG, tag, rest).map(Self::Unknown),
+            _ => {
+                crate::runtime::serde_helpers::unknown_variant(Self::TAG, tag, rest)
+                    .map(Self::Unknown)
+            }
         }
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReference {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_tagged(deserializer)
     }
 }
@@ -647,20 +705,28 @@ pub enum ShareableAggregateReference {
 
 impl crate::runtime::serde_helpers::TaggedUnion for ShareableAggregateReference {
     const TAG: &'static str = "aggregate";
-    fn variant<'de, D: serde::Deserializer<'de>>(tag: &str, rest: D) -> Result<Self, D::Error> {
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
         use serde::Deserialize;
         match tag {
             "user" => Deserialize::deserialize(rest).map(Self::User),
             "customer" => Deserialize::deserialize(rest).map(Self::Customer),
             "project" => Deserialize::deserialize(rest).map(Self::Project),
             "placementgroup" => Deserialize::deserialize(rest).map(Self::Placementgroup),
-            _ => crate::runtime::serde_helpers::unknown_variant(Self::TAG, tag, rest).map(Self::Unknown),
+            _ => {
+                crate::runtime::serde_helpers::unknown_variant(Self::TAG, tag, rest)
+                    .map(Self::Unknown)
+            }
         }
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReference {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_tagged(deserializer)
     }
 }
@@ -745,7 +811,9 @@ impl serde::Serialize for Status {
 }
 
 impl<'de> serde::Deserialize<'de> for Status {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -768,12 +836,14 @@ pub struct User {
 
 impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = 1
-            + self.active.is_some() as usize
-            + self.avatar_ref_id.is_some() as usize
-            + self.clear_name.is_some() as usize
+        let len = 1 + self.active.is_some() as usize
+            + self.avatar_ref_id.is_some() as usize + self.clear_name.is_some() as usize
             + self.is_employee.is_some() as usize;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "User", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "User",
+            len,
+        )?;
         object.optional("active", &self.active);
         object.optional("avatarRefId", &self.avatar_ref_id);
         object.optional("clearName", &self.clear_name);
@@ -784,16 +854,30 @@ impl serde::Serialize for User {
 }
 
 impl<'de> serde::Deserialize<'de> for User {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
 
 impl crate::runtime::serde_helpers::Object for User {
     const NAME: &'static str = "User";
-    const FIELDS: &'static [&'static str] = &["active", "avatarRefId", "clearName", "isEmployee", "userId"];
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "avatarRefId",
+        "clearName",
+        "isEmployee",
+        "userId",
+    ];
     const REQUIRED: &'static [usize] = &[4];
-    type Slots = (Option<bool>, Option<String>, Option<String>, Option<bool>, Option<String>);
+    type Slots = (
+        Option<bool>,
+        Option<String>,
+        Option<String>,
+        Option<bool>,
+        Option<String>,
+    );
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None)
@@ -903,7 +987,9 @@ impl serde::Serialize for BasicConversationVisibility {
 }
 
 impl<'de> serde::Deserialize<'de> for BasicConversationVisibility {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -992,7 +1078,9 @@ impl serde::Serialize for CategoryReferenceTypeItem {
 }
 
 impl<'de> serde::Deserialize<'de> for CategoryReferenceTypeItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -1012,7 +1100,11 @@ pub struct ConversationLastMessage {
 impl serde::Serialize for ConversationLastMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 1 + self.created_by.is_some() as usize;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "ConversationLastMessage", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "ConversationLastMessage",
+            len,
+        )?;
         object.field("createdAt", &self.created_at);
         object.optional("createdBy", &self.created_by);
         object.end()
@@ -1020,7 +1112,9 @@ impl serde::Serialize for ConversationLastMessage {
 }
 
 impl<'de> serde::Deserialize<'de> for ConversationLastMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -1060,7 +1154,10 @@ impl crate::runtime::serde_helpers::Object for ConversationLastMessage {
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { created_at: slots.0?, created_by: slots.1 })
+        Some(Self {
+            created_at: slots.0?,
+            created_by: slots.1,
+        })
     }
 }
 
@@ -1127,7 +1224,9 @@ impl serde::Serialize for ConversationVisibility {
 }
 
 impl<'de> serde::Deserialize<'de> for ConversationVisibility {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -1148,7 +1247,11 @@ pub struct RelatedAggregateReferenceUser {
 impl serde::Serialize for RelatedAggregateReferenceUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "RelatedAggregateReferenceUser", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "RelatedAggregateReferenceUser",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -1156,7 +1259,9 @@ impl serde::Serialize for RelatedAggregateReferenceUser {
 }
 
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceUser {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -1196,7 +1301,10 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceUser {
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -1258,7 +1366,9 @@ impl serde::Serialize for RelatedAggregateReferenceUserDomain {
 }
 
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceUserDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -1279,8 +1389,11 @@ pub struct RelatedAggregateReferenceCustomer {
 impl serde::Serialize for RelatedAggregateReferenceCustomer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object =
-            crate::runtime::serde_helpers::Fields::new(serializer, "RelatedAggregateReferenceCustomer", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "RelatedAggregateReferenceCustomer",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -1288,7 +1401,9 @@ impl serde::Serialize for RelatedAggregateReferenceCustomer {
 }
 
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceCustomer {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -1328,7 +1443,10 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceCustomer
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -1390,7 +1508,9 @@ impl serde::Serialize for RelatedAggregateReferenceCustomerDomain {
 }
 
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceCustomerDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -1411,8 +1531,11 @@ pub struct RelatedAggregateReferenceProject {
 impl serde::Serialize for RelatedAggregateReferenceProject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object =
-            crate::runtime::serde_helpers::Fields::new(serializer, "RelatedAggregateReferenceProject", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "RelatedAggregateReferenceProject",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -1420,7 +1543,9 @@ impl serde::Serialize for RelatedAggregateReferenceProject {
 }
 
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceProject {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -1460,7 +1585,10 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceProject 
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -1522,7 +1650,9 @@ impl serde::Serialize for RelatedAggregateReferenceProjectDomain {
 }
 
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceProjectDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -1543,8 +1673,11 @@ pub struct RelatedAggregateReferenceAppinstallation {
 impl serde::Serialize for RelatedAggregateReferenceAppinstallation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object =
-            crate::runtime::serde_helpers::Fields::new(serializer, "RelatedAggregateReferenceAppinstallation", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "RelatedAggregateReferenceAppinstallation",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -1552,7 +1685,9 @@ impl serde::Serialize for RelatedAggregateReferenceAppinstallation {
 }
 
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceAppinstallation {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -1561,7 +1696,10 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceAppinsta
     const NAME: &'static str = "RelatedAggregateReferenceAppinstallation";
     const FIELDS: &'static [&'static str] = &["domain", "id"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Slots = (Option<RelatedAggregateReferenceAppinstallationDomain>, Option<String>);
+    type Slots = (
+        Option<RelatedAggregateReferenceAppinstallationDomain>,
+        Option<String>,
+    );
     #[inline]
     fn slots() -> Self::Slots {
         (None, None)
@@ -1592,7 +1730,10 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceAppinsta
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -1654,7 +1795,9 @@ impl serde::Serialize for RelatedAggregateReferenceAppinstallationDomain {
 }
 
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceAppinstallationDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -1675,8 +1818,11 @@ pub struct RelatedAggregateReferencePlacementgroup {
 impl serde::Serialize for RelatedAggregateReferencePlacementgroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object =
-            crate::runtime::serde_helpers::Fields::new(serializer, "RelatedAggregateReferencePlacementgroup", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "RelatedAggregateReferencePlacementgroup",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -1684,7 +1830,9 @@ impl serde::Serialize for RelatedAggregateReferencePlacementgroup {
 }
 
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferencePlacementgroup {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -1724,7 +1872,10 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferencePlacemen
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -1786,7 +1937,9 @@ impl serde::Serialize for RelatedAggregateReferencePlacementgroupDomain {
 }
 
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferencePlacementgroupDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -1807,8 +1960,11 @@ pub struct RelatedAggregateReferenceExtensionInstance {
 impl serde::Serialize for RelatedAggregateReferenceExtensionInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object =
-            crate::runtime::serde_helpers::Fields::new(serializer, "RelatedAggregateReferenceExtensionInstance", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "RelatedAggregateReferenceExtensionInstance",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -1816,16 +1972,22 @@ impl serde::Serialize for RelatedAggregateReferenceExtensionInstance {
 }
 
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceExtensionInstance {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
 
-impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceExtensionInstance {
+impl crate::runtime::serde_helpers::Object
+for RelatedAggregateReferenceExtensionInstance {
     const NAME: &'static str = "RelatedAggregateReferenceExtensionInstance";
     const FIELDS: &'static [&'static str] = &["domain", "id"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Slots = (Option<RelatedAggregateReferenceExtensionInstanceDomain>, Option<String>);
+    type Slots = (
+        Option<RelatedAggregateReferenceExtensionInstanceDomain>,
+        Option<String>,
+    );
     #[inline]
     fn slots() -> Self::Slots {
         (None, None)
@@ -1856,7 +2018,10 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceExtensio
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -1918,7 +2083,9 @@ impl serde::Serialize for RelatedAggregateReferenceExtensionInstanceDomain {
 }
 
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceExtensionInstanceDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -1939,8 +2106,11 @@ pub struct RelatedAggregateReferenceContainer {
 impl serde::Serialize for RelatedAggregateReferenceContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object =
-            crate::runtime::serde_helpers::Fields::new(serializer, "RelatedAggregateReferenceContainer", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "RelatedAggregateReferenceContainer",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -1948,7 +2118,9 @@ impl serde::Serialize for RelatedAggregateReferenceContainer {
 }
 
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceContainer {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -1988,7 +2160,10 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceContaine
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -2050,7 +2225,9 @@ impl serde::Serialize for RelatedAggregateReferenceContainerDomain {
 }
 
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceContainerDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -2071,8 +2248,11 @@ pub struct ShareableAggregateReferenceUser {
 impl serde::Serialize for ShareableAggregateReferenceUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object =
-            crate::runtime::serde_helpers::Fields::new(serializer, "ShareableAggregateReferenceUser", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "ShareableAggregateReferenceUser",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -2080,7 +2260,9 @@ impl serde::Serialize for ShareableAggregateReferenceUser {
 }
 
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferenceUser {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -2120,7 +2302,10 @@ impl crate::runtime::serde_helpers::Object for ShareableAggregateReferenceUser {
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -2182,7 +2367,9 @@ impl serde::Serialize for ShareableAggregateReferenceUserDomain {
 }
 
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferenceUserDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -2203,8 +2390,11 @@ pub struct ShareableAggregateReferenceCustomer {
 impl serde::Serialize for ShareableAggregateReferenceCustomer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object =
-            crate::runtime::serde_helpers::Fields::new(serializer, "ShareableAggregateReferenceCustomer", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "ShareableAggregateReferenceCustomer",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -2212,7 +2402,9 @@ impl serde::Serialize for ShareableAggregateReferenceCustomer {
 }
 
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferenceCustomer {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -2252,7 +2444,10 @@ impl crate::runtime::serde_helpers::Object for ShareableAggregateReferenceCustom
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -2314,7 +2509,9 @@ impl serde::Serialize for ShareableAggregateReferenceCustomerDomain {
 }
 
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferenceCustomerDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -2335,8 +2532,11 @@ pub struct ShareableAggregateReferenceProject {
 impl serde::Serialize for ShareableAggregateReferenceProject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object =
-            crate::runtime::serde_helpers::Fields::new(serializer, "ShareableAggregateReferenceProject", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "ShareableAggregateReferenceProject",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -2344,7 +2544,9 @@ impl serde::Serialize for ShareableAggregateReferenceProject {
 }
 
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferenceProject {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -2384,7 +2586,10 @@ impl crate::runtime::serde_helpers::Object for ShareableAggregateReferenceProjec
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -2446,7 +2651,9 @@ impl serde::Serialize for ShareableAggregateReferenceProjectDomain {
 }
 
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferenceProjectDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -2467,8 +2674,11 @@ pub struct ShareableAggregateReferencePlacementgroup {
 impl serde::Serialize for ShareableAggregateReferencePlacementgroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object =
-            crate::runtime::serde_helpers::Fields::new(serializer, "ShareableAggregateReferencePlacementgroup", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "ShareableAggregateReferencePlacementgroup",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -2476,16 +2686,22 @@ impl serde::Serialize for ShareableAggregateReferencePlacementgroup {
 }
 
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferencePlacementgroup {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
 
-impl crate::runtime::serde_helpers::Object for ShareableAggregateReferencePlacementgroup {
+impl crate::runtime::serde_helpers::Object
+for ShareableAggregateReferencePlacementgroup {
     const NAME: &'static str = "ShareableAggregateReferencePlacementgroup";
     const FIELDS: &'static [&'static str] = &["domain", "id"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Slots = (Option<ShareableAggregateReferencePlacementgroupDomain>, Option<String>);
+    type Slots = (
+        Option<ShareableAggregateReferencePlacementgroupDomain>,
+        Option<String>,
+    );
     #[inline]
     fn slots() -> Self::Slots {
         (None, None)
@@ -2516,7 +2732,10 @@ impl crate::runtime::serde_helpers::Object for ShareableAggregateReferencePlacem
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -2578,7 +2797,9 @@ impl serde::Serialize for ShareableAggregateReferencePlacementgroupDomain {
 }
 
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferencePlacementgroupDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }

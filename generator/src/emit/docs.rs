@@ -35,8 +35,13 @@ pub fn doc_attrs(docs: &Docs, extra: &[String]) -> TokenStream {
 pub fn sanitize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
-    // Tabs become spaces: rustdoc's Markdown and clippy both read tabs in docs badly.
-    let text = text.replace('\t', "    ");
+    // Tabs become spaces: rustdoc's Markdown and clippy both read tabs in docs badly. A bare
+    // CR ends a line (rustc refuses it in a doc comment); other control characters and the
+    // characters that change the visible direction of text (U+202A..E, U+2066..9: "Trojan
+    // Source", refused by rustc in comments) are shown as their `\u{..}` escape.
+    let text = text.replace('\t', "    ").replace("\r\n", "\n").replace('\r', "\n");
+    let text: String =
+        text.chars().map(|c| if invisible(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect();
     for line in text.lines() {
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
@@ -58,6 +63,13 @@ pub fn sanitize(text: &str) -> Vec<String> {
         out.push("```".to_owned());
     }
     out
+}
+
+/// Characters that may not stand as they are in a doc comment: controls other than the line
+/// end, and the text-direction controls.
+pub fn invisible(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 fn escape_line(line: &str) -> String {
@@ -136,6 +148,13 @@ mod tests {
             sanitize("sort[0]=foo, see [docs](https://x.y/z)."),
             ["sort\\[0\\]=foo, see [docs](https://x.y/z)."]
         );
+    }
+
+    #[test]
+    fn hostile_characters_are_shown_escaped() {
+        assert_eq!(sanitize("a\rb\r\nc"), ["a", "b", "c"]);
+        assert_eq!(sanitize("x\u{202E}y\u{2066}z\u{0}"), ["x\\u{202e}y\\u{2066}z\\u{0}"]);
+        assert_eq!(sanitize("*/ <script>"), ["*/ &lt;script&gt;"]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Emitting: the model to token streams and text files of a standalone crate.
 
-mod docs;
+pub(crate) mod docs;
 mod features;
 mod operations;
 mod types;

@@ -68,7 +68,7 @@ impl<'s> Lowerer<'s> {
                         continue;
                     }
                 }
-                let group_module = snake(tag);
+                let group_module = group_module_name(tag);
                 let group = groups.entry(group_module.clone()).or_insert_with(|| Group {
                     module: group_module.clone(),
                     type_name: format!("{}Api", camel(tag)),
@@ -101,7 +101,19 @@ impl<'s> Lowerer<'s> {
                     &pointer,
                     &path_pointer,
                 )?;
-                let path_parts = path_parts(path, &params).map_err(|message| self.error(&path_pointer, message))?;
+                let mut params = params;
+                let (path_parts, undeclared) =
+                    path_parts(path, &mut params).map_err(|message| self.error(&path_pointer, message))?;
+                for name in undeclared {
+                    self.warn(
+                        Kind::UndeclaredPathParameter,
+                        &path_pointer,
+                        format!(
+                            "path parameter `{name}` is not declared; it is generated as a required `String` \
+                             path parameter"
+                        ),
+                    );
+                }
                 let responses = self.responses(operation, &type_name, &home, &pointer)?;
                 let request_body = match &operation.request_body {
                     Some(body) => Some(self.request_body(body, &type_name, &home, &pointer)?),
@@ -423,7 +435,16 @@ impl<'s> Lowerer<'s> {
             }
         };
         let Some((media_type, content)) = body.content.iter().min_by_key(|(media_type, _)| rank(media_type)) else {
-            return Err(self.error(&at, "a request body needs at least one content type".to_owned()));
+            self.warn(
+                Kind::BodyWithoutMediaType,
+                &at,
+                "the request body has no content type; it is sent as raw bytes (`application/octet-stream`)".to_owned(),
+            );
+            return Ok(RequestBody {
+                kind: RequestBodyKind::Binary("application/octet-stream".to_owned()),
+                required: body.required,
+                docs: Docs { summary: None, description: body.description.clone(), deprecated: false },
+            });
         };
         let name = format!("{type_name}RequestBody");
         let media_pointer = push_pointer(&push_pointer(&at, "content"), media_type);
@@ -452,11 +473,19 @@ impl<'s> Lowerer<'s> {
                     _ => false,
                 };
                 if !object {
-                    // Without a schema, point at the media type that lacks it.
-                    let at = if content.schema.is_some() { schema_pointer.clone() } else { media_pointer.clone() };
-                    return Err(self.error(&at, format!("a {media_type} body must be an object schema")));
-                }
-                if rank(media_type) == 1 {
+                    // A form has named fields; a schema without them (a string, an array) is a
+                    // bug of the spec, and the body can only be sent as the caller encodes it.
+                    self.warn(
+                        Kind::NonObjectFormBody,
+                        &schema_pointer,
+                        format!(
+                            "a {} body whose schema is not an object has no fields; it is sent as raw \
+                             bytes of that media type, encoded by the caller",
+                            essence(media_type)
+                        ),
+                    );
+                    RequestBodyKind::Binary(essence(media_type))
+                } else if rank(media_type) == 1 {
                     RequestBodyKind::Multipart(ty)
                 } else {
                     RequestBodyKind::Form(ty)
@@ -614,9 +643,12 @@ fn reason(code: u16) -> Option<&'static str> {
     })
 }
 
-/// Splits `/v2/projects/{projectId}/x` into literals and references to path parameters.
-fn path_parts(path: &str, params: &[Parameter]) -> Result<Vec<PathPart>, String> {
+/// Splits `/v2/projects/{projectId}/x` into literals and references to path parameters. A
+/// name in the template that no parameter declares (a bug of the spec: `/search?q={q}`) gets a
+/// required `String` path parameter, added to `params`; its name is returned.
+fn path_parts(path: &str, params: &mut Vec<Parameter>) -> Result<(Vec<PathPart>, Vec<String>), String> {
     let mut parts = Vec::new();
+    let mut undeclared = Vec::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
         let close = rest[open..]
@@ -627,15 +659,73 @@ fn path_parts(path: &str, params: &[Parameter]) -> Result<Vec<PathPart>, String>
             parts.push(PathPart::Literal(rest[..open].to_owned()));
         }
         let name = &rest[open + 1..close];
-        let index = params
-            .iter()
-            .position(|p| p.location == ParamLocation::Path && p.wire_name == name)
-            .ok_or_else(|| format!("path parameter `{name}` is not declared"))?;
+        let found = params.iter().position(|p| p.location == ParamLocation::Path && p.wire_name == name);
+        let index = match found {
+            Some(index) => index,
+            None => {
+                let mut names = Namer::new();
+                for param in params.iter() {
+                    names.unique(&param.rust_name);
+                }
+                params.push(Parameter {
+                    location: ParamLocation::Path,
+                    wire_name: name.to_owned(),
+                    rust_name: names.unique(&snake(name)),
+                    ty: TypeRef::String,
+                    required: true,
+                    explode: false,
+                    separator: ',',
+                    json: false,
+                    docs: Docs {
+                        summary: None,
+                        description: Some(format!("`{{{name}}}` in the path (not declared by the spec).")),
+                        deprecated: false,
+                    },
+                });
+                undeclared.push(name.to_owned());
+                params.len() - 1
+            }
+        };
         parts.push(PathPart::Param(index));
         rest = &rest[close + 1..];
     }
     if !rest.is_empty() {
         parts.push(PathPart::Literal(rest.to_owned()));
     }
-    Ok(parts)
+    Ok((parts, undeclared))
+}
+
+/// Methods of the runtime's `Client` (and of the traits it implements) that a group accessor
+/// `client.<tag>()` must not shadow.
+const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "builder",
+    "base_url",
+    "with_interceptor",
+    "call",
+    "execute",
+    "execute_with_retries",
+    "attempt",
+    "send",
+    "clone",
+    "clone_from",
+    "clone_into",
+    "to_owned",
+    "into",
+    "try_into",
+    "borrow",
+    "borrow_mut",
+    "type_id",
+    "fmt",
+];
+
+/// The module (and accessor) name of a tag's group: its snake-case form, with `_tag` added
+/// when that is the name of a method of the client (a tag named `Call`).
+fn group_module_name(tag: &str) -> String {
+    let module = snake(tag);
+    if CLIENT_METHODS.contains(&module.as_str()) {
+        format!("{module}_tag")
+    } else {
+        module
+    }
 }

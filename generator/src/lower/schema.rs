@@ -71,21 +71,32 @@ impl<'s> Lowerer<'s> {
         if place.depth > MAX_DEPTH {
             return Err(self.error(place.pointer, format!("schemas nest deeper than {MAX_DEPTH} levels")));
         }
+        let new_type = |lowerer: &mut Self, name: String| {
+            lowerer.reserve(TypeDef {
+                name,
+                home: place.home.clone(),
+                docs: docs(&schema.schema_data),
+                kind: TypeKind::Alias(TypeRef::Json),
+                origin: place.pointer.to_owned(),
+                decoded: false,
+            })
+        };
         if !self.needs_name(schema) {
             return match self.shape(schema, place)? {
                 Shape::Ref(ty) => Ok(ty),
-                Shape::Kind(_) => unreachable!("needs_name is true for every schema that lowers to a kind"),
+                // `needs_name` is a prediction made before lowering; should a shape it did not
+                // foresee still be a kind of its own, it gets its name now (no inner type can
+                // refer to it, since it was not reserved: it is not recursive).
+                Shape::Kind(kind) => {
+                    let name = self.type_names.unique(place.name);
+                    let id = new_type(self, name);
+                    self.types[id.0].kind = kind;
+                    Ok(TypeRef::Named(id))
+                }
             };
         }
         let name = self.type_names.unique(place.name);
-        let id = self.reserve(TypeDef {
-            name: name.clone(),
-            home: place.home.clone(),
-            docs: docs(&schema.schema_data),
-            kind: TypeKind::Alias(TypeRef::Json),
-            origin: place.pointer.to_owned(),
-            decoded: false,
-        });
+        let id = new_type(self, name.clone());
         let kind = match self.shape(schema, &Place { name: &name, ..place.clone() })? {
             Shape::Kind(kind) => kind,
             Shape::Ref(ty) => TypeKind::Alias(ty),
@@ -104,7 +115,12 @@ impl<'s> Lowerer<'s> {
                 all_of.len() > 1 || all_of.iter().any(|p| matches!(p, ReferenceOr::Item(_)))
             }
             SchemaKind::Any(any) => {
-                !any.properties.is_empty() || !any.one_of.is_empty() || !any.any_of.is_empty() || any.all_of.len() > 1
+                !any.properties.is_empty()
+                    || !any.one_of.is_empty()
+                    || !any.any_of.is_empty()
+                    || any.all_of.len() > 1
+                    || any.all_of.iter().any(|p| matches!(p, ReferenceOr::Item(_)))
+                    || (!any.all_of.is_empty() && !any.required.is_empty())
             }
             _ => false,
         }
@@ -167,7 +183,23 @@ impl<'s> Lowerer<'s> {
                 return Err(self.error(place.pointer, "`not` schemas are not supported".to_owned()));
             }
             SchemaKind::Any(any) => {
-                if !any.properties.is_empty() || any.additional_properties.is_some() {
+                let object_like =
+                    !any.properties.is_empty() || any.additional_properties.is_some() || !any.required.is_empty();
+                if object_like && !any.all_of.is_empty() {
+                    // Properties or `required` beside an allOf: one object of them all.
+                    let mut parts = ObjectParts::default();
+                    self.add_object(
+                        &mut parts,
+                        &any.properties,
+                        &any.required,
+                        any.additional_properties.as_ref(),
+                        place.pointer,
+                    );
+                    let mut notes = Vec::new();
+                    self.merge_all_of(&mut parts, &any.all_of, place.pointer, &mut Vec::new(), false, &mut notes)?;
+                    self.warnings.extend(notes);
+                    self.object(parts, place)?
+                } else if !any.properties.is_empty() || any.additional_properties.is_some() {
                     let mut parts = ObjectParts::default();
                     self.add_object(
                         &mut parts,
@@ -313,69 +345,167 @@ impl<'s> Lowerer<'s> {
                 ReferenceOr::Item(schema) => self.shape(schema, &place.child(place.name, &pointer)),
             };
         }
+        // Parts that are all one primitive type (`[$ref: Id, {type: string}]`: a reference
+        // refined) are that type, named by the first reference if there is one.
+        if let Some(first) = self.same_primitive(all_of) {
+            let pointer = push_pointer(&push_pointer(place.pointer, "allOf"), &first.to_string());
+            return Ok(Shape::Ref(self.lower_ref(&all_of[first], &place.child(place.name, &pointer))?));
+        }
         let mut parts = ObjectParts::default();
         let mut visiting = Vec::new();
-        self.merge_all_of(&mut parts, all_of, place.pointer, &mut visiting)?;
+        let mut notes = Vec::new();
+        self.merge_all_of(&mut parts, all_of, place.pointer, &mut visiting, false, &mut notes)?;
+        self.warnings.extend(notes);
         self.object(parts, place)
     }
 
+    /// The primitive type (`string`, `integer`, `number`, `boolean`) of a schema, `$ref`s
+    /// followed. Gives up after `depth` nested allOfs (a cyclic allOf has none).
+    fn primitive_within(&self, part: &'s ReferenceOr<Schema>, depth: usize) -> Option<&'static str> {
+        let depth = depth.checked_sub(1)?;
+        let schema = match part {
+            ReferenceOr::Reference { reference } => self.resolve_schema(reference, "").ok()?.1,
+            ReferenceOr::Item(schema) => schema,
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(_)) => Some("string"),
+            SchemaKind::Type(Type::Integer(_)) => Some("integer"),
+            SchemaKind::Type(Type::Number(_)) => Some("number"),
+            SchemaKind::Type(Type::Boolean(_)) => Some("boolean"),
+            SchemaKind::AllOf { all_of } => {
+                let first = self.same_primitive_within(all_of, depth)?;
+                self.primitive_within(&all_of[first], depth)
+            }
+            _ => None,
+        }
+    }
+
+    /// If every part of an allOf is the same primitive type: the index of the part that names
+    /// it (the first `$ref`, else the first part).
+    fn same_primitive(&self, all_of: &'s [ReferenceOr<Schema>]) -> Option<usize> {
+        self.same_primitive_within(all_of, 16)
+    }
+
+    fn same_primitive_within(&self, all_of: &'s [ReferenceOr<Schema>], depth: usize) -> Option<usize> {
+        let first = self.primitive_within(all_of.first()?, depth)?;
+        if all_of.iter().skip(1).any(|part| self.primitive_within(part, depth) != Some(first)) {
+            return None;
+        }
+        Some(all_of.iter().position(|part| matches!(part, ReferenceOr::Reference { .. })).unwrap_or(0))
+    }
+
     /// Collects the properties of every part of an allOf, following `$ref`s and nested allOfs.
+    /// A `oneOf`/`anyOf` part of several alternatives adds their properties as optional
+    /// fields (any one of them may be the one present); with `optional`, nothing is required.
+    /// A part that is not an object cannot hold properties: it is left out, with a note.
     fn merge_all_of(
         &self,
         parts: &mut ObjectParts<'s>,
         all_of: &'s [ReferenceOr<Schema>],
         pointer: &str,
         visiting: &mut Vec<&'s str>,
+        optional: bool,
+        notes: &mut Vec<SpecError>,
     ) -> Result<(), SpecError> {
         for (index, part) in all_of.iter().enumerate() {
             let part_pointer = push_pointer(&push_pointer(pointer, "allOf"), &index.to_string());
-            let (schema, schema_pointer) = match part {
-                ReferenceOr::Reference { reference } => {
-                    if visiting.contains(&reference.as_str()) {
-                        return Err(self.error(&part_pointer, format!("allOf includes itself through `{reference}`")));
-                    }
-                    visiting.push(reference);
-                    let (name, schema) = self.resolve_schema(reference, &push_pointer(&part_pointer, "$ref"))?;
-                    (schema, push_pointer("/components/schemas", name))
+            self.merge_part(parts, part, &part_pointer, visiting, optional, notes)?;
+        }
+        Ok(())
+    }
+
+    fn merge_part(
+        &self,
+        parts: &mut ObjectParts<'s>,
+        part: &'s ReferenceOr<Schema>,
+        part_pointer: &str,
+        visiting: &mut Vec<&'s str>,
+        optional: bool,
+        notes: &mut Vec<SpecError>,
+    ) -> Result<(), SpecError> {
+        let (schema, schema_pointer) = match part {
+            ReferenceOr::Reference { reference } => {
+                if visiting.contains(&reference.as_str()) {
+                    return Err(self.error(part_pointer, format!("allOf includes itself through `{reference}`")));
                 }
-                ReferenceOr::Item(schema) => (schema, part_pointer.clone()),
-            };
-            match &schema.schema_kind {
-                SchemaKind::Type(Type::Object(o)) => self.add_object(
+                visiting.push(reference);
+                let (name, schema) = self.resolve_schema(reference, &push_pointer(part_pointer, "$ref"))?;
+                (schema, push_pointer("/components/schemas", name))
+            }
+            ReferenceOr::Item(schema) => (schema, part_pointer.to_owned()),
+        };
+        let no_required: &'s [String] = &[];
+        let required = |list: &'s [String]| if optional { no_required } else { list };
+        let alternatives = |this: &Self,
+                            parts: &mut ObjectParts<'s>,
+                            list: &'s [ReferenceOr<Schema>],
+                            keyword: &str,
+                            visiting: &mut Vec<&'s str>,
+                            notes: &mut Vec<SpecError>|
+         -> Result<(), SpecError> {
+            let at = push_pointer(&schema_pointer, keyword);
+            let several = list.len() > 1;
+            for (index, alternative) in list.iter().enumerate() {
+                let alt_pointer = push_pointer(&at, &index.to_string());
+                this.merge_part(parts, alternative, &alt_pointer, visiting, optional || several, notes)?;
+            }
+            if several {
+                notes.push(SpecError {
+                    kind: Kind::AllOfUnion,
+                    ..this.error(
+                        &at,
+                        format!(
+                            "an allOf part that is a `{keyword}`: the properties of its alternatives are merged as \
+                             optional fields"
+                        ),
+                    )
+                });
+            }
+            Ok(())
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => self.add_object(
+                parts,
+                &o.properties,
+                required(&o.required),
+                o.additional_properties.as_ref(),
+                &schema_pointer,
+            ),
+            SchemaKind::AllOf { all_of } => {
+                self.merge_all_of(parts, all_of, &schema_pointer, visiting, optional, notes)?
+            }
+            SchemaKind::OneOf { one_of } => alternatives(self, parts, one_of, "oneOf", visiting, notes)?,
+            SchemaKind::AnyOf { any_of } => alternatives(self, parts, any_of, "anyOf", visiting, notes)?,
+            SchemaKind::Any(any) if any.typ.is_none() || any.typ.as_deref() == Some("object") => {
+                self.add_object(
                     parts,
-                    &o.properties,
-                    &o.required,
-                    o.additional_properties.as_ref(),
+                    &any.properties,
+                    required(&any.required),
+                    any.additional_properties.as_ref(),
                     &schema_pointer,
-                ),
-                SchemaKind::AllOf { all_of } => self.merge_all_of(parts, all_of, &schema_pointer, visiting)?,
-                // A oneOf with a single alternative is that alternative.
-                SchemaKind::OneOf { one_of } if one_of.len() == 1 => {
-                    let one_pointer = push_pointer(&schema_pointer, "oneOf");
-                    self.merge_all_of(parts, one_of, &one_pointer, visiting)?
+                );
+                if !any.all_of.is_empty() {
+                    self.merge_all_of(parts, &any.all_of, &schema_pointer, visiting, optional, notes)?;
                 }
-                SchemaKind::Any(any) if any.typ.is_none() || any.typ.as_deref() == Some("object") => {
-                    self.add_object(
-                        parts,
-                        &any.properties,
-                        &any.required,
-                        any.additional_properties.as_ref(),
-                        &schema_pointer,
-                    );
-                    if !any.all_of.is_empty() {
-                        self.merge_all_of(parts, &any.all_of, &schema_pointer, visiting)?;
-                    }
+                if !any.one_of.is_empty() {
+                    alternatives(self, parts, &any.one_of, "oneOf", visiting, notes)?;
                 }
-                _ => {
-                    return Err(self.error(
-                        &part_pointer,
-                        "allOf can only merge object schemas; this part is not an object".to_owned(),
-                    ))
+                if !any.any_of.is_empty() {
+                    alternatives(self, parts, &any.any_of, "anyOf", visiting, notes)?;
                 }
             }
-            if let ReferenceOr::Reference { .. } = part {
-                visiting.pop();
-            }
+            _ => notes.push(SpecError {
+                kind: Kind::AllOfNotObject,
+                ..self.error(
+                    part_pointer,
+                    "an allOf part that is not an object, beside object parts: no value can be both; \
+                     this part is left out"
+                        .to_owned(),
+                )
+            }),
+        }
+        if let ReferenceOr::Reference { .. } = part {
+            visiting.pop();
         }
         Ok(())
     }
@@ -440,7 +570,10 @@ impl<'s> Lowerer<'s> {
                     &schema_pointer,
                 ),
                 SchemaKind::AllOf { all_of } => {
-                    if self.merge_all_of(&mut parts, all_of, &schema_pointer, &mut Vec::new()).is_err() {
+                    let mut notes = Vec::new();
+                    let merged =
+                        self.merge_all_of(&mut parts, all_of, &schema_pointer, &mut Vec::new(), false, &mut notes);
+                    if merged.is_err() || !notes.is_empty() {
                         return Ok(None);
                     }
                 }

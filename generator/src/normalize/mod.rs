@@ -11,6 +11,7 @@
 //! one input shape, and each version's differences are written once, as data-to-data rules that
 //! can be read and tested on their own (the approach swagger2openapi made standard for 2.0).
 
+mod refs;
 mod schema;
 mod v2;
 mod v31;
@@ -154,7 +155,9 @@ pub fn normalize(mut tree: Value) -> Result<Normalized, Note> {
     }
     fill_required_fields(&mut tree, &mut cx);
     walk(&mut tree, "", Node::Plain, &mut cx);
+    refs::settle_references(&mut tree, &mut cx);
     hoist_deep_refs(&mut tree, &mut cx);
+    refs::dangling_schemas(&mut tree, &mut cx);
     let Context { map, warnings, .. } = cx;
     let warnings = warnings.into_iter().map(|note| Note { pointer: map.original(&note.pointer), ..note }).collect();
     Ok(Normalized { tree, version, map, warnings })
@@ -315,7 +318,14 @@ fn hoist_round(tree: &mut Value, references: Vec<String>, cx: &mut Context) {
                 }
             })
         };
-        let Some(target) = tree.pointer(pointer).or_else(stashed).cloned() else { continue };
+        let (target, decoded) = match refs::resolve(tree, pointer) {
+            Some((value, decoded)) => (value.clone(), decoded),
+            None => match stashed() {
+                Some(value) => (value.clone(), pointer.to_owned()),
+                None => continue,
+            },
+        };
+        let pointer = decoded.as_str();
         let segments: Vec<String> = pointer
             .split('/')
             .skip(1)
@@ -356,25 +366,90 @@ pub(crate) fn object_at<'t>(tree: &'t mut Value, segments: &[&str]) -> Option<&'
     node.as_object_mut()
 }
 
-/// Rewrites every `$ref` string in `node` with `rewrite` (which returns `None` to keep it).
-pub(crate) fn rewrite_refs(node: &mut Value, rewrite: &mut impl FnMut(&str) -> Option<String>) {
+/// How a member of a document node is read, decided by where it stands and not by its key
+/// alone: under `properties` (and the other maps of names) every key is a name, so a property
+/// called `enum`, `default` or `$ref` is a schema like any other (Kubernetes' `JSONSchemaProps`
+/// has all of them); elsewhere `example`, `enum`, `default`, ... hold values, not nodes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Member {
+    /// A node of the document (a schema, an operation, ...).
+    Node,
+    /// A map whose keys are names and whose values are nodes.
+    Names,
+    /// A value (an example, a default, an enum's values): never a node.
+    Value,
+}
+
+/// What the member `key` of a node is (see [`Member`]).
+pub(crate) fn member(key: &str) -> Member {
+    match key {
+        "example" | "examples" | "const" | "enum" | "default" => Member::Value,
+        "properties"
+        | "patternProperties"
+        | "$defs"
+        | "definitions"
+        | "dependentSchemas"
+        | "schemas"
+        | "parameters"
+        | "responses"
+        | "requestBodies"
+        | "headers"
+        | "securitySchemes"
+        | "securityDefinitions"
+        | "links"
+        | "callbacks"
+        | "pathItems"
+        | "webhooks"
+        | "paths"
+        | "content"
+        | "encoding"
+        | "variables" => Member::Names,
+        _ => Member::Node,
+    }
+}
+
+/// Calls `visit` on every node of the document (every object that is not a value), with its
+/// pointer, walking by structure (see [`Member`]).
+pub(crate) fn visit_nodes(node: &mut Value, pointer: &str, visit: &mut impl FnMut(&mut Map<String, Value>, &str)) {
+    visit_in(node, pointer, Member::Node, visit)
+}
+
+fn visit_in(node: &mut Value, pointer: &str, kind: Member, visit: &mut impl FnMut(&mut Map<String, Value>, &str)) {
     match node {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
-                if let Some(new) = rewrite(reference) {
-                    map.insert("$ref".to_owned(), Value::String(new));
-                }
+            if kind == Member::Node {
+                visit(map, pointer);
             }
             for (key, child) in map.iter_mut() {
-                // Values, not schemas or document nodes (`default` is also a response status).
-                if !matches!(key.as_str(), "example" | "examples" | "const" | "enum") {
-                    rewrite_refs(child, rewrite);
+                let at = push_pointer(pointer, key);
+                let child_kind = match kind {
+                    Member::Names => Member::Node,
+                    _ => member(key),
+                };
+                if child_kind != Member::Value {
+                    visit_in(child, &at, child_kind, visit);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|item| rewrite_refs(item, rewrite)),
+        Value::Array(items) => {
+            for (index, item) in items.iter_mut().enumerate() {
+                visit_in(item, &push_pointer(pointer, &index.to_string()), Member::Node, visit);
+            }
+        }
         _ => {}
     }
+}
+
+/// Rewrites every `$ref` string of the document's nodes with `rewrite` (which returns `None`
+/// to keep it).
+pub(crate) fn rewrite_refs(node: &mut Value, rewrite: &mut impl FnMut(&str) -> Option<String>) {
+    visit_nodes(node, "", &mut |map, _| {
+        if let Some(Value::String(reference)) = map.get("$ref") {
+            if let Some(new) = rewrite(reference) {
+                map.insert("$ref".to_owned(), Value::String(new));
+            }
+        }
+    });
 }
 
 #[cfg(test)]

@@ -91,6 +91,7 @@ pub(super) fn fix(node: &mut Value, pointer: &str, cx: &mut Context) {
             return;
         }
     }
+    keyword_value_types(map, pointer, cx);
     if let Some(reference) = map.remove("$dynamicRef") {
         cx.warn(
             Kind::DynamicRef,
@@ -148,6 +149,84 @@ pub(super) fn fix(node: &mut Value, pointer: &str, cx: &mut Context) {
     subschemas(map, pointer, cx);
 }
 
+/// The JSON type each keyword's value must have; a keyword with another (`pattern: 0`, a
+/// `type` that is an object, `required: true` on a property) is a bug of the spec: it is
+/// removed, with a warning, and the rest of the schema stands.
+fn keyword_value_types(map: &mut Map<String, Value>, pointer: &str, cx: &mut Context) {
+    let string = |v: &Value| v.is_string();
+    let count = |v: &Value| v.is_u64();
+    let number = |v: &Value| v.is_number();
+    let boolean = |v: &Value| v.is_boolean();
+    let array = |v: &Value| v.is_array();
+    let object = |v: &Value| v.is_object();
+    type Rule<'r> = (&'r str, &'r str, &'r dyn Fn(&Value) -> bool);
+    let rules: &[Rule] = &[
+        ("pattern", "a string", &string),
+        ("format", "a string", &string),
+        ("title", "a string", &string),
+        ("description", "a string", &string),
+        ("type", "a string or an array of strings", &|v| {
+            v.is_string() || v.as_array().is_some_and(|items| items.iter().all(Value::is_string))
+        }),
+        ("minLength", "a non-negative integer", &count),
+        ("maxLength", "a non-negative integer", &count),
+        ("minItems", "a non-negative integer", &count),
+        ("maxItems", "a non-negative integer", &count),
+        ("minProperties", "a non-negative integer", &count),
+        ("maxProperties", "a non-negative integer", &count),
+        ("minimum", "a number", &number),
+        ("maximum", "a number", &number),
+        ("multipleOf", "a number", &number),
+        ("exclusiveMinimum", "a boolean or a number", &|v| v.is_boolean() || v.is_number()),
+        ("exclusiveMaximum", "a boolean or a number", &|v| v.is_boolean() || v.is_number()),
+        ("uniqueItems", "a boolean", &boolean),
+        ("nullable", "a boolean", &boolean),
+        ("readOnly", "a boolean", &boolean),
+        ("writeOnly", "a boolean", &boolean),
+        ("deprecated", "a boolean", &boolean),
+        ("required", "an array of property names", &|v| {
+            v.as_array().is_some_and(|items| items.iter().all(Value::is_string))
+        }),
+        ("enum", "an array", &array),
+        ("allOf", "an array of schemas", &array),
+        ("oneOf", "an array of schemas", &array),
+        ("anyOf", "an array of schemas", &array),
+        ("properties", "an object of schemas", &object),
+        ("discriminator", "an object", &object),
+        ("xml", "an object", &object),
+        ("externalDocs", "an object", &object),
+        ("items", "a schema", &|v| v.is_object() || v.is_boolean()),
+        ("additionalProperties", "a schema or a boolean", &|v| v.is_object() || v.is_boolean()),
+    ];
+    // Draft-04's tuple form, `items: [a, b]`, is 2020-12's `prefixItems`.
+    if let Some(Value::Array(_)) = map.get("items") {
+        if !map.contains_key("prefixItems") {
+            let tuple = map.remove("items").unwrap_or_default();
+            map.insert("prefixItems".into(), tuple);
+        }
+    }
+    for (keyword, wanted, fits) in rules {
+        let Some(value) = map.get(*keyword) else { continue };
+        if fits(value) {
+            continue;
+        }
+        let shown = match value {
+            Value::String(text) => crate::diagnostic::quoted(text),
+            other => {
+                let text = other.to_string();
+                let cut: String = text.chars().take(60).collect();
+                format!("`{cut}{}`", if cut.len() < text.len() { "…" } else { "" })
+            }
+        };
+        map.remove(*keyword);
+        cx.warn(
+            Kind::KeywordValueType,
+            &push_pointer(pointer, keyword),
+            format!("`{keyword}` must be {wanted}, not {shown}; it is ignored"),
+        );
+    }
+}
+
 /// Swagger 2.0's own schema keywords: `x-nullable`, a string `discriminator`, `type: file`.
 fn swagger_keywords(map: &mut Map<String, Value>) {
     if let Some(nullable) = map.remove("x-nullable") {
@@ -202,12 +281,29 @@ fn type_array(map: &mut Map<String, Value>, pointer: &str, cx: &mut Context) {
         }
         several => {
             if COMBINATORS.iter().any(|keyword| map.contains_key(*keyword)) {
-                cx.warn(
-                    Kind::SeveralTypes,
-                    &push_pointer(pointer, "type"),
-                    format!("several types beside `{}`: only `{}` is used", first_combinator(map), several[0]),
-                );
-                map.insert("type".into(), several[0].clone().into());
+                // The alternatives decide the type (`lower` reads a `oneOf` beside a `type` as
+                // the `oneOf`). Only types that no alternative can supply are worth a word.
+                let keyword = first_combinator(map);
+                let alternatives = map.get(keyword).and_then(Value::as_array).cloned().unwrap_or_default();
+                let opaque = alternatives.iter().any(|a| a.get("type").is_none());
+                let declared: Vec<&str> = alternatives.iter().filter_map(|a| a.get("type")?.as_str()).collect();
+                let missing: Vec<&String> = several
+                    .iter()
+                    .filter(|ty| {
+                        !(declared.contains(&ty.as_str()) || *ty == "number" && declared.contains(&"integer"))
+                    })
+                    .collect();
+                if !opaque && !missing.is_empty() && keyword != "allOf" {
+                    let missing: Vec<String> = missing.iter().map(|ty| format!("`{ty}`")).collect();
+                    cx.warn(
+                        Kind::SeveralTypes,
+                        &push_pointer(pointer, "type"),
+                        format!(
+                            "the types beside `{keyword}` are not used, the alternatives decide: {} not among them",
+                            missing.join(", ")
+                        ),
+                    );
+                }
                 return;
             }
             // An integer is a number too: keep both as alternatives, integer first.
@@ -332,9 +428,35 @@ pub(super) fn needs_hoisting(reference: &str) -> bool {
     }
 }
 
-/// Keywords that only annotate: an allOf part with nothing else adds no structure.
-const ANNOTATIONS: &[&str] =
-    &["description", "title", "nullable", "default", "example", "deprecated", "readOnly", "writeOnly"];
+/// Keywords that only annotate or constrain a value: an allOf part with nothing else (AWS's
+/// `{xml: {name: ..}, description: ..}` beside a `$ref` to a string) adds no structure.
+const ANNOTATIONS: &[&str] = &[
+    "description",
+    "title",
+    "nullable",
+    "default",
+    "example",
+    "examples",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "xml",
+    "externalDocs",
+    "format",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+];
 
 /// allOf parts that are not objects: parts that only annotate (`{nullable: true}`,
 /// `{description: ..}`) give their annotations to the schema; parts of the same primitive type
@@ -343,7 +465,9 @@ const ANNOTATIONS: &[&str] =
 fn simplify_all_of(map: &mut Map<String, Value>) {
     let Some(Value::Array(parts)) = map.get("allOf") else { return };
     let annotation_only = |part: &Value| {
-        part.as_object().is_some_and(|p| !p.is_empty() && p.keys().all(|k| ANNOTATIONS.contains(&k.as_str())))
+        part.as_object().is_some_and(|p| {
+            !p.is_empty() && p.keys().all(|k| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"))
+        })
     };
     if !parts.iter().any(annotation_only) && !same_primitive(parts) {
         return;

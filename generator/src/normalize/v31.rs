@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::{object_at, rewrite_refs, Context, Note, WEBHOOKS};
+use super::{object_at, rewrite_refs, visit_nodes, Context, Note, WEBHOOKS};
 use crate::diagnostic::{push_pointer, Kind};
 
 pub(super) fn convert(tree: &mut Value, cx: &mut Context) -> Result<(), Note> {
@@ -26,7 +26,14 @@ pub(super) fn convert(tree: &mut Value, cx: &mut Context) -> Result<(), Note> {
 /// declares it.
 fn resolve_ids_and_anchors(tree: &mut Value) {
     let mut targets = BTreeMap::new();
-    collect_ids(tree, "", &mut targets);
+    visit_nodes(tree, "", &mut |map, pointer| {
+        if let Some(Value::String(id)) = map.get("$id") {
+            targets.insert(id.clone(), pointer.to_owned());
+        }
+        if let Some(Value::String(anchor)) = map.get("$anchor") {
+            targets.insert(format!("#{anchor}"), pointer.to_owned());
+        }
+    });
     if targets.is_empty() {
         return;
     }
@@ -41,30 +48,6 @@ fn resolve_ids_and_anchors(tree: &mut Value) {
         let pointer = targets.get(base)?;
         Some(format!("#{pointer}{fragment}"))
     });
-}
-
-fn collect_ids(node: &Value, pointer: &str, targets: &mut BTreeMap<String, String>) {
-    match node {
-        Value::Object(map) => {
-            if let Some(Value::String(id)) = map.get("$id") {
-                targets.insert(id.clone(), pointer.to_owned());
-            }
-            if let Some(Value::String(anchor)) = map.get("$anchor") {
-                targets.insert(format!("#{anchor}"), pointer.to_owned());
-            }
-            for (key, child) in map {
-                if !matches!(key.as_str(), "example" | "examples" | "const" | "enum") {
-                    collect_ids(child, &push_pointer(pointer, key), targets);
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (index, item) in items.iter().enumerate() {
-                collect_ids(item, &push_pointer(pointer, &index.to_string()), targets);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// `$defs` inside component schemas (and at the root) become component schemas of their own,
