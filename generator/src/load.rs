@@ -67,23 +67,60 @@ pub fn load(file: &str, text: &str) -> Result<Loaded, SpecError> {
         Ok(_) => Some(tree.clone()),
     };
     let at = |pointer: String| Location::Pointer(existing(original.as_ref(), pointer));
-    let normalized = normalize::normalize(tree).map_err(|note| error(at(note.pointer), note.message))?;
-    let spec = match from_tree(&normalized.tree) {
-        Ok(spec) => spec,
-        Err(message) => {
-            let pointer = normalized.map.original(&locate(&normalized.tree, &message));
-            return Err(error(at(pointer), describe(&message)));
-        }
-    };
-    let warnings = normalized
+    let mut normalized = normalize::normalize(tree).map_err(|note| error(at(note.pointer), note.message))?;
+    let mut warnings: Vec<Warning> = normalized
         .warnings
-        .into_iter()
+        .iter()
         .map(|note| SpecError {
             kind: note.kind,
-            ..error(at(note.pointer), user_refs(normalized.version, &note.message))
+            ..error(at(note.pointer.clone()), user_refs(normalized.version, &note.message))
         })
         .collect();
+    // A node that is not what OpenAPI allows where it stands (`deprecated: sometimes`, a media
+    // type written as `[]`) is left out, with a warning at it, and the rest is read again: one
+    // bad node must not cost the whole document. The document itself, or too many bad nodes,
+    // stay an error.
+    let spec = loop {
+        match from_tree(&normalized.tree) {
+            Ok(spec) => break spec,
+            Err(message) => {
+                let culprit = locate(&normalized.tree, &message);
+                let pointer = normalized.map.original(&culprit);
+                let dropped = warnings.iter().filter(|w| w.kind == Kind::InvalidNode).count();
+                if culprit.is_empty() || dropped >= MAX_DROPPED_NODES || !remove_node(&mut normalized.tree, &culprit) {
+                    return Err(error(at(pointer), describe(&message)));
+                }
+                warnings.push(SpecError {
+                    kind: Kind::InvalidNode,
+                    ..error(at(pointer), format!("{}; this node is left out", describe(&message)))
+                });
+            }
+        }
+    };
     Ok(Loaded { spec, version: normalized.version, map: normalized.map, warnings, original })
+}
+
+/// How many invalid nodes a document may have before it is refused as a whole.
+const MAX_DROPPED_NODES: usize = 50;
+
+/// Removes the node at `pointer` (a member or an array item); `false` if there is none or it
+/// is a top-level member (`info`, `paths`: without them there is no document).
+fn remove_node(tree: &mut Value, pointer: &str) -> bool {
+    let Some((parent, last)) = pointer.rsplit_once('/') else { return false };
+    if parent.is_empty() {
+        return false;
+    }
+    match tree.pointer_mut(parent) {
+        Some(Value::Object(map)) => map.remove(&last.replace("~1", "/").replace("~0", "~")).is_some(),
+        Some(Value::Array(items)) => match last.parse::<usize>() {
+            Ok(index) if index < items.len() => {
+                items.remove(index);
+                true
+            }
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// `pointer`, or its nearest ancestor that `original` has: a node the conversion made up (the

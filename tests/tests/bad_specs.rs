@@ -43,20 +43,28 @@ fn json_syntax_error_names_line_and_column() {
 }
 
 #[test]
-fn wrong_node_type_names_its_pointer() {
-    let (location, message) = error_of(&format!(
+fn a_node_of_the_wrong_type_is_left_out_with_a_warning_at_its_pointer() {
+    let spec = format!(
         "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          headers: [1]\n"
-    ));
-    assert_eq!(pointer(location), "/paths/~1a/get/responses/200/headers");
-    assert_eq!(message, "invalid type: sequence, expected a map");
+    );
+    let warnings = warnings_of(&spec);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].kind, generator::Kind::InvalidNode);
+    assert_eq!(pointer(warnings[0].location.clone()), "/paths/~1a/get/responses/200/headers");
+    assert_eq!(warnings[0].message, "invalid type: sequence, expected a map; this node is left out");
+    assert_eq!(pointer(strict_error_of(&spec).location), "/paths/~1a/get/responses/200/headers");
 }
 
 #[test]
-fn wrong_scalar_type_names_its_pointer() {
-    let (location, message) =
-        error_of(&format!("{HEAD}paths:\n  /a:\n    get:\n      deprecated: sometimes\n      responses: {{}}\n"));
-    assert_eq!(pointer(location), "/paths/~1a/get/deprecated");
-    assert!(message.contains("invalid type: string \"sometimes\", expected a boolean"), "{message}");
+fn a_scalar_of_the_wrong_type_is_left_out_with_a_warning_at_its_pointer() {
+    let spec = format!("{HEAD}paths:\n  /a:\n    get:\n      deprecated: sometimes\n      responses: {{}}\n");
+    let warnings = warnings_of(&spec);
+    assert_eq!(pointer(warnings[0].location.clone()), "/paths/~1a/get/deprecated");
+    assert!(warnings[0].message.contains("invalid type: string \"sometimes\", expected a boolean"), "{warnings:?}");
+    // A document that is not OpenAPI at all stays an error, at the node.
+    let (location, message) = error_of(&format!("{HEAD}paths: [1]\n"));
+    assert_eq!(pointer(location), "/paths");
+    assert!(message.contains("invalid type: sequence"), "{message}");
 }
 
 #[test]

@@ -10,6 +10,7 @@ pub mod codegen;
 pub mod corpus;
 pub mod directory;
 pub mod directory_check;
+pub mod shapes;
 pub mod release;
 pub mod update_spec;
 

