@@ -18,7 +18,7 @@ pub struct SpecError {
 }
 
 /// Where a diagnostic points.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Location {
     /// The JSON pointer of the offending node (`""` for the whole document).
     Pointer(String),

@@ -107,8 +107,12 @@ pub fn generate(text: &str, config: &Config) -> Result<Generated, SpecError> {
     let (api, warnings) = lower::lower(&config.spec_path, &loaded.spec, &config.operations, &config.pinned_names)
         .map_err(|e| loaded.locate(e))?;
     let files = render::generate_files(&api, config)?;
-    let warnings: Vec<Warning> =
+    let mut warnings: Vec<Warning> =
         loaded.warnings.iter().cloned().chain(warnings.into_iter().map(|w| loaded.locate(w))).collect();
+    // A node copied to several places (a `$ref`'d callback, a response of another operation)
+    // is one node of the user's: one warning.
+    let mut seen = std::collections::HashSet::new();
+    warnings.retain(|w| seen.insert((w.kind, w.location.clone(), w.message.clone())));
     if config.strict {
         if let Some(bug) = warnings.iter().find(|w| w.kind.is_spec_bug()) {
             let more = warnings.iter().filter(|w| w.kind.is_spec_bug()).count() - 1;

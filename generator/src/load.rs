@@ -94,6 +94,12 @@ pub fn load(file: &str, text: &str) -> Result<Loaded, SpecError> {
                     kind: Kind::InvalidNode,
                     ..error(at(pointer), format!("{}; this node is left out", describe(&message)))
                 });
+                for note in normalize::resettle(&mut normalized) {
+                    warnings.push(SpecError {
+                        kind: note.kind,
+                        ..error(at(note.pointer), user_refs(normalized.version, &note.message))
+                    });
+                }
             }
         }
     };
@@ -167,32 +173,49 @@ impl FromTree for OpenAPI {
 
 /// The deepest node that causes the error `message`. A set of sibling nodes contains the
 /// culprit if removing them makes the document parse, or leaves only a "missing field" error
-/// about one of them: serde reports a bad member before it checks for missing ones, so a
-/// remaining "missing field" means no bad member is left.
+/// about a removed node: serde reports a bad member before it checks for missing ones, so a
+/// remaining "missing field" means no bad member is left. When bad nodes lie on both sides of
+/// a split (the same mistake copied in two places), the later side is set aside and the search
+/// goes on in the earlier one.
 fn locate(tree: &Value, message: &str) -> String {
-    let goes_away = |parent: &str, keys: &[String]| -> bool {
-        let mut trial = tree.clone();
+    let mut base = tree.clone();
+    let mut set_aside: Vec<String> = Vec::new();
+    let goes_away = |base: &Value, set_aside: &[String], parent: &str, keys: &[String]| -> bool {
+        let mut trial = base.clone();
         remove_children(&mut trial, parent, keys);
         match from_tree(&trial) {
             Ok(_) => true,
-            Err(other) => keys.iter().any(|key| other == format!("missing field `{key}`")) && other != message,
+            Err(other) => {
+                other != message
+                    && keys.iter().chain(set_aside).any(|key| other == format!("missing field `{key}`"))
+            }
         }
     };
     let mut current = String::new();
     loop {
-        let keys: Vec<String> = match tree.pointer(&current) {
+        let keys: Vec<String> = match base.pointer(&current) {
             Some(Value::Object(map)) => map.keys().cloned().collect(),
             Some(Value::Array(items)) => (0..items.len()).map(|i| i.to_string()).collect(),
             _ => return current,
         };
-        if keys.is_empty() || !goes_away(&current, &keys) {
+        if keys.is_empty() || !goes_away(&base, &set_aside, &current, &keys) {
             return current;
         }
-        // Bisect the children down to the one that holds the culprit.
-        let mut candidates = keys.as_slice();
+        // Bisect the children down to one that holds a culprit.
+        let mut candidates = keys;
         while candidates.len() > 1 {
-            let (left, right) = candidates.split_at(candidates.len() / 2);
-            candidates = if goes_away(&current, left) { left } else { right };
+            let right = candidates.split_off(candidates.len() / 2);
+            if goes_away(&base, &set_aside, &current, &candidates) {
+                continue;
+            }
+            if !goes_away(&base, &set_aside, &current, &right) {
+                // Culprits on both sides: set the later side aside (removing it shifts no
+                // index of the earlier one).
+                remove_children(&mut base, &current, &right);
+                set_aside.extend(right);
+                continue;
+            }
+            candidates = right;
         }
         current = push_pointer(&current, &candidates[0]);
     }

@@ -11,8 +11,9 @@ use crate::model::{Api, Home};
 pub fn webhooks_file(api: &Api, crate_name: &str) -> TokenStream {
     let krate = crate_name.replace('-', "_");
     let module_docs = format!(
-        r#" The requests the API sends to your server (the spec's `webhooks`), and how to read them:
- hand the webhook's name and the request's raw body to [`Webhook::decode`].
+        r#" The requests the API sends to your server (the spec's `webhooks`, and the `callbacks` of
+ its operations, named by the callback's name), and how to read them: hand the webhook's or
+ callback's name and the request's raw body to [`Webhook::decode`].
 
  ```
  # fn handle(name: &str, body: &[u8]) -> Result<(), Box<dyn std::error::Error>> {{
@@ -47,10 +48,10 @@ pub fn webhooks_file(api: &Api, crate_name: &str) -> TokenStream {
         }
 
         impl Webhook {
-            /// The names of the webhooks the spec declares.
+            /// The names of the webhooks and callbacks the spec declares.
             pub const NAMES: &'static [&'static str] = &[#(#names),*];
 
-            /// Decodes the JSON `body` of the webhook `name` (as the spec names it); `Ok(None)`
+            /// Decodes the JSON `body` of the webhook or callback `name` (as the spec names it); `Ok(None)`
             /// for a name the spec does not declare. A body that does not match the payload
             /// type is an error naming the path of the bad value, as for responses.
             pub fn decode(name: &str, body: &[u8]) -> Result<Option<Self>, crate::runtime::JsonError> {

@@ -156,11 +156,31 @@ pub fn normalize(mut tree: Value) -> Result<Normalized, Note> {
     fill_required_fields(&mut tree, &mut cx);
     walk(&mut tree, "", Node::Plain, &mut cx);
     refs::settle_references(&mut tree, &mut cx);
+    callbacks(&mut tree, &mut cx);
     hoist_deep_refs(&mut tree, &mut cx);
     refs::dangling_schemas(&mut tree, &mut cx);
     let Context { map, warnings, .. } = cx;
     let warnings = warnings.into_iter().map(|note| Note { pointer: map.original(&note.pointer), ..note }).collect();
     Ok(Normalized { tree, version, map, warnings })
+}
+
+/// Settles the references of a normalized tree again, after `load` left out an invalid node
+/// that other nodes may refer to: references to it become dangling ones, each with its
+/// warning (returned at the user's pointers).
+pub fn resettle(normalized: &mut Normalized) -> Vec<Note> {
+    let mut cx = Context {
+        version: normalized.version,
+        map: std::mem::take(&mut normalized.map),
+        warnings: Vec::new(),
+        deep_refs: Vec::new(),
+        stash: Vec::new(),
+    };
+    refs::settle_references(&mut normalized.tree, &mut cx);
+    refs::dangling_schemas(&mut normalized.tree, &mut cx);
+    let Context { map, warnings, .. } = cx;
+    let warnings = warnings.into_iter().map(|note| Note { pointer: map.original(&note.pointer), ..note }).collect();
+    normalized.map = map;
+    warnings
 }
 
 /// What the conversion passes share.
@@ -248,6 +268,39 @@ fn walk(node: &mut Value, pointer: &str, kind: Node, cx: &mut Context) {
         }
         _ => {}
     }
+}
+
+/// Operations' `callbacks` (requests the API sends back to a URL the caller gave): their JSON
+/// payloads become component schemas and are decoded like webhooks. A callback is named by its
+/// name, or by `<operationId> <name>` when several operations use that name.
+fn callbacks(tree: &mut Value, cx: &mut Context) {
+    const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    let mut found: Vec<(String, String, String, Map<String, Value>)> = Vec::new(); // (operation, name, pointer, item)
+    for (path, item) in tree.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        for method in METHODS {
+            let Some(operation) = item.get(*method) else { continue };
+            let Some(callbacks) = operation.get("callbacks").and_then(Value::as_object) else { continue };
+            let operation_id =
+                operation.get("operationId").and_then(Value::as_str).map_or_else(|| format!("{method} {path}"), str::to_owned);
+            let at = push_pointer(&push_pointer(&push_pointer("/paths", path), method), "callbacks");
+            for (name, callback) in callbacks {
+                for (expression, item) in callback.as_object().into_iter().flatten() {
+                    let Some(item) = item.as_object() else { continue };
+                    let pointer = push_pointer(&push_pointer(&at, name), expression);
+                    found.push((operation_id.clone(), name.clone(), pointer, item.clone()));
+                }
+            }
+        }
+    }
+    let items = found
+        .iter()
+        .map(|(operation, name, pointer, item)| {
+            let shared = found.iter().any(|(other, same, _, _)| same == name && other != operation);
+            let name = if shared { format!("{operation} {name}") } else { name.clone() };
+            (name, pointer.clone(), item.clone())
+        })
+        .collect();
+    v31::add_payloads(tree, items, "Callback", cx);
 }
 
 /// Fields 3.0 requires that real documents leave out: `info.title` and `info.version` (3.1

@@ -151,17 +151,38 @@ fn inline_path_items(tree: &mut Value, cx: &mut Context) -> Result<(), Note> {
     Ok(())
 }
 
-/// Webhooks: the JSON payload of each becomes a component schema `<Name>Webhook` (an alias
-/// when the payload is a `$ref`), listed in the root extension [`WEBHOOKS`] for `lower`.
+/// 3.1 `webhooks`: each payload becomes a component schema, listed under [`WEBHOOKS`].
 fn webhooks(tree: &mut Value, cx: &mut Context) {
     let Some(Value::Object(hooks)) = tree.as_object_mut().and_then(|root| root.remove("webhooks")) else { return };
-    let mut listed = Map::new();
+    let items = hooks
+        .into_iter()
+        .filter_map(|(name, item)| {
+            let pointer = push_pointer("/webhooks", &name);
+            Some((name, pointer, item.as_object()?.clone()))
+        })
+        .collect();
+    add_payloads(tree, items, "Webhook", cx);
+}
+
+/// Requests the API sends (webhooks, callbacks), each a path item by name with the pointer of
+/// the user's node: the JSON payload of the first operation with a request body becomes the
+/// component schema `<name><suffix>`, listed under [`WEBHOOKS`] for `lower` (added to what is
+/// listed there already).
+pub(super) fn add_payloads(
+    tree: &mut Value,
+    items: Vec<(String, String, Map<String, Value>)>,
+    suffix: &str,
+    cx: &mut Context,
+) {
+    let mut listed = match tree.as_object_mut().and_then(|root| root.remove(WEBHOOKS)) {
+        Some(Value::Object(listed)) => listed,
+        _ => Map::new(),
+    };
     let mut payloads = Vec::new();
-    for (name, item) in &hooks {
-        let Some(item) = item.as_object() else { continue };
+    for (name, item_pointer, item) in &items {
         for (method, operation) in item {
             let Some(body) = operation.get("requestBody") else { continue };
-            let body_pointer = push_pointer(&push_pointer(&push_pointer("/webhooks", name), method), "requestBody");
+            let body_pointer = push_pointer(&push_pointer(item_pointer, method), "requestBody");
             let (body, body_pointer) = match body.get("$ref").and_then(Value::as_str) {
                 Some(reference) => match reference.strip_prefix("#/components/requestBodies/") {
                     Some(key) => (
@@ -178,34 +199,42 @@ fn webhooks(tree: &mut Value, cx: &mut Context) {
                 .find(|(media, _)| media.contains("json"))
                 .and_then(|(media, entry)| Some((media, entry.get("schema")?)))
             else {
-                cx.warn(Kind::WebhookNotJson, &body_pointer, "a webhook payload that is not JSON gets no type");
+                let what = suffix.to_lowercase();
+                cx.warn(Kind::WebhookNotJson, &body_pointer, format!("a {what} payload that is not JSON gets no type"));
                 continue;
             };
-            let component = format!("{name}Webhook");
+            let component = format!("{name}{suffix}");
             let schema_pointer = push_pointer(&push_pointer(&push_pointer(&body_pointer, "content"), media), "schema");
             let description = operation
                 .get("description")
                 .or_else(|| operation.get("summary"))
                 .and_then(Value::as_str)
-                .map_or_else(|| format!("The payload of the `{name}` webhook."), str::to_owned);
-            listed
-                .insert(name.clone(), json!({ "component": component, "description": description, "method": method }));
+                .map_or_else(|| format!("The payload of the `{name}` {}.", suffix.to_lowercase()), str::to_owned);
+            if listed.contains_key(name) {
+                continue;
+            }
+            listed.insert(name.clone(), json!({ "component": component, "description": description, "method": method }));
             payloads.push((component, schema.clone(), schema_pointer));
             break;
         }
     }
-    if payloads.is_empty() {
+    if listed.is_empty() {
         return;
     }
     if let Some(schemas) = object_at(tree, &["components", "schemas"]) {
         for (component, schema, pointer) in payloads {
+            if schemas.contains_key(&component) {
+                continue;
+            }
             cx.map.record(push_pointer("/components/schemas", &component), pointer);
             schemas.insert(component, schema);
         }
     }
     if let Some(root) = tree.as_object_mut() {
         root.insert(WEBHOOKS.into(), Value::Object(listed));
-        cx.map.record(format!("/{WEBHOOKS}"), "/webhooks");
+        if suffix == "Webhook" {
+            cx.map.record(format!("/{WEBHOOKS}"), "/webhooks");
+        }
     }
 }
 
