@@ -119,8 +119,6 @@ kinds! {
     UnknownType = "unknown-type", true, "any JSON value";
     /// A `required` property that is not declared.
     UndefinedRequiredProperty = "undefined-required-property", true, "the name ignored";
-    /// Nested schema definitions (draft-04 `definitions`) that are not schemas.
-    NestedDefinitions = "nested-definitions", true, "nothing: they are ignored (nothing references them)";
     /// `info.title` or `info.version` missing.
     InfoField = "info-field", true, "the crate's docs without it (title `API`, version empty)";
     /// Several types beside `oneOf`/`anyOf` that the alternatives do not cover.
@@ -139,7 +137,7 @@ kinds! {
     HeaderNotPrimitive = "header-not-primitive", false, "a `String` header";
     /// Swagger 2.0 `collectionFormat` outside the query.
     CollectionFormat = "collection-format", false, "comma-separated values";
-    /// A webhook whose payload is not JSON.
+    /// A webhook or callback whose payload is not JSON.
     WebhookNotJson = "webhook-not-json", false, "no payload type";
     /// `mutualTLS` security.
     MutualTls = "mutual-tls", false, "nothing: configure the client certificate on the HTTP client";
@@ -151,8 +149,6 @@ kinds! {
     Not = "not", false, "the declared type (or any value): `not` is not checked";
     /// `prefixItems` followed by more `items`.
     PrefixItems = "prefix-items", false, "a list of `items`, positions not typed";
-    /// A callback that cannot be typed.
-    Callback = "callback", false, "no payload type for it";
 }
 
 /// How warnings are shown.

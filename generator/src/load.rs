@@ -186,8 +186,7 @@ fn locate(tree: &Value, message: &str) -> String {
         match from_tree(&trial) {
             Ok(_) => true,
             Err(other) => {
-                other != message
-                    && keys.iter().chain(set_aside).any(|key| other == format!("missing field `{key}`"))
+                other != message && keys.iter().chain(set_aside).any(|key| other == format!("missing field `{key}`"))
             }
         }
     };

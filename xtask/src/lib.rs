@@ -10,8 +10,8 @@ pub mod codegen;
 pub mod corpus;
 pub mod directory;
 pub mod directory_check;
-pub mod shapes;
 pub mod release;
+pub mod shapes;
 pub mod update_spec;
 
 /// The workspace root (the xtask lives one level below it).

@@ -48,8 +48,10 @@ tasks:
                       refresh specs/ from mittwald's published spec and regenerate
   api-diff <old-spec> <new-spec> [--json]
                       the changes to the generated API, breaking or not, with a semver bump
-  bench [--compile]   generation, decoding and request-building benchmarks (release); writes
-                      BENCHMARKS.md (--compile: also cargo check time of the full API crate)
+  bench [--compile] [--large]
+                      generation, decoding and request-building benchmarks (release); writes
+                      BENCHMARKS.md (--compile: also cargo check time of the full API crate;
+                      --large: the largest directory documents, time and peak memory)
   release [--base <git-rev>] [--pr <dir>]
                       version the client from the change since <rev> (default HEAD) of its spec
                       (api-diff) and of the crate (cargo-semver-checks): bump in

@@ -280,8 +280,10 @@ fn callbacks(tree: &mut Value, cx: &mut Context) {
         for method in METHODS {
             let Some(operation) = item.get(*method) else { continue };
             let Some(callbacks) = operation.get("callbacks").and_then(Value::as_object) else { continue };
-            let operation_id =
-                operation.get("operationId").and_then(Value::as_str).map_or_else(|| format!("{method} {path}"), str::to_owned);
+            let operation_id = operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .map_or_else(|| format!("{method} {path}"), str::to_owned);
             let at = push_pointer(&push_pointer(&push_pointer("/paths", path), method), "callbacks");
             for (name, callback) in callbacks {
                 for (expression, item) in callback.as_object().into_iter().flatten() {

@@ -289,9 +289,7 @@ fn type_array(map: &mut Map<String, Value>, pointer: &str, cx: &mut Context) {
                 let declared: Vec<&str> = alternatives.iter().filter_map(|a| a.get("type")?.as_str()).collect();
                 let missing: Vec<&String> = several
                     .iter()
-                    .filter(|ty| {
-                        !(declared.contains(&ty.as_str()) || *ty == "number" && declared.contains(&"integer"))
-                    })
+                    .filter(|ty| !(declared.contains(&ty.as_str()) || *ty == "number" && declared.contains(&"integer")))
                     .collect();
                 if !opaque && !missing.is_empty() && keyword != "allOf" {
                     let missing: Vec<String> = missing.iter().map(|ty| format!("`{ty}`")).collect();

@@ -213,7 +213,8 @@ pub(super) fn add_payloads(
             if listed.contains_key(name) {
                 continue;
             }
-            listed.insert(name.clone(), json!({ "component": component, "description": description, "method": method }));
+            listed
+                .insert(name.clone(), json!({ "component": component, "description": description, "method": method }));
             payloads.push((component, schema.clone(), schema_pointer));
             break;
         }

