@@ -246,7 +246,7 @@ fn fetch(entry: &Entry, dir: &Path) -> Result<PathBuf> {
     Ok(cached)
 }
 
-fn sha256_of(path: &Path) -> Result<String> {
+pub(crate) fn sha256_of(path: &Path) -> Result<String> {
     use sha2::Digest;
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok(sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
@@ -277,25 +277,37 @@ fn extract(entry: &Entry, archive: &Path, out: &Path) -> Result<()> {
 
 /// `cargo clippy` of the crate with warnings denied: "ok", or the first error.
 fn clippy(crate_dir: &Path, target_dir: &Path) -> Result<(String, f64)> {
+    cargo_denying_warnings(&["clippy", "--quiet", "--all-features", "--", "-D", "warnings"], crate_dir, target_dir, &[])
+}
+
+/// A cargo command on a generated crate with `RUSTFLAGS=-D warnings`: "ok" or the first
+/// error line (the whole output goes to `<command>.log` in the crate), and the seconds it took.
+pub(crate) fn cargo_denying_warnings(
+    args: &[&str],
+    crate_dir: &Path,
+    target_dir: &Path,
+    env: &[(&str, &str)],
+) -> Result<(String, f64)> {
     let started = Instant::now();
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["clippy", "--quiet", "--all-features", "--", "-D", "warnings"])
+        .args(args)
         .current_dir(crate_dir)
         .env("CARGO_TARGET_DIR", target_dir)
         .env("RUSTFLAGS", "-D warnings")
+        .envs(env.iter().copied())
         .output()
-        .context("cannot run cargo clippy")?;
+        .with_context(|| format!("cannot run cargo {}", args[0]))?;
     let seconds = started.elapsed().as_secs_f64();
     if output.status.success() {
         return Ok(("ok".to_owned(), seconds));
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
-    std::fs::write(crate_dir.join("clippy.log"), stderr.as_bytes())?;
+    std::fs::write(crate_dir.join(format!("{}.log", args[0])), stderr.as_bytes())?;
     let first = stderr.lines().find(|line| line.starts_with("error")).unwrap_or("failed");
     Ok((format!("FAILED: {}", first_line(first)), seconds))
 }
 
-fn spec_version(tree: &serde_json::Value) -> String {
+pub(crate) fn spec_version(tree: &serde_json::Value) -> String {
     match (tree.get("openapi"), tree.get("swagger")) {
         (Some(version), _) | (None, Some(version)) => {
             version.as_str().map_or_else(|| version.to_string(), str::to_owned)
@@ -304,7 +316,7 @@ fn spec_version(tree: &serde_json::Value) -> String {
     }
 }
 
-fn count_operations(tree: &serde_json::Value) -> usize {
+pub(crate) fn count_operations(tree: &serde_json::Value) -> usize {
     const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
     let Some(paths) = tree.get("paths").and_then(|p| p.as_object()) else { return 0 };
     paths

