@@ -97,6 +97,8 @@ kinds! {
     DanglingRef = "dangling-ref", true, "for a schema, any JSON value (`serde_json::Value`); for a response, a response without a body; a parameter, request body, header, path item or callback is left out";
     /// A node that is not what OpenAPI allows where it stands (`deprecated: sometimes`).
     InvalidNode = "invalid-node", true, "the node is left out (an operation, parameter or response without it, or without the node itself)";
+    /// Two operations with the same `operationId`.
+    DuplicateOperationId = "duplicate-operation-id", true, "the later operation's method and types get the next free name (a number added)";
     /// A `$ref` to a node of another kind (a response `$ref` to a schema).
     RefKind = "ref-kind", true, "for a response `$ref` to a schema, a JSON response of that schema; otherwise the node is left out";
     /// An allOf part that is not an object beside parts that are.

@@ -136,11 +136,17 @@ fn all_of_of_an_object_and_a_non_object_keeps_the_object_with_a_warning() {
 }
 
 #[test]
-fn duplicate_operation_ids_are_an_error() {
+fn duplicate_operation_ids_get_the_next_free_name_with_a_warning() {
     let op = "      operationId: same\n      responses: { '204': { description: x } }\n";
-    let (location, message) = error_of(&format!("{HEAD}paths:\n  /a:\n    get:\n{op}  /b:\n    get:\n{op}"));
-    assert_eq!(pointer(location), "/paths/~1b/get/operationId");
-    assert_eq!(message, "operationId \"same\" is already used at #/paths/~1a/get");
+    let spec = format!("{HEAD}paths:\n  /a:\n    get:\n{op}  /b:\n    get:\n{op}");
+    let warnings = warnings_of(&spec);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(pointer(warnings[0].location.clone()), "/paths/~1b/get/operationId");
+    assert!(warnings[0].message.starts_with("operationId \"same\" is already used at #/paths/~1a/get"));
+    let generated = generate_fixture("bad.yaml", &spec).unwrap();
+    let operations = &generated.files["src/operations/default.rs"];
+    assert!(operations.contains("pub fn same(&self)") && operations.contains("pub fn same2(&self)"), "{operations}");
+    assert_eq!(pointer(strict_error_of(&spec).location), "/paths/~1b/get/operationId");
 }
 
 #[test]

@@ -26,7 +26,11 @@ fn every_eighth_bundle_of_shapes_generates_or_gets_a_located_error() {
 fn the_judge_tells_located_errors_from_generated_crates() {
     let spec = serde_json::json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}});
     assert_eq!(outcome("ok", &spec).0, Outcome::Generated);
-    let bad = serde_json::json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-        "paths": {"/a": {"get": {"operationId": "x", "responses": {}}}, "/b": {"get": {"operationId": "x", "responses": {}}}}});
-    assert!(matches!(outcome("dup", &bad).0, Outcome::Located(message) if message.contains("already used")));
+    let bad = serde_json::json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+        "components": {"schemas": {"A": {"$ref": "#/components/schemas/A"}}}});
+    assert!(matches!(outcome("cycle", &bad).0, Outcome::Located(message) if message.contains("does not end")));
+    let unlocated = serde_json::json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+        "components": {"schemas": {"A": {"type": "array", "items": {"$ref": "other.yaml#/B"}}}}});
+    // An external `$ref` is located at the `$ref`: a node of the spec.
+    assert!(matches!(outcome("external", &unlocated).0, Outcome::Located(_)));
 }

@@ -226,17 +226,20 @@ impl<'s> Lowerer<'s> {
         pointer: &str,
     ) -> Result<(&'s str, &'s T), SpecError> {
         let what = kind.trim_end_matches('s');
-        let name = component_name(reference, kind)
-            .ok_or_else(|| self.error(pointer, format!("unsupported `$ref` {} for a {what}", quoted(reference))))?;
-        let (key, value) = components
-            .and_then(|map| map.get_key_value(name.as_ref()))
-            .ok_or_else(|| self.error(pointer, format!("unresolvable `$ref` {}: no such {what}", quoted(reference))))?;
-        match value {
-            ReferenceOr::Item(value) => Ok((key.as_str(), value)),
-            ReferenceOr::Reference { .. } => {
-                Err(self.error(pointer, format!("a {what} `$ref` to another `$ref` is not supported")))
+        let mut reference = reference;
+        // A component may itself be a `$ref` to another: followed, up to a bound (a cycle).
+        for _ in 0..32 {
+            let name = component_name(reference, kind)
+                .ok_or_else(|| self.error(pointer, format!("unsupported `$ref` {} for a {what}", quoted(reference))))?;
+            let (key, value) = components.and_then(|map| map.get_key_value(name.as_ref())).ok_or_else(|| {
+                self.error(pointer, format!("unresolvable `$ref` {}: no such {what}", quoted(reference)))
+            })?;
+            match value {
+                ReferenceOr::Item(value) => return Ok((key.as_str(), value)),
+                ReferenceOr::Reference { reference: next } => reference = next,
             }
         }
+        Err(self.error(pointer, format!("the {what} `$ref` chain starting at {} does not end", quoted(reference))))
     }
 
     /// The webhooks `normalize` listed (3.1 `webhooks`), each with the component schema it

@@ -49,10 +49,15 @@ impl<'s> Lowerer<'s> {
                 let pointer = push_pointer(&path_pointer, method_name);
                 if let Some(id) = &operation.operation_id {
                     if let Some(first) = operation_ids.insert(id, pointer.clone()) {
-                        return Err(self.error(
+                        self.warn(
+                            Kind::DuplicateOperationId,
                             &push_pointer(&pointer, "operationId"),
-                            format!("operationId {} is already used at #{first}", crate::diagnostic::quoted(id)),
-                        ));
+                            format!(
+                                "operationId {} is already used at #{first}; this operation's method and types \
+                                 get the next free name (a number added)",
+                                crate::diagnostic::quoted(id)
+                            ),
+                        );
                     }
                 }
                 let tag = operation.tags.first().map(String::as_str).unwrap_or("default");

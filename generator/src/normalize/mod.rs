@@ -200,11 +200,6 @@ impl Context {
     pub fn warn(&mut self, kind: Kind, pointer: &str, message: impl Into<String>) {
         self.warnings.push(Note { kind, pointer: pointer.to_owned(), message: message.into() });
     }
-
-    /// An error at a pointer of the rewritten tree, mapped back.
-    pub fn error(&self, pointer: &str, message: impl Into<String>) -> Note {
-        Note { kind: Kind::Error, pointer: self.map.original(pointer), message: message.into() }
-    }
 }
 
 /// How to read a node of the document (outside schemas).

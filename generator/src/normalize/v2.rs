@@ -235,29 +235,30 @@ impl Operation<'_> {
     }
 
     /// The parameters of a list, `$ref`s to the root `parameters` resolved for body and form
-    /// parameters (kept as references otherwise).
-    fn resolve_all(&self, list: Option<&Value>, at: &str, cx: &Context) -> Result<Vec<Param>, Note> {
+    /// parameters (kept as references otherwise). A `$ref` that resolves to no root parameter
+    /// (a bug of the spec) leaves the parameter out, with a warning.
+    fn resolve_all(&self, list: Option<&Value>, at: &str, cx: &mut Context) -> Result<Vec<Param>, Note> {
         let Some(Value::Array(list)) = list else { return Ok(Vec::new()) };
         let mut out = Vec::with_capacity(list.len());
         for (index, parameter) in list.iter().enumerate() {
             let original = push_pointer(at, &index.to_string());
             let (value, original, reference) = match parameter.get("$ref").and_then(Value::as_str) {
                 Some(reference) => {
-                    let name = reference
-                        .strip_prefix("#/parameters/")
-                        .map(|name| name.replace("~1", "/").replace("~0", "~"))
-                        .ok_or_else(|| {
-                            cx.error(
-                                &push_pointer(&original, "$ref"),
-                                format!("unsupported parameter `$ref` {}", quoted(reference)),
-                            )
-                        })?;
-                    let value = self.root_parameters.get(&name).ok_or_else(|| {
-                        cx.error(
+                    let name =
+                        reference.strip_prefix("#/parameters/").map(|name| name.replace("~1", "/").replace("~0", "~"));
+                    let Some((name, value)) =
+                        name.and_then(|name| Some((name.clone(), self.root_parameters.get(&name)?)))
+                    else {
+                        cx.warn(
+                            Kind::DanglingRef,
                             &push_pointer(&original, "$ref"),
-                            format!("unresolvable `$ref` {}: no such parameter", quoted(reference)),
-                        )
-                    })?;
+                            format!(
+                                "`$ref` {} points to no parameter of the document; the parameter is left out",
+                                quoted(reference)
+                            ),
+                        );
+                        continue;
+                    };
                     (value.clone(), push_pointer("/parameters", &name), Some(reference.to_owned()))
                 }
                 None => (parameter.clone(), original, None),

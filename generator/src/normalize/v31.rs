@@ -130,20 +130,14 @@ fn inline_path_items(tree: &mut Value, cx: &mut Context) -> Result<(), Note> {
         let Some(Value::Object(paths)) = tree.get_mut(section) else { continue };
         for (path, item) in paths.iter_mut() {
             let Some(reference) = item.get("$ref").and_then(Value::as_str).map(str::to_owned) else { continue };
-            let at = push_pointer(&push_pointer(&format!("/{section}"), path), "$ref");
+            // Another JSON pointer is followed, and a dangling one reported, with the other
+            // references (`refs::settle_references`).
             let name = reference
                 .strip_prefix("#/components/pathItems/")
                 .filter(|name| !name.contains('/'))
-                .map(|name| name.replace("~1", "/").replace("~0", "~"))
-                .ok_or_else(|| {
-                    cx.error(&at, format!("unsupported path item `$ref` {}", crate::diagnostic::quoted(&reference)))
-                })?;
-            let target = items.get(&name).cloned().ok_or_else(|| {
-                cx.error(
-                    &at,
-                    format!("unresolvable `$ref` {}: no such path item", crate::diagnostic::quoted(&reference)),
-                )
-            })?;
+                .map(|name| name.replace("~1", "/").replace("~0", "~"));
+            let Some(target) = name.as_ref().and_then(|name| items.get(name).cloned()) else { continue };
+            let name = name.unwrap_or_default();
             cx.map.record(push_pointer(&format!("/{section}"), path), push_pointer("/components/pathItems", &name));
             *item = target;
         }
