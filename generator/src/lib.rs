@@ -117,11 +117,12 @@ pub fn generate(text: &str, config: &Config) -> Result<Generated, SpecError> {
         if let Some(bug) = warnings.iter().find(|w| w.kind.is_spec_bug()) {
             let more = warnings.iter().filter(|w| w.kind.is_spec_bug()).count() - 1;
             let mut error = bug.clone();
-            error.message = format!("{} [{}; refused by --strict", error.message, error.kind);
-            if more > 0 {
-                error.message.push_str(&format!(", and {more} more"));
-            }
-            error.message.push(']');
+            error.message = format!(
+                "{} [refused by --strict; without it, a warning of kind `{}`{}]",
+                error.message,
+                error.kind,
+                if more > 0 { format!(", and {more} more spec bugs") } else { String::new() }
+            );
             return Err(error);
         }
     }

@@ -474,7 +474,7 @@ fn large_documents(out: &mut String) {
     let _ = writeln!(
         out,
         "\nThe generator holds the document, its 3.0 form, the model and the generated text (8.3 million \
-         lines for graph-beta) at once; memory grows with the document, about 55 bytes per byte of JSON.\n"
+         lines for graph-beta) at once; memory grows with the document, about 50 to 60 bytes per byte of JSON.\n"
     );
 }
 
