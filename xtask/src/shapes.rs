@@ -4,7 +4,8 @@
 //! or by `$ref`, times every subset of the siblings `required`, `properties`, `type`,
 //! `nullable`, `enum`, `description`, `discriminator`, to depth 2; and compositions nested in
 //! compositions (depth 3) over a smaller set. Each shape stands in one place: a component
-//! schema, a request body, a query parameter (as JSON content) or a response.
+//! schema, a request body, a query parameter (as JSON content) or a response; bundles are
+//! written in turn as OpenAPI 3.0, 3.1 and Swagger 2.0.
 //!
 //! Shapes are put in bundles (one spec of [`BUNDLE`] shapes each): `cargo test` generates a
 //! bounded part of them (`tests/tests/shapes.rs`); `cargo xtask shapes` generates all of them
@@ -118,9 +119,23 @@ pub fn bundle_count(shapes: usize) -> usize {
     shapes.div_ceil(BUNDLE)
 }
 
+/// The document versions the bundles rotate through: bundle `i` is written in
+/// `VERSIONS[i % 3]`, so that every kind of shape meets every reader (3.0, 3.1 and Swagger
+/// 2.0's conversion).
+pub const VERSIONS: [&str; 3] = ["3.0", "3.1", "2.0"];
+
 /// The spec of bundle `index`: its shapes, each in the place its number picks, with the
-/// components the leaves refer to.
+/// components the leaves refer to, in the version of the bundle.
 pub fn bundle(shapes: &[Value], index: usize) -> Value {
+    let entries: Vec<(usize, &Value)> = shapes.iter().enumerate().skip(index * BUNDLE).take(BUNDLE).collect();
+    spec_of(&entries, &format!("shapes, bundle {index}"), VERSIONS[index % VERSIONS.len()])
+}
+
+/// A spec of these numbered shapes in `version`: shape `n` stands in place `n % 4` (a
+/// component schema, a request body, a JSON query parameter, a response; Swagger 2.0 has no
+/// JSON query parameters: a body there too).
+pub fn spec_of(entries: &[(usize, &Value)], title: &str, version: &str) -> Value {
+    let swagger = version == "2.0";
     let mut schemas = Map::new();
     schemas.insert(
         "Obj".into(),
@@ -128,12 +143,24 @@ pub fn bundle(shapes: &[Value], index: usize) -> Value {
     );
     schemas.insert("Str".into(), json!({"type": "string", "minLength": 1}));
     let mut paths = Map::new();
-    let start = index * BUNDLE;
-    for (number, shape) in shapes.iter().enumerate().skip(start).take(BUNDLE) {
+    for &(number, shape) in entries {
         let ok = json!({"description": "ok"});
+        let body = |shape: &Value| {
+            if swagger {
+                json!([{"name": "body", "in": "body", "required": true, "schema": shape}])
+            } else {
+                json!([])
+            }
+        };
         match number % 4 {
             0 => {
                 schemas.insert(format!("S{number}"), shape.clone());
+            }
+            1 | 2 if swagger => {
+                paths.insert(
+                    format!("/s{number}"),
+                    json!({"post": {"operationId": format!("body{number}"), "parameters": body(shape), "responses": {"204": ok}}}),
+                );
             }
             1 => {
                 paths.insert(
@@ -152,20 +179,35 @@ pub fn bundle(shapes: &[Value], index: usize) -> Value {
                 );
             }
             _ => {
+                let response = if swagger {
+                    json!({"description": "ok", "schema": shape})
+                } else {
+                    json!({"description": "ok", "content": {"application/json": {"schema": shape}}})
+                };
                 paths.insert(
                     format!("/s{number}"),
-                    json!({"get": {"operationId": format!("response{number}"),
-                        "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": shape}}}}}}),
+                    json!({"get": {"operationId": format!("response{number}"), "responses": {"200": response}}}),
                 );
             }
         }
     }
-    json!({
-        "openapi": "3.0.3",
-        "info": {"title": format!("shapes, bundle {index}"), "version": "1"},
-        "paths": paths,
-        "components": {"schemas": schemas},
-    })
+    let info = json!({"title": title, "version": "1"});
+    let spec = match version {
+        "2.0" => json!({
+            "swagger": "2.0", "info": info, "consumes": ["application/json"], "produces": ["application/json"],
+            "paths": paths, "definitions": schemas,
+        }),
+        other => json!({
+            "openapi": if other == "3.1" { "3.1.0" } else { "3.0.3" },
+            "info": info, "paths": paths, "components": {"schemas": schemas},
+        }),
+    };
+    if swagger {
+        let text = spec.to_string().replace("#/components/schemas/", "#/definitions/");
+        serde_json::from_str(&text).expect("the same JSON with other references")
+    } else {
+        spec
+    }
 }
 
 /// What generating one bundle (or one shape) gave.
@@ -215,8 +257,9 @@ pub fn outcome(name: &str, spec: &Value) -> (Outcome, Option<generator::Generate
 
 /// For a bundle that failed: the first shape that fails the same way alone, as JSON.
 pub fn culprit(shapes: &[Value], index: usize) -> Option<String> {
+    let version = VERSIONS[index % VERSIONS.len()];
     (index * BUNDLE..((index + 1) * BUNDLE).min(shapes.len())).find_map(|number| {
-        let alone = bundle(&shapes[number..=number], 0);
+        let alone = spec_of(&[(number, &shapes[number])], "one shape", version);
         match outcome("shape", &alone).0 {
             Outcome::Generated | Outcome::Located(_) => None,
             bad => Some(format!("shape {number}: {} → {bad:?}", shapes[number])),
