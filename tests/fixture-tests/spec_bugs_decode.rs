@@ -29,6 +29,22 @@ fn ignored_keywords_do_not_check_values() {
 }
 
 #[test]
+fn a_dangling_ref_is_any_value_and_other_tolerated_shapes_decode() {
+    let value = domain(
+        r#"{"id":"a","name":"b","anything":{"x":[1,null]},"level":7,"union":{"a":"s","c":true},"ghost":1}"#,
+    );
+    // dangling-ref: any JSON value.
+    assert_eq!(value.anything, Some(serde_json::json!({"x": [1, null]})));
+    // enum-values-type: the declared type, the values not checked.
+    assert_eq!(value.level, Some(7));
+    // all-of-union: one struct, the alternatives' properties optional.
+    let union = value.union.expect("union");
+    assert_eq!((union.a.as_deref(), union.b, union.c), (Some("s"), None, Some(true)));
+    // undefined-required-property: `ghost` is not a field; a body without it decodes.
+    assert!(serde_json::from_str::<Domain>(r#"{"id":"a","name":"b"}"#).is_ok());
+}
+
+#[test]
 fn annotated_and_refined_primitive_refs_are_the_referenced_type() {
     let value = domain(r#"{"id":"the-id","name":"the-name","owner":"someone"}"#);
     let id: String = value.id;
