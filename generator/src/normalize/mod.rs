@@ -72,8 +72,22 @@ impl PointerMap {
         }
     }
 
-    /// The original pointer of the node at `pointer` of the rewritten document.
+    /// The original pointer of the node at `pointer` of the rewritten document. A node may
+    /// have moved more than once (a callback copied from `components` into an operation,
+    /// then its payload into `components/schemas`): the map is followed to the end.
     pub fn original(&self, pointer: &str) -> String {
+        let mut current = self.step(pointer);
+        for _ in 0..8 {
+            let next = self.step(&current);
+            if next == current {
+                break;
+            }
+            current = next;
+        }
+        current
+    }
+
+    fn step(&self, pointer: &str) -> String {
         let best = self
             .moves
             .iter()
