@@ -60,6 +60,21 @@ macro_rules! display_param {
 display_param!(bool, i32, i64, u32, u64, f32, f64, uuid::Uuid);
 
 /// Strings as they are, anything else as JSON text.
+/// An array in a path, header or cookie parameter: OpenAPI's default `simple` style, the
+/// values separated by commas (`3,4,5`). (Query arrays have their own styles, see `Query`.)
+impl<T: ToParam> ToParam for Vec<T> {
+    fn to_param(&self) -> Cow<'_, str> {
+        let mut out = String::new();
+        for (index, value) in self.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            out.push_str(&value.to_param());
+        }
+        Cow::Owned(out)
+    }
+}
+
 impl ToParam for serde_json::Value {
     fn to_param(&self) -> Cow<'_, str> {
         match self {
@@ -712,6 +727,13 @@ fn jitter() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arrays_in_paths_and_headers_are_comma_separated() {
+        assert_eq!(vec![3, 4, 5].to_param(), "3,4,5");
+        assert_eq!(vec!["a b".to_owned(), "c".to_owned()].to_param(), "a b,c");
+        assert_eq!(Vec::<String>::new().to_param(), "");
+    }
 
     #[test]
     fn query_values_are_percent_encoded_and_arrays_repeat_keys() {

@@ -121,6 +121,8 @@ kinds! {
     UnknownType = "unknown-type", true, "any JSON value";
     /// A `required` property that is not declared.
     UndefinedRequiredProperty = "undefined-required-property", true, "the name ignored";
+    /// An operation without `responses` (3.0 and 2.0 require them; 3.1 does not).
+    MissingResponses = "missing-responses", true, "any 2XX status is the operation's success, without a body";
     /// `info.title` or `info.version` missing.
     InfoField = "info-field", true, "the crate's docs without it (title `API`, version empty)";
     /// Several types beside `oneOf`/`anyOf` that the alternatives do not cover.
@@ -131,6 +133,8 @@ kinds! {
     PinnedName = "pinned-name", false, "a new name is chosen";
     /// `deepObject` query parameters.
     DeepObject = "deep-object", false, "the value sent as JSON text";
+    /// `label` and `matrix` path parameters.
+    ParameterStyle = "parameter-style", false, "the value sent in the `simple` style (as it is, arrays comma-separated)";
     /// Object-valued query, header or cookie parameters.
     ObjectParameter = "object-parameter", false, "the value sent as JSON text";
     /// A parameter's `content` without a media type.

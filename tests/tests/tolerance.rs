@@ -303,3 +303,23 @@ fn the_readme_lists_every_warning_kind_with_its_strictness() {
         assert_eq!(bug == "yes", kind.is_spec_bug(), "README says {bug:?} for `{}`", kind.slug());
     }
 }
+
+/// 3.1 makes an operation's `responses` optional: such an operation is generated (any 2XX is
+/// its success), silently in 3.1 and with a warning in 3.0, where they are required.
+#[test]
+fn operations_without_responses_are_generated() {
+    let spec = |version: &str| {
+        format!(
+            "openapi: {version}\ninfo: {{ title: t, version: '1' }}\npaths:\n  /a:\n    get:\n      operationId: getA\n      callbacks:\n        done:\n          '{{$request.query#/url}}':\n            post:\n              requestBody: {{ content: {{ application/json: {{ schema: {{ type: object, properties: {{ ok: {{ type: boolean }} }} }} }} }} }}\n"
+        )
+    };
+    let generated = generate_fixture("a.yaml", &spec("3.1.0")).unwrap_or_else(|e| panic!("{e}"));
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    let operations = &generated.files["src/operations/default.rs"];
+    assert!(operations.contains("pub fn get_a(&self)"), "{operations}");
+    assert!(operations.contains("200..=299 => raw.ok_with(())"), "{operations}");
+    assert!(generated.files.contains_key("src/webhooks.rs"), "the callback's payload is typed");
+    let generated = generate_fixture("a.yaml", &spec("3.0.3")).unwrap_or_else(|e| panic!("{e}"));
+    let kinds: Vec<Kind> = generated.warnings.iter().map(|w| w.kind).collect();
+    assert_eq!(kinds, [Kind::MissingResponses]);
+}

@@ -183,7 +183,23 @@ impl<'s> Lowerer<'s> {
         for (param, at) in resolved {
             let data = param.parameter_data_ref();
             let (location, explode, separator) = match param {
-                SpecParameter::Path { .. } => (ParamLocation::Path, false, ','),
+                SpecParameter::Path { style, .. } => {
+                    if !matches!(style, openapiv3::PathStyle::Simple) {
+                        let name = match style {
+                            openapiv3::PathStyle::Label => "label",
+                            _ => "matrix",
+                        };
+                        self.warn(
+                            Kind::ParameterStyle,
+                            &at,
+                            format!(
+                                "the `{name}` style is not supported; the value is sent in the `simple` style \
+                                 (as it is, arrays comma-separated)"
+                            ),
+                        );
+                    }
+                    (ParamLocation::Path, false, ',')
+                }
                 SpecParameter::Query { style, .. } => {
                     let separator = match style {
                         openapiv3::QueryStyle::SpaceDelimited => ' ',

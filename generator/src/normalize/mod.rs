@@ -16,7 +16,7 @@ mod schema;
 mod v2;
 mod v31;
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use crate::diagnostic::{push_pointer, Kind};
 
@@ -334,12 +334,50 @@ fn fill_required_fields(tree: &mut Value, cx: &mut Context) {
         }
     };
     fill(tree.pointer_mut("/components/responses"));
+    const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    let mut missing = Vec::new();
     for section in ["paths", "webhooks"] {
         let Some(Value::Object(paths)) = tree.get_mut(section) else { continue };
-        for item in paths.values_mut().filter_map(Value::as_object_mut) {
-            for operation in item.values_mut().filter_map(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else { continue };
+            for (method, operation) in item.iter_mut() {
+                let Some(operation) = operation.as_object_mut().filter(|_| METHODS.contains(&method.as_str())) else {
+                    continue;
+                };
+                // 3.1 makes `responses` optional (3.0 requires it): any success, no body.
+                if !operation.contains_key("responses") {
+                    operation.insert(
+                        "responses".into(),
+                        json!({"2XX": {"description": "Success (the spec declares no responses)."}}),
+                    );
+                    missing.push(push_pointer(&push_pointer(&format!("/{section}"), path), method));
+                }
                 fill(operation.get_mut("responses"));
+                // The operations of its callbacks (requests the API sends): no type depends on
+                // their responses.
+                let callbacks = operation.get_mut("callbacks").and_then(Value::as_object_mut);
+                for callback in callbacks.into_iter().flat_map(|c| c.values_mut()).filter_map(Value::as_object_mut) {
+                    for item in callback.values_mut().filter_map(Value::as_object_mut) {
+                        for (method, operation) in item.iter_mut() {
+                            if let Some(operation) =
+                                operation.as_object_mut().filter(|_| METHODS.contains(&method.as_str()))
+                            {
+                                operation.entry("responses").or_insert_with(|| json!({}));
+                                fill(operation.get_mut("responses"));
+                            }
+                        }
+                    }
+                }
             }
+        }
+    }
+    if cx.version != Version::OpenApi31 {
+        for pointer in missing {
+            cx.warn(
+                Kind::MissingResponses,
+                &pointer,
+                "the operation declares no `responses`; any 2XX status is its success, without a body",
+            );
         }
     }
 }
