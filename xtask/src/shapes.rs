@@ -5,7 +5,8 @@
 //! `nullable`, `enum`, `description`, `discriminator`, to depth 2; and compositions nested in
 //! compositions (depth 3) over a smaller set. Each shape stands in one place: a component
 //! schema, a request body, a query parameter (as JSON content) or a response; bundles are
-//! written in turn as OpenAPI 3.0, 3.1 and Swagger 2.0.
+//! written in turn as OpenAPI 3.0, 3.1 (in its own idioms: `type` lists, `const`) and Swagger
+//! 2.0.
 //!
 //! Shapes are put in bundles (one spec of [`BUNDLE`] shapes each): `cargo test` generates a
 //! bounded part of them (`tests/tests/shapes.rs`); `cargo xtask shapes` generates all of them
@@ -202,11 +203,42 @@ pub fn spec_of(entries: &[(usize, &Value)], title: &str, version: &str) -> Value
             "info": info, "paths": paths, "components": {"schemas": schemas},
         }),
     };
-    if swagger {
-        let text = spec.to_string().replace("#/components/schemas/", "#/definitions/");
-        serde_json::from_str(&text).expect("the same JSON with other references")
-    } else {
-        spec
+    match version {
+        "2.0" => {
+            let text = spec.to_string().replace("#/components/schemas/", "#/definitions/");
+            serde_json::from_str(&text).expect("the same JSON with other references")
+        }
+        "3.1" => {
+            let mut spec = spec;
+            in_31_idioms(&mut spec);
+            spec
+        }
+        _ => spec,
+    }
+}
+
+/// 3.0 idioms in their 3.1 form, everywhere in `node`: `nullable: true` beside a `type` is a
+/// `type` list with `"null"`, a one-value `enum` a `const`.
+fn in_31_idioms(node: &mut Value) {
+    match node {
+        Value::Object(map) => {
+            if map.get("nullable") == Some(&Value::Bool(true)) {
+                if let Some(Value::String(ty)) = map.get("type").cloned() {
+                    map.remove("nullable");
+                    map.insert("type".into(), json!([ty, "null"]));
+                }
+            }
+            if let Some(Value::Array(values)) = map.get("enum") {
+                if let [only] = values.as_slice() {
+                    let only = only.clone();
+                    map.remove("enum");
+                    map.insert("const".into(), only);
+                }
+            }
+            map.values_mut().for_each(in_31_idioms);
+        }
+        Value::Array(items) => items.iter_mut().for_each(in_31_idioms),
+        _ => {}
     }
 }
 
