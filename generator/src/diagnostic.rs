@@ -262,6 +262,12 @@ pub fn push_pointer(pointer: &str, segment: &str) -> String {
     out
 }
 
+/// A JSON pointer segment as the name it stands for: `~1` is `/`, `~0` is `~` (the inverse
+/// of [`push_pointer`]'s escaping).
+pub fn unescape_segment(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
 /// `text` quoted for a message, cut after 100 characters: a value from the spec can be
 /// arbitrarily long, a message should stay readable.
 pub fn quoted(text: &str) -> String {

@@ -68,14 +68,12 @@ pub fn load(file: &str, text: &str) -> Result<Loaded, SpecError> {
     };
     let at = |pointer: String| Location::Pointer(existing(original.as_ref(), pointer));
     let mut normalized = normalize::normalize(tree).map_err(|note| error(at(note.pointer), note.message))?;
-    let mut warnings: Vec<Warning> = normalized
-        .warnings
-        .iter()
-        .map(|note| SpecError {
-            kind: note.kind,
-            ..error(at(note.pointer.clone()), user_refs(normalized.version, &note.message))
-        })
-        .collect();
+    let version = normalized.version;
+    let warning = |note: normalize::Note| SpecError {
+        kind: note.kind,
+        ..error(at(note.pointer), user_refs(version, &note.message))
+    };
+    let mut warnings: Vec<Warning> = std::mem::take(&mut normalized.warnings).into_iter().map(warning).collect();
     // A node that is not what OpenAPI allows where it stands (`deprecated: sometimes`, a media
     // type written as `[]`) is left out, with a warning at it, and the rest is read again: one
     // bad node must not cost the whole document. The document itself, or too many bad nodes,
@@ -94,12 +92,7 @@ pub fn load(file: &str, text: &str) -> Result<Loaded, SpecError> {
                     kind: Kind::InvalidNode,
                     ..error(at(pointer), format!("{}; this node is left out", describe(&message)))
                 });
-                for note in normalize::resettle(&mut normalized) {
-                    warnings.push(SpecError {
-                        kind: note.kind,
-                        ..error(at(note.pointer), user_refs(normalized.version, &note.message))
-                    });
-                }
+                warnings.extend(normalize::resettle(&mut normalized).into_iter().map(warning));
             }
         }
     };
@@ -112,21 +105,7 @@ const MAX_DROPPED_NODES: usize = 50;
 /// Removes the node at `pointer` (a member or an array item); `false` if there is none or it
 /// is a top-level member (`info`, `paths`: without them there is no document).
 fn remove_node(tree: &mut Value, pointer: &str) -> bool {
-    let Some((parent, last)) = pointer.rsplit_once('/') else { return false };
-    if parent.is_empty() {
-        return false;
-    }
-    match tree.pointer_mut(parent) {
-        Some(Value::Object(map)) => map.remove(&last.replace("~1", "/").replace("~0", "~")).is_some(),
-        Some(Value::Array(items)) => match last.parse::<usize>() {
-            Ok(index) if index < items.len() => {
-                items.remove(index);
-                true
-            }
-            _ => false,
-        },
-        _ => false,
-    }
+    pointer.rfind('/').is_some_and(|cut| cut > 0) && normalize::remove_at(tree, pointer)
 }
 
 /// `pointer`, or its nearest ancestor that `original` has: a node the conversion made up (the

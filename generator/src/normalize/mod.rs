@@ -12,13 +12,18 @@
 //! can be read and tested on their own (the approach swagger2openapi made standard for 2.0).
 
 mod refs;
+
+pub(crate) use refs::remove_at;
 mod schema;
 mod v2;
 mod v31;
 
 use serde_json::{json, Map, Value};
 
-use crate::diagnostic::{push_pointer, Kind};
+use crate::diagnostic::{push_pointer, unescape_segment, Kind};
+
+/// The HTTP methods a path item may hold (3.0 and 3.1).
+pub(crate) const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// The root extension that lists the webhooks (3.1): name to the component schema of its
 /// payload, added to `components/schemas` by the conversion.
@@ -283,7 +288,6 @@ fn walk(node: &mut Value, pointer: &str, kind: Node, cx: &mut Context) {
 /// payloads become component schemas and are decoded like webhooks. A callback is named by its
 /// name, or by `<operationId> <name>` when several operations use that name.
 fn callbacks(tree: &mut Value, cx: &mut Context) {
-    const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
     let mut found: Vec<(String, String, String, Map<String, Value>)> = Vec::new(); // (operation, name, pointer, item)
     for (path, item) in tree.get("paths").and_then(Value::as_object).into_iter().flatten() {
         for method in METHODS {
@@ -334,7 +338,6 @@ fn fill_required_fields(tree: &mut Value, cx: &mut Context) {
         }
     };
     fill(tree.pointer_mut("/components/responses"));
-    const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
     let mut missing = Vec::new();
     for section in ["paths", "webhooks"] {
         let Some(Value::Object(paths)) = tree.get_mut(section) else { continue };
@@ -431,7 +434,7 @@ fn hoist_round(tree: &mut Value, references: Vec<String>, cx: &mut Context) {
         let segments: Vec<String> = pointer
             .split('/')
             .skip(1)
-            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .map(unescape_segment)
             .filter(|s| {
                 !matches!(s.as_str(), "components" | "schemas" | "properties" | "items" | "definitions" | "$defs")
                     && s.parse::<usize>().is_err()

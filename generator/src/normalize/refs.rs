@@ -15,8 +15,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::Context;
-use crate::diagnostic::{push_pointer, quoted, Kind};
+use super::{Context, METHODS};
+use crate::diagnostic::{push_pointer, quoted, unescape_segment, Kind};
 
 /// What a node of the document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,8 +47,6 @@ impl Pos {
         })
     }
 }
-
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// A `$ref` found at a position: the pointer of the node that holds it.
 struct Found {
@@ -206,7 +204,7 @@ pub(super) fn percent_decode(text: &str) -> Option<String> {
 fn nearest(tree: &Value, fragment: &str) -> Option<String> {
     let (parent, name) = fragment.rsplit_once('/')?;
     let siblings = tree.pointer(parent)?.as_object()?;
-    let wanted = name.replace("~1", "/").replace("~0", "~");
+    let wanted = unescape_segment(name);
     let (best, distance) = siblings
         .keys()
         .map(|key| (key, edit_distance(&key.to_lowercase(), &wanted.to_lowercase())))
@@ -241,20 +239,23 @@ fn remove_all(tree: &mut Value, mut pointers: Vec<String>) {
     });
     pointers.dedup();
     for pointer in pointers {
-        let Some((parent, last)) = pointer.rsplit_once('/') else { continue };
-        match tree.pointer_mut(parent) {
-            Some(Value::Array(items)) => {
-                if let Ok(index) = last.parse::<usize>() {
-                    if index < items.len() {
-                        items.remove(index);
-                    }
-                }
+        remove_at(tree, &pointer);
+    }
+}
+
+/// Removes the node at `pointer` (a member or an array item); `false` if there is none.
+pub(crate) fn remove_at(tree: &mut Value, pointer: &str) -> bool {
+    let Some((parent, last)) = pointer.rsplit_once('/') else { return false };
+    match tree.pointer_mut(parent) {
+        Some(Value::Object(map)) => map.remove(&unescape_segment(last)).is_some(),
+        Some(Value::Array(items)) => match last.parse::<usize>() {
+            Ok(index) if index < items.len() => {
+                items.remove(index);
+                true
             }
-            Some(Value::Object(map)) => {
-                map.remove(&last.replace("~1", "/").replace("~0", "~"));
-            }
-            _ => {}
-        }
+            _ => false,
+        },
+        _ => false,
     }
 }
 

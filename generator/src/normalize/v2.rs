@@ -244,8 +244,7 @@ impl Operation<'_> {
             let original = push_pointer(at, &index.to_string());
             let (value, original, reference) = match parameter.get("$ref").and_then(Value::as_str) {
                 Some(reference) => {
-                    let name =
-                        reference.strip_prefix("#/parameters/").map(|name| name.replace("~1", "/").replace("~0", "~"));
+                    let name = reference.strip_prefix("#/parameters/").map(crate::diagnostic::unescape_segment);
                     let Some((name, value)) =
                         name.and_then(|name| Some((name.clone(), self.root_parameters.get(&name)?)))
                     else {

@@ -135,7 +135,7 @@ fn inline_path_items(tree: &mut Value, cx: &mut Context) -> Result<(), Note> {
             let name = reference
                 .strip_prefix("#/components/pathItems/")
                 .filter(|name| !name.contains('/'))
-                .map(|name| name.replace("~1", "/").replace("~0", "~"));
+                .map(crate::diagnostic::unescape_segment);
             let Some(target) = name.as_ref().and_then(|name| items.get(name).cloned()) else { continue };
             let name = name.unwrap_or_default();
             cx.map.record(push_pointer(&format!("/{section}"), path), push_pointer("/components/pathItems", &name));
