@@ -3,12 +3,24 @@
 //! # mittwald API
 //!
 //! The mittwald API v2 (mStudio), reduced to what the generated client covers so far:
-//! listing, creating and reading support conversations.
+//! listing, creating and reading support conversations, and uploading and downloading files.
 //!
 //! API version 2.0. Generated from `specs/mittwald-conversations.yaml`.
 //!
 //! The `types` and `operations` modules are generated; `runtime` is the hand-written
 //! part (HTTP, authentication, retries, errors), copied from the generator.
+//!
+//! ## Features
+//!
+//! One Cargo feature per tag, all on by default. With `default-features = false` and
+//! `features = ["<tag>"]`, only that tag's operations and the types they reach compile.
+//!
+//! | feature | operations | types |
+//! |---|---:|---:|
+//! | `conversation` | 3 | 44 |
+//! | `file` | 2 | 8 |
+//! | `other-types` | schemas no operation uses | 33 |
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![allow(deprecated)]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 #![allow(clippy::module_inception)]

@@ -205,6 +205,7 @@ pub struct ClientBuilder {
     auth: Auth,
     auth_error: Option<&'static str>,
     timeout: Option<Duration>,
+    idle_timeout: Option<Duration>,
     connect_timeout: Duration,
     retry: RetryPolicy,
     user_agent: String,
@@ -243,6 +244,7 @@ impl ClientBuilder {
             auth: Auth::None,
             auth_error: None,
             timeout: Some(Duration::from_secs(30)),
+            idle_timeout: Some(Duration::from_secs(60)),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
@@ -342,7 +344,7 @@ impl ClientBuilder {
 
     /// Configures the underlying `reqwest` client: proxies, TLS roots, connection pools, local
     /// address, HTTP versions. The closure gets reqwest's builder with this builder's timeouts
-    /// and default headers set; the client then finishes it with what keeps credentials safe,
+    /// and default headers set (a timeout set here also ends streamed responses); the client then finishes it with what keeps credentials safe,
     /// which the closure cannot undo: no redirects followed by reqwest (the runtime follows them
     /// within the API's origin), no `Referer`, no proxy for plain `http`.
     ///
@@ -371,8 +373,17 @@ impl ClientBuilder {
     }
 
     /// The time limit of one attempt, from sending to the end of the body; `None` for none.
+    /// For a streamed response (a download, an event stream) it ends when the head arrives:
+    /// the [`idle_timeout`](Self::idle_timeout) bounds the body.
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The longest wait for the next bytes of a streamed response (default 60 s); `None` to
+    /// wait forever. Comments a server sends to keep an event stream alive count as bytes.
+    pub fn idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.idle_timeout = timeout;
         self
     }
 
@@ -419,10 +430,8 @@ impl ClientBuilder {
         // The credential is not a default header: the runtime adds it per request, for the API's
         // origin only. Redirects are followed by the runtime (within the origin), never by
         // reqwest, and no `Referer` is sent.
+        // The timeout is set per request (a stream has an idle timeout instead).
         let mut http = reqwest::Client::builder().default_headers(default_headers).connect_timeout(self.connect_timeout);
-        if let Some(timeout) = self.timeout {
-            http = http.timeout(timeout);
-        }
         if let Some(configure) = &self.http {
             http = configure(http);
         }
@@ -441,6 +450,8 @@ impl ClientBuilder {
             base,
             auth: self.auth,
             retry: self.retry,
+            timeout: self.timeout,
+            idle_timeout: self.idle_timeout,
             last_event: Default::default(),
             interceptors: self.interceptors,
             #[cfg(feature = "test-util")]
@@ -483,6 +494,10 @@ pub struct Client {
     pub(crate) base: reqwest::Url,
     pub(crate) auth: Auth,
     pub(crate) retry: RetryPolicy,
+    /// The time limit of a whole exchange (of a stream's head).
+    pub(crate) timeout: Option<Duration>,
+    /// The longest wait for the next bytes of a streamed body.
+    pub(crate) idle_timeout: Option<Duration>,
     /// The `ETag` of this client's last successful write, sent as `If-Event-Reached` on reads.
     pub(crate) last_event: std::sync::Arc<std::sync::Mutex<Option<HeaderValue>>>,
     pub(crate) interceptors: super::intercept::Interceptors,

@@ -14,6 +14,8 @@ mod mock;
 mod pages;
 mod request;
 mod response;
+mod sse_parser;
+mod stream;
 #[cfg(feature = "tracing")]
 mod trace;
 pub(crate) mod serde_helpers;
@@ -31,6 +33,9 @@ pub use error::{
 };
 pub use request::{FilePart, JsonParam, Request, ToParam};
 pub use response::{decode_json, FromHeaders, JsonError, Response};
+pub use stream::{ByteStream, Event, EventData, EventStream, StreamError, Upload};
+#[allow(unused_imports)]
+pub(crate) use stream::{event_json, event_text};
 #[allow(unused_imports)]
 pub(crate) use pages::{items, pages, Page, Paginated};
 #[allow(unused_imports)]

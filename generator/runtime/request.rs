@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 
 use super::client::{Client, RetryPolicy};
 use super::response::{decode_json, Response};
+use super::stream::{BodyStream, ByteStream, DecodeData, EventStream, Resend, Upload};
 use super::error::{
     is_retryable_status, retry_after, snippet, ApiError, DecodeError, EncodeError, Error, HeaderError,
     RedirectError, RedirectErrorKind, SendError, TransportError, UnexpectedResponse,
@@ -131,7 +132,7 @@ impl PathBuilder {
 
 /// A query string in the OpenAPI default style (form, exploded): `name=value` pairs in the
 /// order pushed, arrays as repeated keys.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Query(String);
 
 impl Query {
@@ -170,6 +171,7 @@ impl Query {
 }
 
 /// One API call, ready to be sent (and sent again).
+#[derive(Clone)]
 pub struct Request {
     pub(crate) operation_id: &'static str,
     pub(crate) path_template: &'static str,
@@ -191,22 +193,26 @@ impl std::fmt::Debug for Request {
     }
 }
 
-/// A request body, kept in a form that can be sent again on retry.
+/// A request body, kept in a form that can be sent again on retry (except a one-time stream).
+#[derive(Clone)]
 pub(crate) enum Body {
     Bytes { content_type: &'static str, bytes: bytes::Bytes },
+    Upload { content_type: &'static str, upload: Upload },
     Multipart(Vec<(String, Part)>),
 }
 
+#[derive(Clone)]
 pub(crate) enum Part {
     Text(String),
     File(FilePart),
 }
 
-/// A file in a multipart body: its bytes, and optionally a file name and content type.
+/// A file in a multipart body: its content (bytes, a file on disk or a stream, see
+/// [`Upload`]), and optionally a file name and content type.
 #[derive(Clone, PartialEq, Eq)]
 pub struct FilePart {
     /// The content.
-    pub bytes: bytes::Bytes,
+    pub content: Upload,
     /// The file name sent with the part.
     pub file_name: Option<String>,
     /// The part's content type (default `application/octet-stream`).
@@ -214,9 +220,20 @@ pub struct FilePart {
 }
 
 impl FilePart {
-    /// A part with these bytes, without name or content type.
-    pub fn new(bytes: impl Into<bytes::Bytes>) -> Self {
-        Self { bytes: bytes.into(), file_name: None, content_type: None }
+    /// A part with this content (bytes, or an [`Upload`] of a file or stream), without name
+    /// or content type.
+    pub fn new(content: impl Into<Upload>) -> Self {
+        Self { content: content.into(), file_name: None, content_type: None }
+    }
+
+    /// The file at `path`, read as it is sent, named after the file.
+    pub async fn file(path: impl AsRef<std::path::Path>) -> std::io::Result<Self> {
+        let path = path.as_ref();
+        let part = Self::new(Upload::file(path).await?);
+        Ok(match path.file_name() {
+            Some(name) => part.file_name(name.to_string_lossy()),
+            None => part,
+        })
     }
 
     /// Sets the file name.
@@ -235,7 +252,7 @@ impl FilePart {
 impl std::fmt::Debug for FilePart {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FilePart")
-            .field("len", &self.bytes.len())
+            .field("content", &self.content)
             .field("file_name", &self.file_name)
             .field("content_type", &self.content_type)
             .finish()
@@ -243,10 +260,14 @@ impl std::fmt::Debug for FilePart {
 }
 
 /// In JSON (a `format: binary` property outside a multipart body) the bytes are a string:
-/// written as UTF-8 (invalid sequences replaced), read back as the string's bytes.
+/// written as UTF-8 (invalid sequences replaced), read back as the string's bytes. Only bytes
+/// in memory can be written so.
 impl serde::Serialize for FilePart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&String::from_utf8_lossy(&self.bytes))
+        match self.content.as_bytes() {
+            Some(bytes) => serializer.serialize_str(&String::from_utf8_lossy(bytes)),
+            None => Err(serde::ser::Error::custom("a file or stream cannot be written as JSON text; use bytes")),
+        }
     }
 }
 
@@ -297,6 +318,22 @@ impl Request {
         self.body = Some(Body::Bytes { content_type, bytes: bytes.into() });
     }
 
+    /// A raw body from bytes, a file or a stream.
+    pub(crate) fn upload(&mut self, content_type: &'static str, upload: Upload) {
+        self.body = Some(Body::Upload { content_type, upload });
+    }
+
+    /// Whether the body can be sent again (for a retry, a redirect, a renewed credential).
+    pub(crate) fn is_replayable(&self) -> bool {
+        match &self.body {
+            Some(Body::Upload { upload, .. }) => upload.is_replayable(),
+            Some(Body::Multipart(parts)) => {
+                parts.iter().all(|(_, part)| !matches!(part, Part::File(file) if !file.content.is_replayable()))
+            }
+            Some(Body::Bytes { .. }) | None => true,
+        }
+    }
+
     fn parts(&mut self) -> &mut Vec<(String, Part)> {
         if !matches!(self.body, Some(Body::Multipart(_))) {
             self.body = Some(Body::Multipart(Vec::new()));
@@ -344,6 +381,12 @@ impl Request {
         }
     }
 
+    /// Sets `Accept`, for an operation that offers several media types.
+    pub(crate) fn accept(mut self, media_type: &'static str) -> Self {
+        self.headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static(media_type));
+        self
+    }
+
     /// The method.
     pub fn method(&self) -> &Method {
         &self.method
@@ -372,11 +415,38 @@ impl Request {
     }
 }
 
-/// A complete response: status, headers and the whole body.
+/// A response: status, headers and the whole body, or (for a streamed success) the open one.
 pub(crate) struct RawResponse {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: bytes::Bytes,
+    pub(crate) open: Option<Open>,
+}
+
+/// A response whose body is still arriving.
+pub(crate) struct Open {
+    response: reqwest::Response,
+    idle: Option<Duration>,
+    method: Method,
+    path: String,
+    /// Set for event streams, which may reconnect.
+    pub(crate) resend: Option<Resend>,
+}
+
+impl Open {
+    pub(crate) fn into_body(self) -> BodyStream {
+        BodyStream::new(self.response, self.idle, self.method, self.path)
+    }
+}
+
+/// How much of a response `Client::execute` reads.
+#[derive(Clone, Copy)]
+pub(crate) enum Reading {
+    /// The whole body, within the client's timeout.
+    Whole,
+    /// For the statuses the function accepts, only the head: the body is streamed, bounded by
+    /// the idle timeout instead (the others are read whole).
+    Open(fn(u16) -> bool),
 }
 
 impl RawResponse {
@@ -427,6 +497,34 @@ impl RawResponse {
     pub(crate) fn ok_bytes_as<X, H, E>(self, wrap: fn(bytes::Bytes) -> X) -> Result<Response<X, H>, Error<E>> {
         let body = self.body.clone();
         Ok(self.into_response(wrap(body)))
+    }
+
+    /// A successful download: the body as a stream of bytes, wrapped by `wrap`.
+    pub(crate) fn ok_stream_as<X, H, E>(mut self, wrap: fn(ByteStream) -> X) -> Result<Response<X, H>, Error<E>> {
+        let stream = match self.open.take() {
+            Some(open) => {
+                let length = open.response.content_length();
+                ByteStream::new(open.into_body(), length)
+            }
+            None => ByteStream::from_bytes(std::mem::take(&mut self.body)),
+        };
+        Ok(self.into_response(wrap(stream)))
+    }
+
+    /// A successful event stream, each event's data decoded by `decode`, wrapped by `wrap`.
+    pub(crate) fn ok_events_as<D, X, H, E>(
+        mut self,
+        decode: DecodeData<D>,
+        wrap: fn(EventStream<D>) -> X,
+    ) -> Result<Response<X, H>, Error<E>> {
+        let events = match self.open.take() {
+            Some(mut open) => {
+                let resend = open.resend.take();
+                EventStream::new(open.into_body(), decode, resend)
+            }
+            None => EventStream::new(BodyStream::from_bytes(std::mem::take(&mut self.body)), decode, None),
+        };
+        Ok(self.into_response(wrap(events)))
     }
 
     /// A successful response whose body is the given value (`()`, `None`, a variant by status).
@@ -508,12 +606,31 @@ impl Client {
         request: Result<Request, EncodeError>,
         decode: fn(RawResponse) -> Result<T, Error<E>>,
     ) -> Result<T, Error<E>> {
-        let raw = self.execute(request?).await?;
+        let raw = self.execute(request?, Reading::Whole).await?;
         decode(raw)
     }
 
-    /// Sends `request`, retrying as the [`RetryPolicy`] allows, and reads the whole body.
-    pub(crate) async fn execute(&self, mut request: Request) -> Result<RawResponse, SendError> {
+    /// [`call`](Self::call) for an operation whose successes stream (downloads, event
+    /// streams): the statuses `streams` accepts are handed to `decode` with the body open.
+    pub(crate) async fn call_open<T, E>(
+        &self,
+        request: Result<Request, EncodeError>,
+        streams: fn(u16) -> bool,
+        decode: fn(RawResponse) -> Result<T, Error<E>>,
+    ) -> Result<T, Error<E>> {
+        let request = request?;
+        // Kept for an event stream's reconnection (a one-time stream body makes it useless).
+        let again = request.is_replayable().then(|| std::sync::Arc::new(request.clone()));
+        let mut raw = self.execute(request, Reading::Open(streams)).await?;
+        if let (Some(open), Some(request)) = (raw.open.as_mut(), again) {
+            open.resend = Some(Resend { client: self.clone(), request });
+        }
+        decode(raw)
+    }
+
+    /// Sends `request`, retrying as the [`RetryPolicy`] allows, and reads the body as `reading`
+    /// says.
+    pub(crate) async fn execute(&self, mut request: Request, reading: Reading) -> Result<RawResponse, SendError> {
         // Eventual consistency, as mittwald's own clients handle it: a read waits for the event
         // of this client's last successful write, unless the caller set the header.
         if request.is_read() && !request.headers.contains_key(IF_EVENT_REACHED) {
@@ -526,12 +643,12 @@ impl Client {
             use tracing::Instrument;
             let span = super::trace::call_span(&request);
             let started = std::time::Instant::now();
-            let outcome = self.execute_with_retries(&request).instrument(span.clone()).await;
+            let outcome = self.execute_with_retries(&request, reading).instrument(span.clone()).await;
             super::trace::finish(&span, &outcome, started);
             outcome
         };
         #[cfg(not(feature = "tracing"))]
-        let outcome = self.execute_with_retries(&request).await;
+        let outcome = self.execute_with_retries(&request, reading).await;
         if let Ok(response) = &outcome {
             if !request.is_read() && response.status.is_success() {
                 if let (Some(etag), Ok(mut event)) = (response.headers.get(reqwest::header::ETAG), self.last_event.lock()) {
@@ -542,13 +659,14 @@ impl Client {
         outcome
     }
 
-    async fn execute_with_retries(&self, request: &Request) -> Result<RawResponse, SendError> {
+    async fn execute_with_retries(&self, request: &Request, reading: Reading) -> Result<RawResponse, SendError> {
         let url = format!("{}{}", self.base_url, request.path_and_query());
         let url = reqwest::Url::parse(&url).map_err(|e| SendError::InvalidUrl(e.to_string()))?;
-        let retries = if request.is_idempotent() { self.retry.max_retries } else { 0 };
+        // A body that cannot be sent twice (a one-time stream) is never retried.
+        let retries = if request.is_idempotent() && request.is_replayable() { self.retry.max_retries } else { 0 };
         let mut attempt = 0;
         loop {
-            let outcome = self.attempt(request, &url, attempt + 1).await;
+            let outcome = self.attempt(request, &url, attempt + 1, reading).await;
             let wait = match &outcome {
                 _ if attempt >= retries => None,
                 Ok(response) if is_retryable_status(response.status) => {
@@ -575,12 +693,18 @@ impl Client {
 
     /// One attempt: the request, and the redirects within the API's origin that follow it.
     /// A redirect elsewhere is an error, never followed: the credentials stay with the API.
-    async fn attempt(&self, request: &Request, url: &reqwest::Url, attempt: u32) -> Result<RawResponse, SendError> {
+    async fn attempt(
+        &self,
+        request: &Request,
+        url: &reqwest::Url,
+        attempt: u32,
+        reading: Reading,
+    ) -> Result<RawResponse, SendError> {
         let transport = |e| TransportError::new(request.method.clone(), request.path.clone(), e);
         let (mut method, mut url, mut with_body) = (request.method.clone(), url.clone(), true);
         let mut redirects = 0;
         loop {
-            let response = self.send(request, &method, &url, with_body, attempt).await.map_err(transport)?;
+            let response = self.send(request, &method, &url, with_body, attempt, reading).await?;
             let status = response.status();
             let location = response.headers().get(reqwest::header::LOCATION).and_then(|l| l.to_str().ok());
             let next = match location {
@@ -589,8 +713,24 @@ impl Client {
             };
             let Some(next) = next else {
                 let headers = response.headers().clone();
+                if let Reading::Open(streams) = reading {
+                    if streams(status.as_u16()) {
+                        let (idle, method, path) = (self.idle_timeout, request.method.clone(), request.path.clone());
+                        let open = Open { response, idle, method, path, resend: None };
+                        return Ok(RawResponse { status, headers, body: bytes::Bytes::new(), open: Some(open) });
+                    }
+                    // The body of any other status is read whole, within the timeout.
+                    let body = match self.timeout {
+                        Some(limit) => match tokio::time::timeout(limit, response.bytes()).await {
+                            Ok(body) => body.map_err(transport)?,
+                            Err(_) => return Err(self.timed_out(request).into()),
+                        },
+                        None => response.bytes().await.map_err(transport)?,
+                    };
+                    return Ok(RawResponse { status, headers, body, open: None });
+                }
                 let body = response.bytes().await.map_err(transport)?;
-                return Ok(RawResponse { status, headers, body });
+                return Ok(RawResponse { status, headers, body, open: None });
             };
             let refuse = |kind| {
                 let location = redact(next.as_str(), self.auth.secret());
@@ -612,9 +752,16 @@ impl Client {
             if to_get {
                 (method, with_body) = (Method::GET, false);
             }
+            if with_body && request.body.is_some() && !request.is_replayable() {
+                return Err(refuse(RedirectErrorKind::BodyNotReplayable));
+            }
             url = next;
             redirects += 1;
         }
+    }
+
+    fn timed_out(&self, request: &Request) -> TransportError {
+        TransportError::timed_out(request.method.clone(), request.path.clone(), self.timeout.unwrap_or_default())
     }
 
     /// Sends one HTTP request: interceptors first, then the credential, which is attached here
@@ -627,11 +774,20 @@ impl Client {
         url: &reqwest::Url,
         with_body: bool,
         attempt: u32,
-    ) -> Result<reqwest::Response, reqwest::Error> {
+        reading: Reading,
+    ) -> Result<reqwest::Response, SendError> {
+        let transport = |e| SendError::Transport(TransportError::new(request.method.clone(), request.path.clone(), e));
         let mut builder = self.http.request(method.clone(), url.clone()).headers(request.headers.clone());
         match request.body.as_ref().filter(|_| with_body) {
             Some(Body::Bytes { content_type, bytes }) => {
                 builder = builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone());
+            }
+            Some(Body::Upload { content_type, upload }) => {
+                builder = builder.header(reqwest::header::CONTENT_TYPE, *content_type);
+                if let Some(length) = upload.len() {
+                    builder = builder.header(reqwest::header::CONTENT_LENGTH, length);
+                }
+                builder = builder.body(upload.body().await.map_err(SendError::Body)?);
             }
             Some(Body::Multipart(parts)) => {
                 let mut form = reqwest::multipart::Form::new();
@@ -639,12 +795,16 @@ impl Client {
                     form = match part {
                         Part::Text(text) => form.text(name.clone(), text.clone()),
                         Part::File(file) => {
-                            let mut part = reqwest::multipart::Part::stream(file.bytes.clone());
+                            let body = file.content.body().await.map_err(SendError::Body)?;
+                            let mut part = match file.content.len() {
+                                Some(length) => reqwest::multipart::Part::stream_with_length(body, length),
+                                None => reqwest::multipart::Part::stream(body),
+                            };
                             if let Some(file_name) = &file.file_name {
                                 part = part.file_name(file_name.clone());
                             }
                             let content_type = file.content_type.as_deref().unwrap_or("application/octet-stream");
-                            form.part(name.clone(), part.mime_str(content_type)?)
+                            form.part(name.clone(), part.mime_str(content_type).map_err(transport)?)
                         }
                     };
                 }
@@ -652,7 +812,11 @@ impl Client {
             }
             None => {}
         }
-        let mut outgoing = builder.build()?;
+        let mut outgoing = builder.build().map_err(transport)?;
+        if matches!(reading, Reading::Whole) {
+            // The whole exchange, body included; a stream has its idle timeout instead.
+            *outgoing.timeout_mut() = self.timeout;
+        }
         let call = super::CallInfo {
             operation_id: request.operation_id,
             method: &request.method,
@@ -670,17 +834,34 @@ impl Client {
                 set_query_param(outgoing.url_mut(), name, token);
             }
         }
-        #[cfg(feature = "test-util")]
-        let response = match &self.mock {
-            Some(mock) => mock.answer(request.operation_id, &outgoing),
-            None => self.http.execute(outgoing).await?,
-        };
-        #[cfg(not(feature = "test-util"))]
-        let response = self.http.execute(outgoing).await?;
+        let response = self.exchange(outgoing, request.operation_id, reading);
+        let response = match (reading, self.timeout) {
+            (Reading::Open(_), Some(limit)) => match tokio::time::timeout(limit, response).await {
+                Ok(response) => response,
+                Err(_) => return Err(self.timed_out(request).into()),
+            },
+            _ => response.await,
+        }
+        .map_err(transport)?;
         if !self.interceptors.is_empty() {
             self.interceptors.after_receive(response.status(), response.headers(), &call);
         }
         Ok(response)
+    }
+
+    /// The HTTP exchange itself (or the mock's answer).
+    async fn exchange(
+        &self,
+        outgoing: reqwest::Request,
+        operation_id: &'static str,
+        _reading: Reading,
+    ) -> Result<reqwest::Response, reqwest::Error> {
+        #[cfg(feature = "test-util")]
+        if let Some(mock) = &self.mock {
+            return Ok(mock.answer(operation_id, &outgoing));
+        }
+        let _ = operation_id;
+        self.http.execute(outgoing).await
     }
 }
 

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use crate::model::{Api, Body, Field, Operation, RequestBodyKind, StatusMatch, TypeId, TypeKind, TypeRef};
+use crate::model::{Api, Body, EventData, Field, Operation, RequestBodyKind, StatusMatch, TypeId, TypeKind, TypeRef};
 
 /// How a change affects users of the crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -103,7 +103,9 @@ pub fn compare(
                     let body = match &r.body {
                         Some(Body::Json(ty)) => show(api, ty),
                         Some(Body::Text) => "String".to_owned(),
-                        Some(Body::Binary) => "Bytes".to_owned(),
+                        Some(Body::Binary) => "ByteStream".to_owned(),
+                        Some(Body::Events(EventData::Json(ty))) => format!("EventStream<{}>", show(api, ty)),
+                        Some(Body::Events(EventData::Text)) => "EventStream<String>".to_owned(),
                         None => "()".to_owned(),
                     };
                     let headers = r.headers.iter().map(|h| (h.wire_name.clone(), show(api, &h.ty))).collect();

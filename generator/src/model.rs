@@ -202,10 +202,29 @@ pub struct ResponseHeader {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {
     Json(TypeRef),
-    /// Any `text/*` type: the body as a `String`.
+    /// A `text/*` type (other than those of [`is_download`]): the body as a `String`.
     Text,
-    /// Anything else (`application/octet-stream`, images): the body as bytes.
+    /// Anything else (`application/octet-stream`, images, `text/csv`): bytes, streamed when the
+    /// response is a success (`runtime::ByteStream`), read whole for an error.
     Binary,
+    /// `text/event-stream` alone: server-sent events, a stream of `data` values.
+    Events(EventData),
+}
+
+/// What the `data` of each server-sent event holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventData {
+    /// JSON of this type (the media type's schema).
+    Json(TypeRef),
+    /// Text: no schema, or a string schema.
+    Text,
+}
+
+/// Whether a non-JSON media type is a download rather than a message: everything but `text/*`,
+/// and the tabular `text/*` exports (CSV, TSV), which can be large. Their success bodies are
+/// streamed.
+pub fn is_download(essence: &str) -> bool {
+    !essence.starts_with("text/") || matches!(essence, "text/csv" | "text/tab-separated-values")
 }
 
 /// How a request body is encoded.
@@ -236,7 +255,43 @@ pub struct Response {
     pub rust_name: String,
     pub description: String,
     pub body: Option<Body>,
+    /// A `text/event-stream` offered beside the JSON `body` (chosen by `Accept` or a request
+    /// field, as OpenAI's `stream: true`): the operation also gets `send_stream()`.
+    pub events: Option<EventData>,
     pub headers: Vec<ResponseHeader>,
+}
+
+impl Response {
+    /// The types its bodies name: the JSON body's, the events' data.
+    pub fn body_types(&self) -> impl Iterator<Item = &TypeRef> {
+        let body = match &self.body {
+            Some(Body::Json(ty)) | Some(Body::Events(EventData::Json(ty))) => Some(ty),
+            _ => None,
+        };
+        let events = match &self.events {
+            Some(EventData::Json(ty)) => Some(ty),
+            _ => None,
+        };
+        body.into_iter().chain(events)
+    }
+
+    /// [`body_types`](Self::body_types), to change them.
+    pub fn body_types_mut(&mut self) -> impl Iterator<Item = &mut TypeRef> {
+        let body = match &mut self.body {
+            Some(Body::Json(ty)) | Some(Body::Events(EventData::Json(ty))) => Some(ty),
+            _ => None,
+        };
+        let events = match &mut self.events {
+            Some(EventData::Json(ty)) => Some(ty),
+            _ => None,
+        };
+        body.into_iter().chain(events)
+    }
+
+    /// Whether a success with this response leaves the body open: a download or events.
+    pub fn streams(&self) -> bool {
+        self.status.is_success() && matches!(self.body, Some(Body::Binary) | Some(Body::Events(_)))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -315,6 +370,16 @@ impl Operation {
     /// Every 2XX response.
     pub fn successes(&self) -> impl Iterator<Item = &Response> {
         self.responses.iter().filter(|r| r.status.is_success())
+    }
+
+    /// Whether `send()` leaves a success's body open (a download or an event stream).
+    pub fn streams(&self) -> bool {
+        self.responses.iter().any(Response::streams)
+    }
+
+    /// Whether the operation also gets `send_stream()`: an event stream beside JSON.
+    pub fn has_event_alternative(&self) -> bool {
+        self.successes().any(|r| r.events.is_some())
     }
 
     pub fn errors(&self) -> impl Iterator<Item = &Response> {

@@ -41,8 +41,13 @@ pub struct TransportError {
     method: reqwest::Method,
     path: String,
     #[source]
-    source: reqwest::Error,
+    source: Box<dyn std::error::Error + Send + Sync>,
 }
+
+/// The client's own time limit elapsed (for a streamed response, before its head arrived).
+#[derive(Debug, thiserror::Error)]
+#[error("no response within {0:?}")]
+struct TimedOut(std::time::Duration);
 
 impl TransportError {
     /// `source` loses its URL first: reqwest's errors quote the whole URL, and the query may
@@ -58,7 +63,12 @@ impl TransportError {
         } else {
             TransportErrorKind::Other
         };
-        Self { kind, method, path, source }
+        Self { kind, method, path, source: Box::new(source) }
+    }
+
+    /// The client's timeout elapsed.
+    pub(crate) fn timed_out(method: reqwest::Method, path: String, limit: std::time::Duration) -> Self {
+        Self { kind: TransportErrorKind::Timeout, method, path, source: Box::new(TimedOut(limit)) }
     }
 
     /// What kind of failure this was.
@@ -81,6 +91,8 @@ pub enum RedirectErrorKind {
     OtherOrigin,
     /// More redirects in a row than the client follows (10).
     TooMany,
+    /// The redirect (307 or 308) asks for the body again, and the body was a one-time stream.
+    BodyNotReplayable,
 }
 
 /// A redirect the client did not follow.
@@ -105,6 +117,11 @@ impl fmt::Display for RedirectError {
                  not followed, so that the credentials stay with the API"
             ),
             RedirectErrorKind::TooMany => write!(f, "too many redirects: the last one ({status}) to {location}"),
+            RedirectErrorKind::BodyNotReplayable => write!(
+                f,
+                "the server redirected ({status}) to {location} and asks for the body again, which was \
+                 a one-time stream; not followed (send bytes or a file to allow it)"
+            ),
         }
     }
 }
@@ -117,6 +134,8 @@ pub(crate) enum SendError {
     Transport(TransportError),
     Redirect(RedirectError),
     InvalidUrl(String),
+    /// The body could not be read for sending (a file that cannot be opened, a spent stream).
+    Body(String),
 }
 
 impl SendError {
@@ -137,6 +156,7 @@ impl<E> From<SendError> for Error<E> {
             SendError::Transport(e) => Self::Transport(e),
             SendError::Redirect(e) => Self::Redirect(Box::new(e)),
             SendError::InvalidUrl(why) => Self::Encode(EncodeError { message: format!("the URL is invalid: {why}") }),
+            SendError::Body(why) => Self::Encode(EncodeError { message: format!("the body: {why}") }),
         }
     }
 }

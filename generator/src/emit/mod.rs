@@ -34,6 +34,8 @@ const RUNTIME: &[(&str, &str)] = &[
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("serde_helpers.rs", include_str!("../../runtime/serde_helpers.rs")),
+    ("sse_parser.rs", include_str!("../../runtime/sse_parser.rs")),
+    ("stream.rs", include_str!("../../runtime/stream.rs")),
     ("trace.rs", include_str!("../../runtime/trace.rs")),
 ];
 
@@ -303,13 +305,13 @@ futures-util = {{ version = "0.3", default-features = false, features = ["std"] 
 http = {{ version = "1", optional = true }}
 httpdate = "1"
 percent-encoding = "2"
-reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "http2", "multipart"] }}
+reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "http2", "multipart", "stream"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"
 thiserror = "2"
-tokio = {{ version = "1", features = ["time"] }}
+tokio = {{ version = "1", features = ["time", "sync", "fs", "io-util"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
 uuid = {{ version = "1", features = ["serde"] }}
 

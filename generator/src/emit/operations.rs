@@ -6,7 +6,7 @@ use quote::{format_ident, quote, ToTokens};
 use super::docs::doc_attrs;
 use super::types::{ident, type_def, type_tokens};
 use crate::model::{
-    Api, Body, Docs, Group, Home, Operation, Pagination, ParamLocation, Parameter, PathPart, RequestBody,
+    Api, Body, Docs, EventData, Group, Home, Operation, Pagination, ParamLocation, Parameter, PathPart, RequestBody,
     RequestBodyKind, Response, StatusMatch, TypeRef,
 };
 
@@ -53,7 +53,7 @@ fn request_body_type(api: &Api, body: &RequestBody, home: &Home) -> TokenStream 
         RequestBodyKind::Json(ty) | RequestBodyKind::Form(ty) | RequestBodyKind::Multipart(ty) => {
             type_tokens(api, ty, home)
         }
-        RequestBodyKind::Binary(_) => quote!(bytes::Bytes),
+        RequestBodyKind::Binary(_) => quote!(crate::runtime::Upload),
         RequestBodyKind::Text(_) => quote!(String),
     }
 }
@@ -171,7 +171,7 @@ fn operation_items(api: &Api, op: &Operation, home: &Home) -> TokenStream {
         }
     });
     let request = request_fn(api, op);
-    let send = send_fn(op);
+    let send = send_fn(api, op, home);
     let paginate = op.pagination.as_ref().map(|p| pagination_fns(api, op, p, home));
     let builder_doc = format!(
         " The request of [`{}::{}`]: set parameters, then [`send`]({}::send) it.",
@@ -294,9 +294,8 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
         let encode = match &body.kind {
             RequestBodyKind::Json(_) => quote!(request.json(#access)?;),
             RequestBodyKind::Form(_) => quote!(request.form(#access)?;),
-            RequestBodyKind::Binary(content_type) | RequestBodyKind::Text(content_type) => {
-                quote!(request.bytes(#content_type, #value.clone());)
-            }
+            RequestBodyKind::Binary(content_type) => quote!(request.upload(#content_type, #value.clone());),
+            RequestBodyKind::Text(content_type) => quote!(request.bytes(#content_type, #value.clone());),
             RequestBodyKind::Multipart(ty) => multipart_parts(api, ty, &value),
         };
         if body.required {
@@ -486,16 +485,57 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
     }
 }
 
-fn body_type(api: &Api, response: &Response, home: &Home) -> TokenStream {
-    body_tokens(api, response.body.as_ref(), home)
+/// The type of an error response's body: read whole.
+fn error_body_type(api: &Api, response: &Response, home: &Home) -> TokenStream {
+    match &response.body {
+        Some(Body::Json(ty)) => type_tokens(api, ty, home),
+        Some(Body::Text) | Some(Body::Events(_)) => quote!(String),
+        Some(Body::Binary) => quote!(bytes::Bytes),
+        None => quote!(()),
+    }
 }
 
+/// The type of a successful response's body: downloads and events are streams.
 fn body_tokens(api: &Api, body: Option<&Body>, home: &Home) -> TokenStream {
     match body {
         Some(Body::Json(ty)) => type_tokens(api, ty, home),
         Some(Body::Text) => quote!(String),
-        Some(Body::Binary) => quote!(bytes::Bytes),
+        Some(Body::Binary) => quote!(crate::runtime::ByteStream),
+        Some(Body::Events(data)) => {
+            let data = event_data_type(api, data, home);
+            quote!(crate::runtime::EventStream<#data>)
+        }
         None => quote!(()),
+    }
+}
+
+/// The type of each event's data.
+fn event_data_type(api: &Api, data: &EventData, home: &Home) -> TokenStream {
+    match data {
+        EventData::Json(ty) => type_tokens(api, ty, home),
+        EventData::Text => quote!(String),
+    }
+}
+
+/// The runtime function that decodes each event's data.
+fn event_decoder(api: &Api, data: &EventData, home: &Home) -> TokenStream {
+    match data {
+        EventData::Json(ty) => {
+            let ty = type_tokens(api, ty, home);
+            quote!(crate::runtime::event_json::<#ty>)
+        }
+        EventData::Text => quote!(crate::runtime::event_text),
+    }
+}
+
+/// `fn <name>(status: u16) -> bool` for the statuses whose bodies `call_open` leaves open.
+fn streams_fn(name: &proc_macro2::Ident, statuses: &[StatusMatch]) -> TokenStream {
+    let patterns = statuses.iter().map(|status| status_pattern(*status));
+    quote! {
+        /// The statuses whose bodies are streamed, not read whole.
+        fn #name(status: u16) -> bool {
+            matches!(status, #(#patterns)|*)
+        }
     }
 }
 
@@ -527,7 +567,7 @@ fn success_body(op: &Operation) -> SuccessBody<'_> {
     }
 }
 
-fn send_fn(op: &Operation) -> TokenStream {
+fn send_fn(api: &Api, op: &Operation, home: &Home) -> TokenStream {
     let response = format_ident!("{}Response", op.type_name);
     let error = format_ident!("{}Error", op.type_name);
     let body_enum = format_ident!("{}ResponseBody", op.type_name);
@@ -552,26 +592,24 @@ fn send_fn(op: &Operation) -> TokenStream {
                 (SuccessBody::Single(_), Some(Body::Json(_))) => quote!(raw.ok_json()),
                 (_, Some(Body::Json(_))) => quote!(raw.ok_json_as(#wrap)),
                 (_, Some(Body::Text)) => quote!(raw.ok_text_as(#wrap)),
-                (_, Some(Body::Binary)) => quote!(raw.ok_bytes_as(#wrap)),
+                (_, Some(Body::Binary)) => quote!(raw.ok_stream_as(#wrap)),
+                (_, Some(Body::Events(data))) => {
+                    let decoder = event_decoder(api, data, home);
+                    quote!(raw.ok_events_as(#decoder, #wrap))
+                }
                 (SuccessBody::Single(_), None) => quote!(raw.ok_with(())),
                 (SuccessBody::Optional(_), None) => quote!(raw.ok_with(None)),
                 (SuccessBody::ByStatus, None) => quote!(raw.ok_with(#body_enum::#variant)),
             };
             arms.push(if only_default { ok } else { quote!(#pattern #ok,) });
         } else {
-            let fail = match &r.body {
-                Some(Body::Json(_)) => quote!(raw.error_json(#error_body::#variant)),
-                Some(Body::Text) => quote!(raw.error_text(#error_body::#variant)),
-                Some(Body::Binary) => quote!(raw.error_bytes(#error_body::#variant)),
-                None => quote!(raw.error_empty(#error_body::#variant)),
-            };
+            let fail = error_arm(r, &error_body);
             arms.push(if only_default { fail } else { quote!(#pattern #fail,) });
         }
     }
     if !has_default {
         arms.push(quote!(_ => raw.error_unexpected(),));
     }
-    let request = if op.request_body.is_some() { quote!(self.request()) } else { quote!(Ok(self.request())) };
     let decode = if only_default {
         quote!(#(#arms)*)
     } else {
@@ -581,15 +619,99 @@ fn send_fn(op: &Operation) -> TokenStream {
             }
         }
     };
+    // Beside an event stream, ask for the JSON explicitly: some servers choose by `Accept`.
+    let request = request_expr(op, op.has_event_alternative().then_some("application/json"));
+    let (call, streams, doc) = if op.streams() {
+        let statuses: Vec<StatusMatch> = op.responses.iter().filter(|r| r.streams()).map(|r| r.status).collect();
+        let streams = streams_fn(&format_ident!("streams"), &statuses);
+        let doc = " Sends the request and decodes the response; a successful body is streamed \
+                   as it arrives (the client's idle timeout bounds each wait for more).";
+        (quote!(self.client.call_open(#request, Self::streams, Self::decode)), Some(streams), doc)
+    } else {
+        (quote!(self.client.call(#request, Self::decode)), None, " Sends the request and decodes the response.")
+    };
+    let send_stream = op.has_event_alternative().then(|| send_stream_fn(api, op, home));
     quote! {
-        /// Sends the request and decodes the response.
+        #[doc = #doc]
         pub fn send(self) -> impl std::future::Future<Output = Result<#response, #error>> + 'c {
-            self.client.call(#request, Self::decode)
+            #call
         }
+
+        #streams
 
         /// The response, by status.
         fn decode(raw: crate::runtime::RawResponse) -> Result<#response, #error> {
             #decode
+        }
+
+        #send_stream
+    }
+}
+
+/// The request, as a `Result`, with `Accept` set when given.
+fn request_expr(op: &Operation, accept: Option<&str>) -> TokenStream {
+    match (op.request_body.is_some(), accept) {
+        (true, None) => quote!(self.request()),
+        (false, None) => quote!(Ok(self.request())),
+        (true, Some(accept)) => quote!(self.request().map(|request| request.accept(#accept))),
+        (false, Some(accept)) => quote!(Ok(self.request().accept(#accept))),
+    }
+}
+
+/// How a declared error response is decoded (its body read whole).
+fn error_arm(response: &Response, error_body: &proc_macro2::Ident) -> TokenStream {
+    let variant = ident(&response.rust_name);
+    match &response.body {
+        Some(Body::Json(_)) => quote!(raw.error_json(#error_body::#variant)),
+        Some(Body::Text) | Some(Body::Events(_)) => quote!(raw.error_text(#error_body::#variant)),
+        Some(Body::Binary) => quote!(raw.error_bytes(#error_body::#variant)),
+        None => quote!(raw.error_empty(#error_body::#variant)),
+    }
+}
+
+/// `send_stream()` of an operation that offers server-sent events beside JSON: the first
+/// success status with events streams them; the errors decode as in `send()`.
+fn send_stream_fn(api: &Api, op: &Operation, home: &Home) -> TokenStream {
+    let response = format_ident!("{}EventsResponse", op.type_name);
+    let error = format_ident!("{}Error", op.type_name);
+    let error_body = format_ident!("{}ErrorBody", op.type_name);
+    let Some(streaming) = op.successes().find(|r| r.events.is_some()) else { return quote!() };
+    let Some(data) = &streaming.events else { return quote!() };
+    let decoder = event_decoder(api, data, home);
+    let pattern = status_pattern(streaming.status);
+    let mut arms = vec![quote!(#pattern => raw.ok_events_as(#decoder, std::convert::identity),)];
+    let mut has_default = false;
+    for r in op.errors() {
+        has_default |= r.status == StatusMatch::Default;
+        let pattern = status_pattern(r.status);
+        let fail = error_arm(r, &error_body);
+        arms.push(quote!(#pattern => #fail,));
+    }
+    if !has_default {
+        arms.push(quote!(_ => raw.error_unexpected(),));
+    }
+    let request = request_expr(op, Some("text/event-stream"));
+    let streams = streams_fn(&format_ident!("streams_events"), &[streaming.status]);
+    let doc = format!(
+        " Sends the request asking for server-sent events (`Accept: text/event-stream`) and \
+         returns them as a typed stream as they arrive. Where the API chooses by a request field \
+         instead (e.g. `stream: true`), set it too. Another success status than {} is an \
+         [`UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).",
+        status_text(streaming.status).to_lowercase()
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn send_stream(self) -> impl std::future::Future<Output = Result<#response, #error>> + 'c {
+            self.client.call_open(#request, Self::streams_events, Self::decode_events)
+        }
+
+        #streams
+
+        /// The event-stream response, by status.
+        fn decode_events(raw: crate::runtime::RawResponse) -> Result<#response, #error> {
+            match raw.status.as_u16() {
+                #(#arms)*
+            }
         }
     }
 }
@@ -647,6 +769,10 @@ fn response_struct(api: &Api, op: &Operation, home: &Home, response: &proc_macro
         let lines = super::docs::sanitize(&format!(" {body_doc}"));
         quote!(#[doc = ""] #(#[doc = #lines])*)
     });
+    let events_body = op.successes().find_map(|r| r.events.as_ref()).map(|data| {
+        let data = event_data_type(api, data, home);
+        quote!(crate::runtime::EventStream<#data>)
+    });
     let (alias, headers) = if success_headers.is_empty() {
         (quote!(crate::runtime::Response<#body>), None)
     } else {
@@ -690,10 +816,21 @@ fn response_struct(api: &Api, op: &Operation, home: &Home, response: &proc_macro
         };
         (quote!(crate::runtime::Response<#body, #headers_name>), Some(items))
     };
+    let events_alias = events_body.map(|events| {
+        let name = format_ident!("{}EventsResponse", op.type_name);
+        let headers = if success_headers.is_empty() { quote!() } else { quote!(, #headers_name) };
+        let doc = format!(" The server-sent events of [`{}`], from `send_stream()`.", op.type_name);
+        quote! {
+            #[doc = #doc]
+            pub type #name = crate::runtime::Response<#events, #headers>;
+        }
+    });
     quote! {
         #[doc = #doc]
         #body_docs
         pub type #response = #alias;
+
+        #events_alias
 
         #body_enum_def
 
@@ -710,7 +847,7 @@ fn error_enum(api: &Api, op: &Operation, home: &Home, error: &proc_macro2::Ident
         let docs = super::docs::sanitize(&doc).into_iter().map(|line| quote!(#[doc = #line]));
         match r.body {
             Some(_) => {
-                let body = body_type(api, r, home);
+                let body = error_body_type(api, r, home);
                 quote!(#(#docs)* #name(#body),)
             }
             None => quote!(#(#docs)* #name,),

@@ -10,7 +10,7 @@ use super::schema::Place;
 use super::{namespace, Lowerer};
 use crate::diagnostic::{push_pointer, Kind, SpecError};
 use crate::model::{
-    is_param, Body, Docs, Group, Home, Method, Operation, Pagination, ParamLocation, Parameter, PathPart, RequestBody,
+    is_download, is_param, Body, Docs, EventData, Group, Home, Method, Operation, Pagination, ParamLocation, Parameter, PathPart, RequestBody,
     RequestBodyKind, Response, ResponseHeader, StatusMatch, TypeKind, TypeRef,
 };
 use crate::names::{camel, snake, Namer};
@@ -374,9 +374,9 @@ impl<'s> Lowerer<'s> {
                     (response, short, Home::Types(namespace(key)), push_pointer("/components/responses", key))
                 }
             };
-            let body = self.response_body(response, &body_name, &body_home, &at)?;
+            let (body, events) = self.response_body(response, &body_name, &body_home, &at)?;
             let headers = self.response_headers(response, &at)?;
-            out.push(Response { status, rust_name, description: response.description.clone(), body, headers });
+            out.push(Response { status, rust_name, description: response.description.clone(), body, events, headers });
         }
         Ok(out)
     }
@@ -387,14 +387,15 @@ impl<'s> Lowerer<'s> {
         name: &str,
         home: &Home,
         at: &str,
-    ) -> Result<Option<Body>, SpecError> {
+    ) -> Result<(Option<Body>, Option<EventData>), SpecError> {
         let content_pointer = push_pointer(at, "content");
         let mut body = None;
+        let mut events = None;
         for (media_type, content) in &response.content {
             let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
             let media_pointer = push_pointer(&content_pointer, media_type);
             if essence == "application/json" || essence.ends_with("+json") {
-                if body.is_some() {
+                if matches!(body, Some(Body::Json(_))) {
                     continue;
                 }
                 let ty = match &content.schema {
@@ -413,14 +414,44 @@ impl<'s> Lowerer<'s> {
                     None => TypeRef::Json,
                 };
                 body = Some(Body::Json(ty));
+            } else if essence == "text/event-stream" {
+                if events.is_some() {
+                    continue;
+                }
+                // The schema describes each event's `data` (as OpenAI's and most specs mean it).
+                let data = match &content.schema {
+                    Some(schema) => {
+                        let schema_pointer = push_pointer(&media_pointer, "schema");
+                        let event_name = format!("{name}Event");
+                        match self.lower_ref(
+                            schema,
+                            &Place { name: &event_name, home, pointer: &schema_pointer, depth: 0 },
+                        )? {
+                            TypeRef::String => EventData::Text,
+                            ty => EventData::Json(ty),
+                        }
+                    }
+                    None => EventData::Text,
+                };
+                events = Some(data);
             } else if body.is_none() {
-                // Without JSON on offer, text types give a `String`, all others bytes.
-                body = Some(if essence.starts_with("text/") { Body::Text } else { Body::Binary });
-            } else if matches!(body, Some(Body::Text)) && !essence.starts_with("text/") {
+                // Without JSON on offer, text types give a `String`, downloads bytes.
+                body = Some(if is_download(&essence) { Body::Binary } else { Body::Text });
+            } else if matches!(body, Some(Body::Text)) && is_download(&essence) {
                 body = Some(Body::Binary);
             }
         }
-        Ok(body)
+        // An event stream alone is the body; beside JSON, bytes or text, an alternative.
+        if let (Some(data), None) = (&events, &body) {
+            return Ok((Some(Body::Events(data.clone())), None));
+        }
+        if !matches!(body, Some(Body::Json(_))) {
+            // Beside a download or text, events are a rare mix: the events win the body.
+            if let Some(data) = events.take() {
+                body = Some(Body::Events(data));
+            }
+        }
+        Ok((body, events))
     }
 
     fn request_body(

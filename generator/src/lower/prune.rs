@@ -1,7 +1,7 @@
 //! Reachability: the types the selected operations reach (the rest is dropped, the kept ones
 //! renumbered in their original order), and the types the client decodes.
 
-use crate::model::{Api, Body, RequestBodyKind, TypeId, TypeKind, TypeRef};
+use crate::model::{Api, RequestBodyKind, TypeId, TypeKind, TypeRef};
 
 /// Marks the types that may be decoded: all but those only requests reach (request bodies and
 /// parameters), which the client only ever encodes.
@@ -59,10 +59,8 @@ fn op_roots(op: &crate::model::Operation, f: &mut impl FnMut(TypeId)) {
             each_named(ty, f);
         }
     }
-    for response in &op.responses {
-        if let Some(Body::Json(ty)) = &response.body {
-            each_named(ty, f);
-        }
+    for ty in op.responses.iter().flat_map(|r| r.body_types()) {
+        each_named(ty, f);
     }
     if let Some(pagination) = &op.pagination {
         each_named(&pagination.item, f);
@@ -82,10 +80,8 @@ fn roots(api: &Api) -> (Vec<TypeId>, Vec<TypeId>) {
                 each_named(ty, &mut |id| requests.push(id));
             }
         }
-        for response in &op.responses {
-            if let Some(Body::Json(ty)) = &response.body {
-                each_named(ty, &mut |id| responses.push(id));
-            }
+        for ty in op.responses.iter().flat_map(|r| r.body_types()) {
+            each_named(ty, &mut |id| responses.push(id));
         }
     }
     // A webhook's payload is decoded by the user's server, like a response by the client.
@@ -135,10 +131,8 @@ pub(super) fn keep_reachable(api: &mut Api) {
                 renumber(ty, &remap);
             }
         }
-        for response in &mut op.responses {
-            if let Some(Body::Json(ty)) = &mut response.body {
-                renumber(ty, &remap);
-            }
+        for ty in op.responses.iter_mut().flat_map(|r| r.body_types_mut()) {
+            renumber(ty, &remap);
         }
         if let Some(pagination) = &mut op.pagination {
             renumber(&mut pagination.item, &remap);
