@@ -68,9 +68,37 @@ pub enum Auth {
         /// The password.
         password: Token,
     },
+    /// `Authorization: Bearer <token>` with tokens from a [`TokenProvider`](super::TokenProvider):
+    /// [`OAuth2`](super::OAuth2), which renews them itself, or the program's own source.
+    Provider(Provider),
     /// No authentication: only for endpoints that need none, or for tests.
     None,
 }
+
+/// A shared [`TokenProvider`](super::TokenProvider); equal to itself only.
+#[derive(Clone)]
+pub struct Provider(pub(crate) std::sync::Arc<dyn super::TokenProvider>);
+
+impl Provider {
+    /// Wraps `provider` for [`Auth::Provider`].
+    pub fn new(provider: impl super::TokenProvider + 'static) -> Self {
+        Self(std::sync::Arc::new(provider))
+    }
+}
+
+impl fmt::Debug for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl PartialEq for Provider {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Provider {}
 
 impl Auth {
     /// The header this scheme sends, marked sensitive (kept out of `Debug` by `http`).
@@ -82,7 +110,7 @@ impl Auth {
                 let credentials = super::base64::encode(format!("{username}:{}", password.0).as_bytes());
                 (AUTHORIZATION, HeaderValue::from_str(&format!("Basic {credentials}")))
             }
-            Auth::ApiKeyQuery { .. } | Auth::None => return None,
+            Auth::ApiKeyQuery { .. } | Auth::Provider(_) | Auth::None => return None,
         };
         // `Token::new` admits visible ASCII only, which is always a valid header value.
         let mut value = value.ok()?;
@@ -103,7 +131,7 @@ impl Auth {
         match self {
             Auth::ApiKey { token, .. } | Auth::ApiKeyQuery { token, .. } | Auth::Bearer(token) => Some(&token.0),
             Auth::Basic { password, .. } => Some(&password.0),
-            Auth::None => None,
+            Auth::Provider(_) | Auth::None => None,
         }
     }
 }
@@ -313,6 +341,19 @@ impl ClientBuilder {
             Err(BuildError::InvalidToken(why)) => Self { auth_error: Some(why), ..self },
             Err(_) => unreachable!("Token::new only fails with InvalidToken"),
         }
+    }
+
+    /// Authenticate with OAuth2 access tokens that renew themselves (client credentials, or a
+    /// refresh token), e.g. `OAuth2::client_credentials(id, secret).build()?`: the token is
+    /// requested before the first call, renewed before it expires and once when the API answers
+    /// 401, with one renewal in flight however many calls wait for it.
+    pub fn oauth2(self, oauth2: super::OAuth2) -> Self {
+        self.set_auth(Auth::Provider(Provider::new(oauth2)))
+    }
+
+    /// Authenticate with `Authorization: Bearer` tokens from `provider` (a vault, a CLI login).
+    pub fn token_provider(self, provider: impl super::TokenProvider + 'static) -> Self {
+        self.set_auth(Auth::Provider(Provider::new(provider)))
     }
 
     /// Authenticate as described by `auth`.

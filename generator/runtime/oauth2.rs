@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, USER_AGENT};
+use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -219,10 +219,18 @@ enum Grant {
     RefreshToken,
 }
 
-type RefreshHook = Arc<dyn Fn(&str) + Send + Sync>;
-
-/// Configures and builds an [`OAuth2`] token source.
+/// What `on_refresh_token` was given.
 #[derive(Clone)]
+struct RefreshHook(Arc<dyn Fn(&str) + Send + Sync>);
+
+impl fmt::Debug for RefreshHook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<callback>")
+    }
+}
+
+/// Configures and builds an [`OAuth2`] token source. Its `Debug` shows no secret.
+#[derive(Clone, Debug)]
 pub struct OAuth2Builder {
     grant: Grant,
     client_id: String,
@@ -236,21 +244,6 @@ pub struct OAuth2Builder {
     allow_insecure_http: bool,
     on_refresh_token: Option<RefreshHook>,
     timeout: Duration,
-}
-
-impl fmt::Debug for OAuth2Builder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OAuth2Builder")
-            .field("grant", &self.grant)
-            .field("token_url", &self.token_url)
-            .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret)
-            .field("refresh_token", &self.refresh_token)
-            .field("scopes", &self.scopes)
-            .field("access_token", &self.access_token)
-            .field("client_auth", &self.client_auth)
-            .finish_non_exhaustive()
-    }
 }
 
 /// OAuth2 flows: client credentials; refresh tokens for the authorization-code and password
@@ -322,14 +315,26 @@ impl fmt::Debug for OAuth2 {
 impl OAuth2 {
     /// The client credentials flow; the token URL and scopes default to the spec's.
     pub fn client_credentials(client_id: impl Into<String>, client_secret: impl Into<String>) -> OAuth2Builder {
-        OAuth2Builder::new(Grant::ClientCredentials, client_id.into(), Some(Secret(client_secret.into())), None)
+        OAuth2Builder::new(
+            crate::OAUTH2_FLOWS,
+            Grant::ClientCredentials,
+            client_id.into(),
+            Some(Secret(client_secret.into())),
+            None,
+        )
     }
 
     /// The authorization code and password flows: renew with the refresh token the user obtained.
     /// The token URL defaults to the spec's authorization code flow, else its password flow. No
     /// `scope` is sent unless `scopes()` is called: the server then keeps the granted scopes.
     pub fn refresh_token(client_id: impl Into<String>, refresh_token: impl Into<String>) -> OAuth2Builder {
-        OAuth2Builder::new(Grant::RefreshToken, client_id.into(), None, Some(Secret(refresh_token.into())))
+        OAuth2Builder::new(
+            crate::OAUTH2_FLOWS,
+            Grant::RefreshToken,
+            client_id.into(),
+            None,
+            Some(Secret(refresh_token.into())),
+        )
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -387,13 +392,8 @@ impl OAuth2 {
         match (&self.client_secret, self.client_auth) {
             (Some(secret), ClientAuth::Basic) => {
                 let pair = format!("{}:{}", form_encode(&self.client_id), form_encode(&secret.0));
-                let value = HeaderValue::try_from(format!("Basic {}", super::base64::encode(pair.as_bytes())));
-                let mut value = value.map_err(|_| TokenError::InvalidCredential {
-                    what: "client id",
-                    reason: "it cannot travel in a header",
-                })?;
-                value.set_sensitive(true);
-                basic = Some(value);
+                // Base64 is always a valid header value.
+                basic = HeaderValue::try_from(format!("Basic {}", super::base64::encode(pair.as_bytes()))).ok();
             }
             (Some(secret), ClientAuth::Body) => {
                 form.extend([("client_id", self.client_id.as_str()), ("client_secret", secret.0.as_str())]);
@@ -407,7 +407,8 @@ impl OAuth2 {
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(ACCEPT, "application/json")
             .body(body.join("&"));
-        if let Some(basic) = basic {
+        if let Some(mut basic) = basic {
+            basic.set_sensitive(true);
             request = request.header(AUTHORIZATION, basic);
         }
         let response = request.send().await.map_err(transport)?;
@@ -428,7 +429,7 @@ impl OAuth2 {
         if let (Grant::RefreshToken, Some(rotated)) = (self.grant, rotated) {
             if refresh_token.as_ref() != Some(&rotated) {
                 self.state().refresh_token = Some(rotated.clone());
-                if let Some(hook) = &self.on_refresh_token {
+                if let Some(RefreshHook(hook)) = &self.on_refresh_token {
                     hook(&rotated.0);
                 }
             }
@@ -556,8 +557,14 @@ fn parse_token(status: StatusCode, body: &[u8]) -> Result<(AccessToken, Option<S
 }
 
 impl OAuth2Builder {
-    fn new(grant: Grant, client_id: String, client_secret: Option<Secret>, refresh_token: Option<Secret>) -> Self {
-        let flows = crate::OAUTH2_FLOWS;
+    /// A builder with the defaults of `flows` (the spec's).
+    fn new(
+        flows: OAuth2Flows,
+        grant: Grant,
+        client_id: String,
+        client_secret: Option<Secret>,
+        refresh_token: Option<Secret>,
+    ) -> Self {
         let flow = match grant {
             Grant::ClientCredentials => flows.client_credentials,
             Grant::RefreshToken => flows.authorization_code.or(flows.password),
@@ -631,7 +638,7 @@ impl OAuth2Builder {
 
     /// Called with the new refresh token when the server rotates it, to persist it.
     pub fn on_refresh_token(mut self, f: impl Fn(&str) + Send + Sync + 'static) -> Self {
-        self.on_refresh_token = Some(Arc::new(f));
+        self.on_refresh_token = Some(RefreshHook(Arc::new(f)));
         self
     }
 
@@ -670,12 +677,11 @@ impl OAuth2Builder {
         if plain_http && !self.allow_insecure_http && !is_loopback(&token_url) {
             return Err(TokenError::InsecureTokenUrl { url });
         }
-        let user_agent = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
         let mut http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .referer(false)
             .timeout(self.timeout)
-            .default_headers([(USER_AGENT, HeaderValue::from_static(user_agent))].into_iter().collect());
+            .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")));
         if plain_http {
             http = http.no_proxy();
         }
@@ -747,7 +753,7 @@ mod tests {
         json(200, &format!(r#"{{"access_token":"{secret}","token_type":"Bearer"{extra}}}"#))
     }
 
-    /// A loopback HTTP/1.1 server: answers request `n` (from 0) with `reply(n)` after `delay`,
+    /// A loopback HTTP/1.1 server: answers request `n` (from 0) with `reply(n)` after `delay` ms,
     /// one request per connection, and records each request's head and body.
     struct Server {
         url: String,
@@ -771,11 +777,9 @@ mod tests {
                                 Ok(n) => data.extend_from_slice(&buffer[..n]),
                             }
                             let text = String::from_utf8_lossy(&data).into_owned();
-                            if let Some((head, body)) = text.split_once("\r\n\r\n") {
-                                let length = header(head, "content-length").and_then(|l| l.parse().ok());
-                                if body.len() >= length.unwrap_or(0) {
-                                    break (head.to_owned(), body.to_owned());
-                                }
+                            let Some((head, body)) = text.split_once("\r\n\r\n") else { continue };
+                            if body.len() >= header(head, "content-length").and_then(|l| l.parse().ok()).unwrap_or(0) {
+                                break (head.to_owned(), body.to_owned());
                             }
                         };
                         let index = {
@@ -785,9 +789,9 @@ mod tests {
                         };
                         tokio::time::sleep(Duration::from_millis(delay)).await;
                         let (status, headers, body) = reply(index);
+                        let length = body.len();
                         let response = format!(
-                            "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n{headers}\r\n{body}",
-                            body.len()
+                            "HTTP/1.1 {status} X\r\nContent-Length: {length}\r\nConnection: close\r\n{headers}\r\n{body}"
                         );
                         let _ = stream.write_all(response.as_bytes()).await;
                         let _ = stream.shutdown().await;
@@ -821,18 +825,45 @@ mod tests {
         no_secret(format!("{error} {error:?}"));
     }
 
+    /// Defaults as if the spec declared them, so that the tests do not depend on the crate's spec.
+    const FLOWS: OAuth2Flows = OAuth2Flows {
+        client_credentials: Some(OAuth2Flow { token_url: "https://auth.example/token", scopes: &["read", "write"] }),
+        authorization_code: None,
+        password: None,
+    };
+
+    fn with_spec(flows: OAuth2Flows, grant: Grant, client_id: &str) -> OAuth2Builder {
+        let (secret, refresh) = match grant {
+            Grant::ClientCredentials => (Some(Secret(CLIENT_SECRET.into())), None),
+            Grant::RefreshToken => (None, Some(Secret(REFRESH.into()))),
+        };
+        OAuth2Builder::new(flows, grant, client_id.into(), secret, refresh)
+    }
+
+    fn client(url: &str) -> OAuth2Builder {
+        with_spec(FLOWS, Grant::ClientCredentials, "id").token_url(url)
+    }
+
     async fn get(oauth: &OAuth2, refused: Option<&AccessToken>) -> Result<AccessToken, TokenError> {
         let outcome = oauth.access_token(refused).await;
-        if let Err(error) = &outcome {
-            check_error(error);
-        }
-        outcome
+        outcome.inspect_err(check_error)
+    }
+
+    /// `n` calls at once from spawned tasks.
+    async fn race(oauth: &Arc<OAuth2>, refused: Option<AccessToken>, n: usize) -> Vec<Result<AccessToken, TokenError>> {
+        let calls = (0..n).map(|_| {
+            let (oauth, refused) = (oauth.clone(), refused.clone());
+            tokio::spawn(async move { oauth.access_token(refused.as_ref()).await })
+        });
+        futures_util::future::join_all(calls).await.into_iter().map(Result::unwrap).collect()
     }
 
     #[tokio::test]
     async fn client_credentials_are_sent_and_the_token_cached() {
         let server = Server::start(0, |_| token("at-SECRET-1", r#","expires_in":3600,"scope":"read""#)).await;
-        let oauth = OAuth2::client_credentials("my client", CLIENT_SECRET).token_url(&server.url).build().unwrap();
+        let builder = with_spec(FLOWS, Grant::ClientCredentials, "my client").token_url(&server.url);
+        no_secret(format!("{builder:?}"));
+        let oauth = builder.build().unwrap();
         let first = get(&oauth, None).await.unwrap();
         assert_eq!(first.expose_secret(), "at-SECRET-1");
         assert!(first.expires_at().is_some());
@@ -848,8 +879,7 @@ mod tests {
         no_secret(format!("{oauth:?} {first:?}"));
         assert!(format!("{oauth:?}").contains("token_cached: true"));
 
-        let body_auth = OAuth2::client_credentials("id", CLIENT_SECRET).token_url(&server.url);
-        let body_auth = body_auth.client_auth(ClientAuth::Body).scopes(["x:y"]).build().unwrap();
+        let body_auth = client(&server.url).client_auth(ClientAuth::Body).scopes(["x:y"]).build().unwrap();
         get(&body_auth, None).await.unwrap();
         let (head, body) = server.request(1);
         assert_eq!(body, "grant_type=client_credentials&scope=x%3Ay&client_id=id&client_secret=cs-SECRET%3A%2F%2B");
@@ -860,18 +890,17 @@ mod tests {
     async fn a_token_is_renewed_before_it_expires() {
         let server = Server::start(0, |n| token(&format!("at-SECRET-{n}"), r#","expires_in":"1""#)).await;
         // A lifetime of 1 s is shorter than twice the margin: renewal is due after half of it.
-        let oauth = OAuth2::client_credentials("id", CLIENT_SECRET).token_url(&server.url).build().unwrap();
+        let oauth = client(&server.url).build().unwrap();
         let first = get(&oauth, None).await.unwrap();
         assert_eq!(get(&oauth, None).await.unwrap(), first);
         tokio::time::sleep(Duration::from_millis(600)).await;
         assert_eq!(get(&oauth, None).await.unwrap().expose_secret(), "at-SECRET-1");
         assert_eq!(server.count(), 2);
         // A first token at hand is used, and renewed once it expires.
-        let early = AccessToken::new("at-SECRET-early").unwrap().expires_in(Duration::from_millis(100));
-        let oauth = OAuth2::client_credentials("id", CLIENT_SECRET).token_url(&server.url).access_token(early.clone());
-        let oauth = oauth.renew_before(Duration::ZERO).build().unwrap();
+        let early = AccessToken::new("at-SECRET-early").unwrap().expires_in(Duration::from_millis(250));
+        let oauth = client(&server.url).access_token(early.clone()).renew_before(Duration::ZERO).build().unwrap();
         assert_eq!(get(&oauth, None).await.unwrap(), early);
-        tokio::time::sleep(Duration::from_millis(150)).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
         assert_eq!(get(&oauth, None).await.unwrap().expose_secret(), "at-SECRET-2");
         no_secret(format!("{early:?}"));
     }
@@ -879,7 +908,7 @@ mod tests {
     #[tokio::test]
     async fn a_refused_token_is_renewed_once() {
         let server = Server::start(0, |n| token(&format!("at-SECRET-{n}"), "")).await;
-        let oauth = OAuth2::client_credentials("id", CLIENT_SECRET).token_url(&server.url).build().unwrap();
+        let oauth = client(&server.url).build().unwrap();
         let first = get(&oauth, None).await.unwrap();
         assert_eq!(first.expires_at(), None, "no expires_in: valid until refused");
         let second = get(&oauth, Some(&first)).await.unwrap();
@@ -891,18 +920,11 @@ mod tests {
     #[tokio::test]
     async fn concurrent_callers_share_one_token_request() {
         let server = Server::start(100, |n| token(&format!("at-SECRET-{n}"), "")).await;
-        let oauth = Arc::new(OAuth2::client_credentials("id", CLIENT_SECRET).token_url(&server.url).build().unwrap());
-        for (refused, expected) in
-            [(None, "at-SECRET-0"), (Some(AccessToken::new("at-SECRET-0").unwrap()), "at-SECRET-1")]
-        {
-            let tasks: Vec<_> = (0..200)
-                .map(|_| {
-                    let (oauth, refused) = (oauth.clone(), refused.clone());
-                    tokio::spawn(async move { oauth.access_token(refused.as_ref()).await })
-                })
-                .collect();
-            for task in tasks {
-                assert_eq!(task.await.unwrap().unwrap().expose_secret(), expected);
+        let oauth = Arc::new(client(&server.url).build().unwrap());
+        let refused = AccessToken::new("at-SECRET-0").unwrap();
+        for (refused, expected) in [(None, "at-SECRET-0"), (Some(refused), "at-SECRET-1")] {
+            for outcome in race(&oauth, refused, 200).await {
+                assert_eq!(outcome.unwrap().expose_secret(), expected);
             }
         }
         assert_eq!(server.count(), 2, "one request per wave");
@@ -915,18 +937,9 @@ mod tests {
             _ => token("at-SECRET-ok", ""),
         })
         .await;
-        let oauth = Arc::new(OAuth2::client_credentials("id", CLIENT_SECRET).token_url(&server.url).build().unwrap());
-        let tasks: Vec<_> = (0..50)
-            .map(|_| {
-                tokio::spawn({
-                    let oauth = oauth.clone();
-                    async move { oauth.access_token(None).await }
-                })
-            })
-            .collect();
-        for task in tasks {
-            let error = task.await.unwrap().unwrap_err();
-            assert!(matches!(&error, TokenError::Rejected { error: Some(code), .. } if code == "invalid_client"));
+        let oauth = Arc::new(client(&server.url).build().unwrap());
+        for outcome in race(&oauth, None, 50).await {
+            assert!(matches!(outcome, Err(TokenError::Rejected { error: Some(code), .. }) if code == "invalid_client"));
         }
         assert_eq!(server.count(), 1);
         assert_eq!(get(&oauth, None).await.unwrap().expose_secret(), "at-SECRET-ok", "the next call tries again");
@@ -958,36 +971,34 @@ mod tests {
         let (head, body) = server.request(2);
         assert_eq!(body, "grant_type=refresh_token&refresh_token=rt-SECRET-1&scope=a+b");
         assert!(header(&head, "authorization").is_some_and(|value| value.starts_with("Basic ")));
-        let error = OAuth2::refresh_token("app", REFRESH).build().unwrap_err();
-        assert!(matches!(error, TokenError::MissingTokenUrl { .. }), "{error}");
+        // The spec's authorization code flow, else its password flow, gives the token URL.
+        let none = OAuth2Flows { client_credentials: None, authorization_code: None, password: None };
+        let password = with_spec(OAuth2Flows { password: FLOWS.client_credentials, ..none }, Grant::RefreshToken, "a");
+        assert_eq!(password.token_url.as_deref(), Some("https://auth.example/token"));
+        assert!(password.scopes.is_empty(), "a refresh keeps the granted scopes");
+        let error = with_spec(none, Grant::RefreshToken, "app").build().unwrap_err();
+        assert_eq!(error, TokenError::MissingTokenUrl { flow: "authorization code or password" });
         check_error(&error);
     }
 
     #[tokio::test]
     async fn failures_are_reported_without_secrets_and_retried() {
-        let server = Server::start(0, |n| match n {
+        let html = format!("<html>oops {CLIENT_SECRET} {}</html>", "x".repeat(300));
+        let server = Server::start(0, move |n| match n {
             0 => json(400, r#"{"error":"invalid_client","error_description":"bad"}"#),
-            1 => (
-                500,
-                "Content-Type: text/html\r\n".into(),
-                format!("<html>oops {CLIENT_SECRET} {}</html>", "x".repeat(300)),
-            ),
+            1 => (500, "Content-Type: text/html\r\n".into(), html.clone()),
             2 => json(200, r#"{"token":"at-SECRET-body","refresh_token":"rt-SECRET-body"}"#),
             3 => json(200, r#"{"access_token":"at-SECRET-mac","token_type":"mac"}"#),
             4 => json(200, "not json at-SECRET-text"),
             _ => token("at-SECRET-ok", ""),
         })
         .await;
-        let oauth = OAuth2::client_credentials("id", CLIENT_SECRET).token_url(&server.url).build().unwrap();
+        let oauth = client(&server.url).build().unwrap();
+        let (error, description) = (Some("invalid_client".to_owned()), Some("bad".to_owned()));
+        let expected = TokenError::Rejected { status: StatusCode::BAD_REQUEST, error, description };
+        assert_eq!(get(&oauth, None).await.unwrap_err(), expected);
         let error = get(&oauth, None).await.unwrap_err();
-        let status = StatusCode::BAD_REQUEST;
-        let (error_code, description) = (Some("invalid_client".to_owned()), Some("bad".to_owned()));
-        assert_eq!(error, TokenError::Rejected { status, error: error_code, description });
-        let TokenError::Rejected { status, error: None, description: Some(snippet) } =
-            get(&oauth, None).await.unwrap_err()
-        else {
-            panic!("a 500 with HTML is rejected with a snippet")
-        };
+        let TokenError::Rejected { status, error: None, description: Some(snippet) } = error else { panic!("{error}") };
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
         assert!(snippet.starts_with("<html>oops <redacted> xxx") && snippet.ends_with('…'), "{snippet}");
         for reason in ["there is no `access_token`", "the `token_type` is not `Bearer`", "the body is not JSON"] {
@@ -1004,39 +1015,34 @@ mod tests {
         let target = format!("{}?leak={REFRESH}", elsewhere.url);
         let server = Server::start(0, move |_| (302, format!("Location: {target}\r\n"), String::new())).await;
         let oauth = OAuth2::refresh_token("app", REFRESH).token_url(&server.url).build().unwrap();
-        let error = get(&oauth, None).await.unwrap_err();
         let location = Some(format!("{}?leak=<redacted>", elsewhere.url));
-        assert_eq!(error, TokenError::Redirect { status: StatusCode::FOUND, location });
+        assert_eq!(get(&oauth, None).await.unwrap_err(), TokenError::Redirect { status: StatusCode::FOUND, location });
         assert_eq!(elsewhere.count(), 0);
-        let closed = OAuth2::client_credentials("id", CLIENT_SECRET).token_url("http://127.0.0.1:9/token").build();
-        let error = get(&closed.unwrap(), None).await.unwrap_err();
+        let error = get(&client("http://127.0.0.1:9/token").build().unwrap(), None).await.unwrap_err();
         assert!(matches!(&error, TokenError::Transport(text) if !text.contains("127.0.0.1")), "{error}");
     }
 
     #[test]
     fn the_token_url_and_credentials_are_checked_at_build() {
-        let build = |url: &str| OAuth2::client_credentials("id", CLIENT_SECRET).token_url(url).build();
         for url in ["http://auth.example/token", "http://192.0.2.1/token"] {
-            let error = build(url).unwrap_err();
-            assert_eq!(error, TokenError::InsecureTokenUrl { url: url.to_owned() });
-            let insecure = OAuth2::client_credentials("id", CLIENT_SECRET).token_url(url).allow_insecure_http();
-            assert!(insecure.build().is_ok());
+            assert_eq!(client(url).build().unwrap_err(), TokenError::InsecureTokenUrl { url: url.to_owned() });
+            assert!(client(url).allow_insecure_http().build().is_ok());
         }
         for url in ["http://127.0.0.1:8080/t", "http://localhost/t", "http://[::1]/t", "https://auth.example/t?p=1"] {
-            assert!(build(url).is_ok(), "{url}");
+            assert!(client(url).build().is_ok(), "{url}");
         }
         for url in ["ftp://x/t", "/token", "https://user:pw-SECRET@x/t", "https://x/t#f"] {
-            let error = build(url).unwrap_err();
+            let error = client(url).build().unwrap_err();
             assert!(matches!(error, TokenError::InvalidTokenUrl { .. }), "{url}: {error}");
             check_error(&error);
         }
-        assert!(OAuth2::client_credentials("id", CLIENT_SECRET).build().is_ok(), "the spec's token URL");
+        assert!(with_spec(FLOWS, Grant::ClientCredentials, "id").build().is_ok(), "the spec's token URL");
         let errors = [
             OAuth2::client_credentials("id", "bad SECRET").build().unwrap_err(),
             OAuth2::client_credentials("id", "").build().unwrap_err(),
             OAuth2::refresh_token("id", "").token_url("https://x/t").build().unwrap_err(),
             OAuth2::refresh_token("id", "rt\nSECRET").token_url("https://x/t").build().unwrap_err(),
-            OAuth2::client_credentials("id", CLIENT_SECRET).scopes(["a b"]).build().unwrap_err(),
+            client("https://x/t").scopes(["a b"]).build().unwrap_err(),
             AccessToken::new("at SECRET").unwrap_err(),
         ];
         assert_eq!(errors[2], TokenError::NoRefreshToken);

@@ -407,6 +407,20 @@ pub enum DefaultAuth {
     None,
 }
 
+/// The OAuth2 flows of the spec's first OAuth2 scheme, defaults of the runtime's `OAuth2`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OAuth2Flows {
+    pub client_credentials: Option<OAuth2Flow>,
+    pub authorization_code: Option<OAuth2Flow>,
+    pub password: Option<OAuth2Flow>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OAuth2Flow {
+    pub token_url: String,
+    pub scopes: Vec<String>,
+}
+
 /// The whole API, ready to emit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
@@ -415,6 +429,7 @@ pub struct Api {
     pub description: Option<String>,
     pub base_url: String,
     pub default_auth: DefaultAuth,
+    pub oauth2: OAuth2Flows,
     pub types: TypeSpace,
     pub groups: Vec<Group>,
     pub operations: Vec<Operation>,

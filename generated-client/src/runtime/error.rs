@@ -136,6 +136,8 @@ pub(crate) enum SendError {
     InvalidUrl(String),
     /// The body could not be read for sending (a file that cannot be opened, a spent stream).
     Body(String),
+    /// No access token could be had.
+    Auth(super::TokenError),
 }
 
 impl SendError {
@@ -157,6 +159,7 @@ impl<E> From<SendError> for Error<E> {
             SendError::Redirect(e) => Self::Redirect(Box::new(e)),
             SendError::InvalidUrl(why) => Self::Encode(EncodeError { message: format!("the URL is invalid: {why}") }),
             SendError::Body(why) => Self::Encode(EncodeError { message: format!("the body: {why}") }),
+            SendError::Auth(e) => Self::Auth(e),
         }
     }
 }
@@ -275,6 +278,9 @@ pub enum Error<E> {
     Redirect(Box<RedirectError>),
     /// A response whose body does not match the spec.
     Decode(DecodeError),
+    /// No access token could be had from the [`TokenProvider`](super::TokenProvider) (for
+    /// OAuth2: the token endpoint refused, failed or redirected).
+    Auth(super::TokenError),
 }
 
 impl<E> Error<E> {
@@ -285,7 +291,7 @@ impl<E> Error<E> {
             Self::UnexpectedStatus(e) => Some(e.status),
             Self::Decode(e) => Some(e.status),
             Self::Redirect(e) => Some(e.status),
-            Self::Encode(_) | Self::Transport(_) => None,
+            Self::Encode(_) | Self::Transport(_) | Self::Auth(_) => None,
         }
     }
 
@@ -330,6 +336,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Self::Transport(e) => fmt::Display::fmt(e, f),
             Self::Redirect(e) => fmt::Display::fmt(e, f),
             Self::Decode(e) => fmt::Display::fmt(e, f),
+            Self::Auth(e) => fmt::Display::fmt(e, f),
         }
     }
 }
@@ -343,6 +350,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             Self::Transport(e) => Some(e),
             Self::Redirect(e) => Some(&**e),
             Self::Decode(e) => Some(e),
+            Self::Auth(e) => Some(e),
         }
     }
 }

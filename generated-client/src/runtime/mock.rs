@@ -52,6 +52,18 @@ impl MockResponse {
         }
     }
 
+    /// A `text/event-stream` body of these events, in order (the stream ends after them).
+    pub fn events(status: u16, events: impl IntoIterator<Item = MockEvent>) -> Self {
+        let mut body = String::new();
+        for event in events {
+            event.write(&mut body);
+        }
+        let mut response = Self::status(status);
+        response.body = body.into();
+        response.headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+        response
+    }
+
     /// With a header, e.g. `X-Pagination-TotalCount`. A name or value that is not a valid
     /// header is left out.
     pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
@@ -59,6 +71,68 @@ impl MockResponse {
             self.headers.insert(name, value);
         }
         self
+    }
+}
+
+/// One server-sent event of [`MockResponse::events`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MockEvent {
+    event: Option<String>,
+    id: Option<String>,
+    retry: Option<u64>,
+    data: String,
+}
+
+impl MockEvent {
+    /// An event whose data is `value` as JSON (e.g. the spec's event type).
+    pub fn json(value: &impl serde::Serialize) -> Self {
+        Self::text(serde_json::to_string(value).unwrap_or_default())
+    }
+
+    /// An event whose data is this text (e.g. the `[DONE]` sentinel); lines become `data:` lines.
+    pub fn text(data: impl Into<String>) -> Self {
+        Self { event: None, id: None, retry: None, data: data.into() }
+    }
+
+    /// Sets the event's type (`event:`).
+    pub fn event(mut self, event: impl Into<String>) -> Self {
+        self.event = Some(event.into());
+        self
+    }
+
+    /// Sets the event's id (`id:`).
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// Sets the reconnection time in milliseconds (`retry:`).
+    pub fn retry(mut self, milliseconds: u64) -> Self {
+        self.retry = Some(milliseconds);
+        self
+    }
+
+    fn write(&self, out: &mut String) {
+        let field = |out: &mut String, name: &str, value: &str| {
+            // A line break inside a value would end the field: keep each line a field of its own.
+            for line in value.split(['\n', '\r']) {
+                out.push_str(name);
+                out.push_str(": ");
+                out.push_str(line);
+                out.push('\n');
+            }
+        };
+        if let Some(event) = &self.event {
+            field(out, "event", event);
+        }
+        if let Some(id) = &self.id {
+            field(out, "id", id);
+        }
+        if let Some(retry) = self.retry {
+            field(out, "retry", &retry.to_string());
+        }
+        field(out, "data", &self.data);
+        out.push('\n');
     }
 }
 

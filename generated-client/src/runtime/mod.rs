@@ -13,6 +13,7 @@ mod error;
 mod intercept;
 #[cfg(feature = "test-util")]
 mod mock;
+mod oauth2;
 mod pages;
 mod request;
 mod response;
@@ -25,10 +26,13 @@ pub(crate) mod serde_helpers;
 pub(crate) use client::DefaultAuth;
 
 pub use base64::Base64;
-pub use client::{Auth, BuildError, Client, ClientBuilder, RetryPolicy, Token};
+pub use client::{Auth, BuildError, Client, ClientBuilder, Provider, RetryPolicy, Token};
+pub use oauth2::{
+    AccessToken, ClientAuth, OAuth2, OAuth2Builder, OAuth2Flow, OAuth2Flows, TokenError, TokenFuture, TokenProvider,
+};
 pub use intercept::{CallInfo, Interceptor};
 #[cfg(feature = "test-util")]
-pub use mock::{Mock, MockRequest, MockResponse};
+pub use mock::{Mock, MockEvent, MockRequest, MockResponse};
 pub use error::{
     ApiError, DecodeError, EncodeError, Error, HeaderError, RedirectError, RedirectErrorKind, TransportError,
     TransportErrorKind, UnexpectedResponse,

@@ -9,7 +9,8 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
-use super::client::{Client, RetryPolicy};
+use super::client::{Auth, Client, RetryPolicy};
+use super::AccessToken;
 use super::response::{decode_json, Response};
 use super::stream::{BodyStream, ByteStream, DecodeData, EventStream, Resend, Upload};
 use super::error::{
@@ -423,6 +424,8 @@ pub(crate) struct RawResponse {
     pub(crate) headers: HeaderMap,
     pub(crate) body: bytes::Bytes,
     pub(crate) open: Option<Open>,
+    /// The access token the request carried, when a token provider gave one.
+    pub(crate) token: Option<AccessToken>,
 }
 
 /// A response whose body is still arriving.
@@ -595,6 +598,15 @@ pub(crate) fn header_value<T: std::str::FromStr>(
     text.trim().parse().map(Some).map_err(|_| invalid())
 }
 
+/// What one attempt of a call is: its number (from 1), how it reads the body, and the token
+/// the API refused just before (to be renewed).
+#[derive(Clone, Copy)]
+struct Attempt<'a> {
+    number: u32,
+    reading: Reading,
+    refused: Option<&'a AccessToken>,
+}
+
 /// Redirects followed in a row, within the API's origin, before giving up.
 const MAX_REDIRECTS: usize = 10;
 
@@ -667,8 +679,18 @@ impl Client {
         // A body that cannot be sent twice (a one-time stream) is never retried.
         let retries = if request.is_idempotent() && request.is_replayable() { self.retry.max_retries } else { 0 };
         let mut attempt = 0;
+        // The token the API refused with 401: renewed once per call, then sent again.
+        let (mut refused, mut renewed) = (None::<AccessToken>, false);
         loop {
-            let outcome = self.attempt(request, &url, attempt + 1, reading).await;
+            let outcome = self.attempt(request, &url, attempt + 1, reading, refused.take().as_ref()).await;
+            if let Ok(response) = &outcome {
+                if response.status == StatusCode::UNAUTHORIZED && !renewed && request.is_replayable() {
+                    if let Some(token) = &response.token {
+                        (refused, renewed) = (Some(token.clone()), true);
+                        continue;
+                    }
+                }
+            }
             let wait = match &outcome {
                 _ if attempt >= retries => None,
                 Ok(response) if is_retryable_status(response.status) => {
@@ -701,12 +723,14 @@ impl Client {
         url: &reqwest::Url,
         attempt: u32,
         reading: Reading,
+        refused: Option<&AccessToken>,
     ) -> Result<RawResponse, SendError> {
         let transport = |e| TransportError::new(request.method.clone(), request.path.clone(), e);
         let (mut method, mut url, mut with_body) = (request.method.clone(), url.clone(), true);
         let mut redirects = 0;
         loop {
-            let response = self.send(request, &method, &url, with_body, attempt, reading).await?;
+            let this = Attempt { number: attempt, reading, refused };
+            let (response, token) = self.send(request, &method, &url, with_body, this).await?;
             let status = response.status();
             let location = response.headers().get(reqwest::header::LOCATION).and_then(|l| l.to_str().ok());
             let next = match location {
@@ -719,7 +743,7 @@ impl Client {
                     if streams(status.as_u16()) {
                         let (idle, method, path) = (self.idle_timeout, request.method.clone(), request.path.clone());
                         let open = Open { response, idle, method, path, resend: None };
-                        return Ok(RawResponse { status, headers, body: bytes::Bytes::new(), open: Some(open) });
+                        return Ok(RawResponse { status, headers, body: bytes::Bytes::new(), open: Some(open), token });
                     }
                     // The body of any other status is read whole, within the timeout.
                     let body = match self.timeout {
@@ -729,10 +753,10 @@ impl Client {
                         },
                         None => response.bytes().await.map_err(transport)?,
                     };
-                    return Ok(RawResponse { status, headers, body, open: None });
+                    return Ok(RawResponse { status, headers, body, open: None, token });
                 }
                 let body = response.bytes().await.map_err(transport)?;
-                return Ok(RawResponse { status, headers, body, open: None });
+                return Ok(RawResponse { status, headers, body, open: None, token });
             };
             let refuse = |kind| {
                 let location = redact(next.as_str(), self.auth.secret());
@@ -775,9 +799,8 @@ impl Client {
         method: &Method,
         url: &reqwest::Url,
         with_body: bool,
-        attempt: u32,
-        reading: Reading,
-    ) -> Result<reqwest::Response, SendError> {
+        Attempt { number: attempt, reading, refused }: Attempt<'_>,
+    ) -> Result<(reqwest::Response, Option<AccessToken>), SendError> {
         let transport = |e| SendError::Transport(TransportError::new(request.method.clone(), request.path.clone(), e));
         let mut builder = self.http.request(method.clone(), url.clone()).headers(request.headers.clone());
         match request.body.as_ref().filter(|_| with_body) {
@@ -828,12 +851,22 @@ impl Client {
         if !self.interceptors.is_empty() {
             self.interceptors.before_send(&mut outgoing, &call);
         }
+        let mut token = None;
         if outgoing.url().origin() == self.base.origin() {
             if let Some((name, value)) = self.auth.header() {
                 outgoing.headers_mut().insert(name, value);
             }
             if let Some((name, token)) = self.auth.query() {
                 set_query_param(outgoing.url_mut(), name, token);
+            }
+            if let Auth::Provider(provider) = &self.auth {
+                let access = provider.0.access_token(refused).await.map_err(SendError::Auth)?;
+                // `AccessToken::new` admits visible ASCII only, always a valid header value.
+                if let Ok(mut value) = HeaderValue::from_str(&format!("Bearer {}", access.expose_secret())) {
+                    value.set_sensitive(true);
+                    outgoing.headers_mut().insert(reqwest::header::AUTHORIZATION, value);
+                }
+                token = Some(access);
             }
         }
         let response = self.exchange(outgoing, request.operation_id, reading);
@@ -848,7 +881,7 @@ impl Client {
         if !self.interceptors.is_empty() {
             self.interceptors.after_receive(response.status(), response.headers(), &call);
         }
-        Ok(response)
+        Ok((response, token))
     }
 
     /// The HTTP exchange itself (or the mock's answer).

@@ -358,6 +358,15 @@ impl<T> EventStream<T> {
         }
     }
 
+    /// Reads `body` as server-sent events whose data is JSON of type `T` (text that is not JSON
+    /// stays [`EventData::Text`]): for a download the spec does not declare as an event stream.
+    pub fn json(body: ByteStream) -> Self
+    where
+        T: DeserializeOwned,
+    {
+        Self::new(body.body, event_json::<T>, None)
+    }
+
     /// Reconnects up to `attempts` times when the connection breaks or goes idle (not when the
     /// server ends the stream): after the server's `retry` time (default 1 s), sending
     /// `Last-Event-ID` with the last id seen, so that the server can resume. Off by default:
@@ -403,6 +412,13 @@ impl<T> EventStream<T> {
             client.execute(request, Reading::Open(|status| status == 200)).await
         }));
         Ok(())
+    }
+}
+
+impl EventStream<String> {
+    /// Reads `body` as server-sent events with text data.
+    pub fn text(body: ByteStream) -> Self {
+        Self::new(body.body, event_text, None)
     }
 }
 

@@ -30,6 +30,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("intercept.rs", include_str!("../../runtime/intercept.rs")),
     ("mock.rs", include_str!("../../runtime/mock.rs")),
+    ("oauth2.rs", include_str!("../../runtime/oauth2.rs")),
     ("pages.rs", include_str!("../../runtime/pages.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
@@ -224,6 +225,15 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         ),
     };
     let description = description.map(|d| inner_docs(&d));
+    let flow = |flow: &Option<crate::model::OAuth2Flow>| match flow {
+        Some(flow) => {
+            let (url, scopes) = (&flow.token_url, &flow.scopes);
+            quote!(Some(runtime::OAuth2Flow { token_url: #url, scopes: &[#(#scopes),*] }))
+        }
+        None => quote!(None),
+    };
+    let (client_credentials, authorization_code, password) =
+        (flow(&api.oauth2.client_credentials), flow(&api.oauth2.authorization_code), flow(&api.oauth2.password));
     quote! {
         #![doc = #title]
         #![doc = ""]
@@ -256,6 +266,14 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
 
         #[doc = #auth_doc]
         pub(crate) const DEFAULT_AUTH: runtime::DefaultAuth = #default_auth;
+
+        /// The OAuth2 flows the spec declares: the defaults of [`runtime::OAuth2`]'s token URL
+        /// and scopes.
+        pub(crate) const OAUTH2_FLOWS: runtime::OAuth2Flows = runtime::OAuth2Flows {
+            client_credentials: #client_credentials,
+            authorization_code: #authorization_code,
+            password: #password,
+        };
     }
 }
 

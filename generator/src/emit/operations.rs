@@ -822,7 +822,7 @@ fn response_struct(api: &Api, op: &Operation, home: &Home, response: &proc_macro
         let doc = format!(" The server-sent events of [`{}`], from `send_stream()`.", op.type_name);
         quote! {
             #[doc = #doc]
-            pub type #name = crate::runtime::Response<#events, #headers>;
+            pub type #name = crate::runtime::Response<#events #headers>;
         }
     });
     quote! {

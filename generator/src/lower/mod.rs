@@ -38,6 +38,7 @@ pub fn lower(
             .map(|server| server.url.trim_end_matches('/').to_owned())
             .unwrap_or_else(|| "http://localhost".to_owned()),
         default_auth: lowerer.default_auth(),
+        oauth2: lowerer.oauth2_flows(),
         types: TypeSpace { types: lowerer.types },
         groups,
         operations,
@@ -265,6 +266,32 @@ impl<'s> Lowerer<'s> {
         Ok(out)
     }
 
+    /// The flows of the OAuth2 scheme the spec requires first, else of the first one it
+    /// declares. A relative token URL is resolved against the server URL.
+    fn oauth2_flows(&self) -> crate::model::OAuth2Flows {
+        let Some(schemes) = self.spec.components.as_ref().map(|c| &c.security_schemes) else {
+            return Default::default();
+        };
+        let oauth2 = |name: &str| match schemes.get(name) {
+            Some(ReferenceOr::Item(openapiv3::SecurityScheme::OAuth2 { flows, .. })) => Some(flows),
+            _ => None,
+        };
+        let required = self.spec.security.iter().flatten().flat_map(|requirement| requirement.keys());
+        let Some(flows) = required.chain(schemes.keys()).find_map(|name| oauth2(name)) else {
+            return Default::default();
+        };
+        let base = self.spec.servers.first().map(|server| server.url.as_str()).unwrap_or_default();
+        let flow = |token_url: &str, scopes: &indexmap::IndexMap<String, String>| crate::model::OAuth2Flow {
+            token_url: resolve_url(base, token_url),
+            scopes: scopes.keys().cloned().collect(),
+        };
+        crate::model::OAuth2Flows {
+            client_credentials: flows.client_credentials.as_ref().map(|f| flow(&f.token_url, &f.scopes)),
+            authorization_code: flows.authorization_code.as_ref().map(|f| flow(&f.token_url, &f.scopes)),
+            password: flows.password.as_ref().map(|f| flow(&f.token_url, &f.scopes)),
+        }
+    }
+
     fn default_auth(&self) -> DefaultAuth {
         let schemes = self.spec.components.as_ref().map(|c| &c.security_schemes);
         let first = self.spec.security.iter().flatten().flat_map(|requirement| requirement.keys()).next();
@@ -292,6 +319,20 @@ impl<'s> Lowerer<'s> {
             }
             _ => DefaultAuth::None,
         }
+    }
+}
+
+/// `url` as an absolute URL: as it is when it has a scheme, else against `base`'s origin (an
+/// absolute path) or `base` itself (a relative one).
+fn resolve_url(base: &str, url: &str) -> String {
+    if url.contains("://") || base.is_empty() {
+        return url.to_owned();
+    }
+    let origin_end = base.find("://").map_or(0, |scheme| base[scheme + 3..].find('/').map_or(base.len(), |p| scheme + 3 + p));
+    if url.starts_with('/') {
+        format!("{}{url}", &base[..origin_end])
+    } else {
+        format!("{}/{url}", base.trim_end_matches('/'))
     }
 }
 

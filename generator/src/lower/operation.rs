@@ -94,7 +94,7 @@ impl<'s> Lowerer<'s> {
                 let fn_name = fn_names.entry(group.module.clone()).or_default().unique(&snake(&base_name));
                 let type_name = self.type_names.unique(&camel(&fn_name));
                 // The emitter names these after the operation; keep inline types off them.
-                for suffix in ["Response", "ResponseBody", "Error", "Headers"] {
+                for suffix in ["Response", "ResponseBody", "EventsResponse", "Error", "Headers"] {
                     self.type_names.unique(&format!("{type_name}{suffix}"));
                 }
                 let home = Home::Operations(group.module.clone());
@@ -441,15 +441,10 @@ impl<'s> Lowerer<'s> {
                 body = Some(Body::Binary);
             }
         }
-        // An event stream alone is the body; beside JSON, bytes or text, an alternative.
+        // An event stream alone is the body; beside JSON, a download or text, an alternative
+        // (`send_stream()`).
         if let (Some(data), None) = (&events, &body) {
             return Ok((Some(Body::Events(data.clone())), None));
-        }
-        if !matches!(body, Some(Body::Json(_))) {
-            // Beside a download or text, events are a rare mix: the events win the body.
-            if let Some(data) = events.take() {
-                body = Some(Body::Events(data));
-            }
         }
         Ok((body, events))
     }

@@ -140,8 +140,23 @@ fn security_scheme(definition: &Value) -> Value {
     let description = definition.get("description").cloned();
     let mut scheme = match definition.get("type").and_then(Value::as_str) {
         Some("basic") => json!({ "type": "http", "scheme": "basic" }),
-        // The client sends the token it is given; getting one is the application's business.
-        Some("oauth2") => json!({ "type": "http", "scheme": "bearer" }),
+        // 2.0's one flow per scheme becomes 3.0's `flows` (OAuth2 sends bearer tokens).
+        Some("oauth2") => {
+            let flow = match definition.get("flow").and_then(Value::as_str) {
+                Some("application") => "clientCredentials",
+                Some("accessCode") => "authorizationCode",
+                Some("password") => "password",
+                _ => "implicit",
+            };
+            let mut body = Map::new();
+            for key in ["authorizationUrl", "tokenUrl", "scopes"] {
+                if let Some(value) = definition.get(key) {
+                    body.insert(key.to_owned(), value.clone());
+                }
+            }
+            body.entry("scopes").or_insert_with(|| json!({}));
+            json!({ "type": "oauth2", "flows": { flow: body } })
+        }
         _ => definition.clone(),
     };
     if let (Some(description), Some(map)) = (description, scheme.as_object_mut()) {
