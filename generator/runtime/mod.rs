@@ -24,6 +24,8 @@ pub(crate) mod serde_helpers;
 pub(crate) use client::DefaultAuth;
 
 pub use base64::Base64;
+/// The byte buffer of bodies and chunks (from the `bytes` crate), for [`Upload::stream`].
+pub use bytes::Bytes;
 pub use client::{Auth, BuildError, Client, ClientBuilder, Provider, RetryPolicy, Token};
 pub use oauth2::{
     AccessToken, ClientAuth, OAuth2, OAuth2Builder, OAuth2Flow, OAuth2Flows, TokenError, TokenFuture, TokenProvider,

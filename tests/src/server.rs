@@ -1,6 +1,7 @@
 //! A small HTTP/1.1 server on loopback (127.0.0.1 unless told otherwise) for exact assertions on what the client sends, and
 //! for failures no real server produces on demand (resets, truncated bodies, stalls).
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -44,6 +45,20 @@ pub enum Reply {
     },
     /// Closes the connection without a response.
     Close,
+    /// A chunked body: each part after its wait, then `end`.
+    Streamed {
+        status: u16,
+        headers: Vec<(String, String)>,
+        parts: Vec<(Duration, Vec<u8>)>,
+        end: StreamEnd,
+    },
+    /// A chunked body of `chunk` every `every`, until writing fails (the client went away);
+    /// then `gone` is set.
+    Endless {
+        chunk: Vec<u8>,
+        every: Duration,
+        gone: Arc<AtomicBool>,
+    },
     /// Waits before answering.
     Delayed(Duration, Box<Reply>),
 }
@@ -62,6 +77,17 @@ impl Reply {
             other => other,
         }
     }
+}
+
+/// How a [`Reply::Streamed`] body ends.
+#[derive(Debug, Clone, Copy)]
+pub enum StreamEnd {
+    /// The last chunk: a complete body.
+    Finish,
+    /// Nothing more for this long, then the connection closes: a server gone quiet.
+    Stall(Duration),
+    /// The connection closes without the last chunk: a broken body.
+    Close,
 }
 
 type Handler = dyn Fn(&Received, usize) -> Reply + Send + Sync;
@@ -126,15 +152,20 @@ async fn serve(mut stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<
                 .collect(),
             body: Vec::new(),
         };
-        let length = received.header("content-length").and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
-        while buffer.len() < length {
-            let mut chunk = [0u8; 4096];
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(read) => buffer.extend_from_slice(&chunk[..read]),
+        if received.header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+            let Some(body) = read_chunked(&mut stream, &mut buffer).await else { return };
+            received.body = body;
+        } else {
+            let length = received.header("content-length").and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
+            while buffer.len() < length {
+                let mut chunk = [0u8; 4096];
+                match stream.read(&mut chunk).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(read) => buffer.extend_from_slice(&chunk[..read]),
+                }
             }
+            received.body = buffer.drain(..length).collect();
         }
-        received.body = buffer.drain(..length).collect();
         let index = {
             let mut log = log.lock().expect("the log is not poisoned");
             log.push(received.clone());
@@ -164,7 +195,87 @@ async fn serve(mut stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<
                 let _ = stream.write_all(out.as_bytes()).await;
                 return;
             }
+            Reply::Streamed { status, headers, parts, end } => {
+                let mut head = format!("HTTP/1.1 {status} Status\r\ntransfer-encoding: chunked\r\n");
+                for (name, value) in headers {
+                    head.push_str(&format!("{name}: {value}\r\n"));
+                }
+                head.push_str("\r\n");
+                if stream.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                for (wait, part) in parts {
+                    tokio::time::sleep(wait).await;
+                    if write_chunk(&mut stream, &part).await.is_err() {
+                        return;
+                    }
+                }
+                match end {
+                    StreamEnd::Finish => {
+                        if stream.write_all(b"0\r\n\r\n").await.is_err() {
+                            return;
+                        }
+                    }
+                    StreamEnd::Stall(wait) => {
+                        tokio::time::sleep(wait).await;
+                        return;
+                    }
+                    StreamEnd::Close => return,
+                }
+            }
+            Reply::Endless { chunk, every, gone } => {
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ntransfer-encoding: chunked\r\n\r\n";
+                if stream.write_all(head.as_bytes()).await.is_ok() {
+                    while write_chunk(&mut stream, &chunk).await.is_ok() {
+                        tokio::time::sleep(every).await;
+                    }
+                }
+                gone.store(true, Ordering::SeqCst);
+                return;
+            }
             Reply::Close | Reply::Delayed(..) => return,
+        }
+    }
+}
+
+async fn write_chunk(stream: &mut TcpStream, part: &[u8]) -> std::io::Result<()> {
+    stream.write_all(format!("{:x}\r\n", part.len()).as_bytes()).await?;
+    stream.write_all(part).await?;
+    stream.write_all(b"\r\n").await?;
+    stream.flush().await
+}
+
+/// A chunked request body, `buffer` holding what was read past the head.
+async fn read_chunked(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Vec<u8>> {
+    let mut body = Vec::new();
+    loop {
+        let line_end = loop {
+            if let Some(end) = buffer.windows(2).position(|w| w == b"\r\n") {
+                break end;
+            }
+            read_more(stream, buffer).await?;
+        };
+        let size_text = String::from_utf8_lossy(&buffer[..line_end]).into_owned();
+        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
+        buffer.drain(..line_end + 2);
+        while buffer.len() < size + 2 {
+            read_more(stream, buffer).await?;
+        }
+        body.extend(buffer.drain(..size));
+        buffer.drain(..2);
+        if size == 0 {
+            return Some(body);
+        }
+    }
+}
+
+async fn read_more(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<()> {
+    let mut chunk = [0u8; 8192];
+    match stream.read(&mut chunk).await {
+        Ok(0) | Err(_) => None,
+        Ok(read) => {
+            buffer.extend_from_slice(&chunk[..read]);
+            Some(())
         }
     }
 }

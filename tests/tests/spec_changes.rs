@@ -141,7 +141,9 @@ async fn update_spec_extracts_our_operations_and_what_they_reach() {
         BTreeSet::from([
             "conversation-create-conversation",
             "conversation-get-conversation",
-            "conversation-list-conversations"
+            "conversation-list-conversations",
+            "file-create-file",
+            "file-get-file",
         ])
     );
     let schemas = value["components"]["schemas"].as_object().unwrap();
