@@ -85,6 +85,11 @@ fn openapi30_mended() {
 }
 
 #[test]
+fn event_streams() {
+    snapshot("event_streams");
+}
+
+#[test]
 fn only_types_the_client_decodes_derive_deserialize_by_default() {
     let spec = r##"
 openapi: 3.0.3

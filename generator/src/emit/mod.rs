@@ -334,7 +334,7 @@ tracing = {{ version = "0.1", default-features = false, features = ["std"], opti
 uuid = {{ version = "1", features = ["serde"] }}
 
 [dev-dependencies]
-tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util"] }}
 {workspace}"#,
         name = config.crate_name,
         version = config.crate_version,
