@@ -398,14 +398,20 @@ fn machine() -> String {
     format!("{cores} cores ({cpu}), {date}, release build")
 }
 
-/// The tables of the sibling binary `bench_generation` (built by `cargo xtask bench`).
-fn generation_tables() -> String {
+/// The tables of a sibling binary (`bench_generation`, `bench_streams`; `cargo xtask bench`
+/// builds them).
+fn sibling_tables(name: &str) -> String {
     let exe = std::env::current_exe().expect("the path of this binary");
-    let sibling = exe.with_file_name(format!("bench_generation{}", std::env::consts::EXE_SUFFIX));
+    let sibling = exe.with_file_name(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     let output = Command::new(&sibling)
         .output()
         .unwrap_or_else(|e| panic!("{}: {e} (run `cargo xtask bench`, which builds it)", sibling.display()));
-    assert!(output.status.success(), "bench_generation failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{name} failed: {}{}",
+        String::from_utf8_lossy(&output.stderr),
+        String::from_utf8_lossy(&output.stdout)
+    );
     String::from_utf8(output.stdout).expect("Markdown is UTF-8")
 }
 
@@ -492,11 +498,12 @@ fn main() {
         if large { " --large" } else { "" },
         machine()
     );
-    out.push_str(&generation_tables());
+    out.push_str(&sibling_tables("bench_generation"));
     allocator_comparison(&root.join("../shared/specs/mittwald-v2-2026-08-21.json"), &mut out);
     decoding(&mut out);
     request_building(&mut out);
     call_overhead(&mut out);
+    out.push_str(&sibling_tables("bench_streams"));
     if large {
         large_documents(&mut out);
     }
