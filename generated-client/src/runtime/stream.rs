@@ -288,11 +288,10 @@ pub(crate) type DecodeData<T> = fn(&str) -> Result<EventData<T>, super::JsonErro
 pub(crate) fn event_json<T: DeserializeOwned>(data: &str) -> Result<EventData<T>, super::JsonError> {
     match serde_json::from_str::<T>(data) {
         Ok(value) => Ok(EventData::Value(value)),
-        Err(error) if error.is_syntax() || error.is_eof() => Ok(EventData::Text(data.to_owned())),
-        Err(_) => match super::decode_json::<T>(data.as_bytes()) {
-            Ok(value) => Ok(EventData::Value(value)),
-            Err(error) => Err(error),
-        },
+        // Not JSON at all (`[DONE]` starts like an array, so ask a parser that expects nothing).
+        Err(_) if serde_json::from_str::<serde::de::IgnoredAny>(data).is_err() => Ok(EventData::Text(data.to_owned())),
+        // JSON of the wrong shape: decoded again to find the path of the bad value.
+        Err(_) => super::decode_json::<T>(data.as_bytes()).map(EventData::Value),
     }
 }
 
