@@ -224,7 +224,8 @@ async fn serve(mut stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<
                 }
             }
             Reply::Endless { chunk, every, gone } => {
-                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ntransfer-encoding: chunked\r\n\r\n";
+                let head =
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ntransfer-encoding: chunked\r\n\r\n";
                 if stream.write_all(head.as_bytes()).await.is_ok() {
                     while write_chunk(&mut stream, &chunk).await.is_ok() {
                         tokio::time::sleep(every).await;

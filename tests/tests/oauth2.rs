@@ -102,7 +102,8 @@ async fn an_expiring_token_is_renewed_before_it_expires() {
     client.conversation().list_conversations().send().await.unwrap();
     tokio::time::sleep(Duration::from_millis(1200)).await;
     client.conversation().list_conversations().send().await.unwrap();
-    let sent: Vec<_> = api.received().iter().map(|r| r.header("authorization").unwrap_or_default().to_owned()).collect();
+    let sent: Vec<_> =
+        api.received().iter().map(|r| r.header("authorization").unwrap_or_default().to_owned()).collect();
     assert_eq!(sent, ["Bearer access-1", "Bearer access-2"]);
     assert_eq!(tokens.received().len(), 2);
 }
@@ -120,7 +121,8 @@ async fn a_401_renews_the_token_once_and_sends_the_call_again() {
     // An API that refuses every token: one renewal, then the 401 is the caller's.
     let tokens = token_server(3600, Duration::ZERO).await;
     let api = start_api(|_| false).await;
-    let error = oauth_client(&api, client_credentials(&tokens)).conversation().list_conversations().send().await.unwrap_err();
+    let error =
+        oauth_client(&api, client_credentials(&tokens)).conversation().list_conversations().send().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
     assert_eq!((tokens.received().len(), api.received().len()), (2, 2), "renewed once, not in a loop");
 }
@@ -216,7 +218,8 @@ async fn a_token_endpoint_that_redirects_elsewhere_is_not_followed() {
     })
     .await;
     let api = start_api(|_| true).await;
-    let error = oauth_client(&api, client_credentials(&tokens)).conversation().list_conversations().send().await.unwrap_err();
+    let error =
+        oauth_client(&api, client_credentials(&tokens)).conversation().list_conversations().send().await.unwrap_err();
     assert!(matches!(error, Error::Auth(TokenError::Redirect { .. })), "{error:?}");
     assert!(elsewhere.received().is_empty(), "the client secret never went to the redirect's target");
     assert!(api.received().is_empty());
@@ -235,7 +238,8 @@ async fn the_access_token_goes_to_the_api_origin_only() {
     })
     .await;
     let tokens = token_server(3600, Duration::ZERO).await;
-    let error = oauth_client(&api, client_credentials(&tokens)).conversation().list_conversations().send().await.unwrap_err();
+    let error =
+        oauth_client(&api, client_credentials(&tokens)).conversation().list_conversations().send().await.unwrap_err();
     assert!(matches!(error, Error::Redirect(_)), "{error:?}");
     assert!(stranger.received().is_empty());
     assert_eq!(api.received()[0].header("authorization"), Some("Bearer access-1"));

@@ -31,7 +31,8 @@ fn parts(count: usize, size: usize, wait: Duration) -> Vec<(Duration, Vec<u8>)> 
 
 #[tokio::test]
 async fn a_download_arrives_chunk_by_chunk() {
-    let server = Server::start(|_, _| streamed(parts(16, 64 * 1024, Duration::from_millis(5)), StreamEnd::Finish)).await;
+    let server =
+        Server::start(|_, _| streamed(parts(16, 64 * 1024, Duration::from_millis(5)), StreamEnd::Finish)).await;
     let response = client(&server.url).file().get_file("file-1").send().await.unwrap();
     assert_eq!(response.status, 200);
     let mut download: ByteStream = response.into_body();
@@ -83,7 +84,8 @@ async fn a_download_that_goes_quiet_fails_after_the_idle_timeout() {
         streamed(vec![(Duration::ZERO, b"first".to_vec())], StreamEnd::Stall(Duration::from_secs(5)))
     })
     .await;
-    let client = Client::builder().base_url(&server.url).idle_timeout(Some(Duration::from_millis(200))).build().unwrap();
+    let client =
+        Client::builder().base_url(&server.url).idle_timeout(Some(Duration::from_millis(200))).build().unwrap();
     let mut download = client.file().get_file("a").send().await.unwrap().into_body();
     assert_eq!(&download.next().await.unwrap().unwrap()[..], b"first");
     let started = std::time::Instant::now();
@@ -179,7 +181,11 @@ async fn a_one_time_stream_is_never_sent_twice() {
         if request.target.starts_with("/v2/files?again") {
             file_created(request, 0)
         } else {
-            Reply::Respond { status: 307, headers: vec![("location".into(), "/v2/files?again".into())], body: String::new() }
+            Reply::Respond {
+                status: 307,
+                headers: vec![("location".into(), "/v2/files?again".into())],
+                body: String::new(),
+            }
         }
     })
     .await;

@@ -10,7 +10,19 @@ use crate::workspace_root;
 pub fn run(args: &[String]) -> Result<ExitCode> {
     // The benchmark binaries: `bench` runs its siblings `bench_generation` and `bench_streams`.
     let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "-q", "-p", "tests", "--bin", "bench", "--bin", "bench_generation", "--bin", "bench_streams"])
+        .args([
+            "build",
+            "--release",
+            "-q",
+            "-p",
+            "tests",
+            "--bin",
+            "bench",
+            "--bin",
+            "bench_generation",
+            "--bin",
+            "bench_streams",
+        ])
         .current_dir(workspace_root())
         .status()
         .context("cannot run cargo")?;

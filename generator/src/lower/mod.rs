@@ -328,7 +328,8 @@ fn resolve_url(base: &str, url: &str) -> String {
     if url.contains("://") || base.is_empty() {
         return url.to_owned();
     }
-    let origin_end = base.find("://").map_or(0, |scheme| base[scheme + 3..].find('/').map_or(base.len(), |p| scheme + 3 + p));
+    let origin_end =
+        base.find("://").map_or(0, |scheme| base[scheme + 3..].find('/').map_or(base.len(), |p| scheme + 3 + p));
     if url.starts_with('/') {
         format!("{}{url}", &base[..origin_end])
     } else {

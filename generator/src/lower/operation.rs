@@ -10,8 +10,8 @@ use super::schema::Place;
 use super::{namespace, Lowerer};
 use crate::diagnostic::{push_pointer, Kind, SpecError};
 use crate::model::{
-    is_download, is_param, Body, Docs, EventData, Group, Home, Method, Operation, Pagination, ParamLocation, Parameter, PathPart, RequestBody,
-    RequestBodyKind, Response, ResponseHeader, StatusMatch, TypeKind, TypeRef,
+    is_download, is_param, Body, Docs, EventData, Group, Home, Method, Operation, Pagination, ParamLocation, Parameter,
+    PathPart, RequestBody, RequestBodyKind, Response, ResponseHeader, StatusMatch, TypeKind, TypeRef,
 };
 use crate::names::{camel, snake, Namer};
 use crate::{Selection, Selector};
@@ -423,10 +423,9 @@ impl<'s> Lowerer<'s> {
                     Some(schema) => {
                         let schema_pointer = push_pointer(&media_pointer, "schema");
                         let event_name = format!("{name}Event");
-                        match self.lower_ref(
-                            schema,
-                            &Place { name: &event_name, home, pointer: &schema_pointer, depth: 0 },
-                        )? {
+                        match self
+                            .lower_ref(schema, &Place { name: &event_name, home, pointer: &schema_pointer, depth: 0 })?
+                        {
                             TypeRef::String => EventData::Text,
                             ty => EventData::Json(ty),
                         }

@@ -38,7 +38,9 @@ async fn server(size: u64) -> String {
                 }
                 let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
                 if head.starts_with("get") {
-                    let answer = format!("HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: {size}\r\n\r\n");
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: {size}\r\n\r\n"
+                    );
                     stream.write_all(answer.as_bytes()).await.expect("head");
                     let buffer = vec![7u8; CHUNK];
                     let mut left = size;
@@ -78,7 +80,8 @@ async fn server(size: u64) -> String {
 /// One measurement in this process: returns the bytes moved.
 async fn measure(what: &str, size: u64) -> u64 {
     let url = server(size).await;
-    let client = Client::builder().base_url(&url).token("bench").retry_policy(RetryPolicy::disabled()).build().expect("client");
+    let client =
+        Client::builder().base_url(&url).token("bench").retry_policy(RetryPolicy::disabled()).build().expect("client");
     match what {
         "download" => {
             let mut body = client.file().get_file("big").send().await.expect("download").into_body();
@@ -126,7 +129,8 @@ fn main() -> ExitCode {
     if let [mode, what, size] = args.as_slice() {
         assert_eq!(mode, "child");
         let size: u64 = size.parse().expect("a size");
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+        let runtime =
+            tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
         let started = Instant::now();
         let moved = runtime.block_on(measure(what, size));
         assert_eq!(moved, size, "{what}: moved {moved} of {size} bytes");
