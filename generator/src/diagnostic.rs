@@ -188,8 +188,24 @@ pub const SUMMARY_PER_KIND: usize = 3;
 /// the first [`SUMMARY_PER_KIND`] are counted in one line that says what was generated for
 /// them, so that one repeated kind does not drown the others.
 pub fn render_warnings(warnings: &[Warning], format: WarningFormat) -> Vec<String> {
+    summarize(warnings, format, |warning| format!("warning[{}]: {warning}", warning.kind))
+}
+
+/// [`render_warnings`] with each warning shown as [`Report::human`] does: the file, line and
+/// column, the source line with a marker, the JSON pointer.
+pub fn render_warnings_with_source(
+    warnings: &[Warning],
+    format: WarningFormat,
+    source: &str,
+    color: bool,
+) -> Vec<String> {
+    let report = Report::new(source, color);
+    summarize(warnings, format, |warning| report.human(warning))
+}
+
+fn summarize(warnings: &[Warning], format: WarningFormat, show: impl Fn(&Warning) -> String) -> Vec<String> {
     match format {
-        WarningFormat::All => warnings.iter().map(|w| format!("warning[{}]: {w}", w.kind)).collect(),
+        WarningFormat::All => warnings.iter().map(show).collect(),
         WarningFormat::Json => warnings.iter().map(warning_json).collect(),
         WarningFormat::Summary => {
             let mut shown: Vec<(Kind, usize)> = Vec::new();
@@ -204,7 +220,7 @@ pub fn render_warnings(warnings: &[Warning], format: WarningFormat) -> Vec<Strin
                 };
                 *count += 1;
                 if *count <= SUMMARY_PER_KIND {
-                    lines.push(format!("warning[{}]: {warning}", warning.kind));
+                    lines.push(show(warning));
                 }
             }
             for (kind, count) in shown {
@@ -219,6 +235,122 @@ pub fn render_warnings(warnings: &[Warning], format: WarningFormat) -> Vec<Strin
             }
             lines
         }
+    }
+}
+
+/// Diagnostics shown with the user's text: `file:line:column`, the source line with a marker
+/// under the node, the JSON pointer, and what was generated instead (for a warning). The
+/// positions are indexed once, on the first diagnostic.
+pub struct Report<'s> {
+    source: &'s str,
+    color: bool,
+    positions: std::cell::OnceCell<crate::position::Positions>,
+}
+
+impl<'s> Report<'s> {
+    /// `color`: ANSI styles, for a terminal.
+    pub fn new(source: &'s str, color: bool) -> Self {
+        Self { source, color, positions: std::cell::OnceCell::new() }
+    }
+
+    /// Where `diagnostic` points in the text, if it can be found.
+    pub fn position(&self, diagnostic: &SpecError) -> Option<crate::position::Position> {
+        let positions = self.positions.get_or_init(|| crate::position::Positions::new(self.source));
+        match &diagnostic.location {
+            Location::Pointer(pointer) => positions.find(self.source, pointer),
+            Location::Text { line, column } => {
+                let range = positions.line_range(self.source, *line);
+                let text = &self.source[range.clone()];
+                let offset =
+                    range.start + text.char_indices().nth(column.saturating_sub(1)).map_or(text.len(), |(i, _)| i);
+                Some(crate::position::Position { offset, line: *line, column: *column })
+            }
+        }
+    }
+
+    /// The warning for a person.
+    pub fn human(&self, diagnostic: &SpecError) -> String {
+        self.render(diagnostic, diagnostic.kind == Kind::Error)
+    }
+
+    /// The error (a refused spec) for a person, also when its kind is a warning's that
+    /// `--strict` refused.
+    pub fn human_error(&self, diagnostic: &SpecError) -> String {
+        self.render(diagnostic, true)
+    }
+
+    fn render(&self, diagnostic: &SpecError, error: bool) -> String {
+        use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+        let level = if error { Level::ERROR } else { Level::WARNING };
+        let title = level.primary_title(diagnostic.message.as_str());
+        let title = if diagnostic.kind == Kind::Error { title } else { title.id(diagnostic.kind.slug()) };
+        let mut notes: Vec<String> = Vec::new();
+        if let Location::Pointer(pointer) = &diagnostic.location {
+            notes.push(format!("at #{pointer}"));
+        }
+        if !error {
+            notes.push(format!("generated: {}", diagnostic.kind.generated()));
+        }
+        let renderer = if self.color { Renderer::styled() } else { Renderer::plain() };
+        let report = match self.position(diagnostic) {
+            Some(position) => {
+                let positions = self.positions.get().expect("indexed by position()");
+                let line = positions.line_range(self.source, position.line);
+                let text = &self.source[line.clone()];
+                // The marker: the key (or value) at the node, up to the end of its word.
+                let start = position.offset.clamp(line.start, line.end) - line.start;
+                let width = text[start..]
+                    .find(|c: char| c.is_whitespace() || c == ':' || c == ',')
+                    .unwrap_or(text.len() - start)
+                    .max(1);
+                let end = (start + width).min(text.len());
+                let snippet = Snippet::source(text)
+                    .line_start(position.line)
+                    .path(diagnostic.file.as_str())
+                    .annotation(AnnotationKind::Primary.span(start..end));
+                let group =
+                    title.element(snippet).elements(notes.iter().map(|note| Level::NOTE.message(note.as_str())));
+                renderer.render(&[group])
+            }
+            None => {
+                let group = Group::with_title(title)
+                    .element(Level::NOTE.message(format!("in {}", diagnostic.file)))
+                    .elements(notes.iter().map(|note| Level::NOTE.message(note.as_str())));
+                renderer.render(&[group])
+            }
+        };
+        report.to_string()
+    }
+
+    /// The diagnostic as one JSON object (`level`, `kind`, `spec_bug`, `file`, `line`, `column`,
+    /// `pointer`, `message`, `generated`).
+    pub fn json(&self, diagnostic: &SpecError) -> String {
+        self.json_as(diagnostic, diagnostic.kind == Kind::Error)
+    }
+
+    /// [`json`](Self::json) of an error (a refused spec).
+    pub fn json_error(&self, diagnostic: &SpecError) -> String {
+        self.json_as(diagnostic, true)
+    }
+
+    fn json_as(&self, diagnostic: &SpecError, error: bool) -> String {
+        let mut object = serde_json::Map::new();
+        object.insert("level".into(), if error { "error" } else { "warning" }.into());
+        object.insert("kind".into(), diagnostic.kind.slug().into());
+        object.insert("spec_bug".into(), diagnostic.kind.is_spec_bug().into());
+        object.insert("file".into(), diagnostic.file.clone().into());
+        if let Some(position) = self.position(diagnostic) {
+            object.insert("line".into(), position.line.into());
+            object.insert("column".into(), position.column.into());
+        }
+        if let Location::Pointer(pointer) = &diagnostic.location {
+            object.insert("pointer".into(), pointer.clone().into());
+        }
+        object.insert("message".into(), diagnostic.message.clone().into());
+        if !error {
+            object.insert("generated".into(), diagnostic.kind.generated().into());
+        }
+        serde_json::Value::Object(object).to_string()
     }
 }
 

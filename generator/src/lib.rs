@@ -15,6 +15,8 @@ pub mod lower;
 pub mod model;
 pub mod names;
 pub mod normalize;
+pub mod output;
+pub mod position;
 pub mod render;
 
 use std::collections::BTreeMap;

@@ -16,13 +16,8 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         (args.iter().filter(|a| *a != "--json").collect(), json)
     };
     let [old, new] = paths.as_slice() else { bail!("{USAGE}") };
-    let report = report(old, new)?;
-    if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print!("{}", report.to_markdown(old, new));
-    }
-    Ok(ExitCode::SUCCESS)
+    // The code of the installable `openapi-rust-gen diff`.
+    Ok(ExitCode::from(openapi_rust_gen_cli::diff(Path::new(old), Path::new(new), json)))
 }
 
 /// The report for the specs at `old` and `new`.

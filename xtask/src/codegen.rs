@@ -35,12 +35,7 @@ pub fn mittwald_config() -> Result<generator::Config> {
 
 /// The type names kept in the lock file of the crate in `dir`; none if it has no lock file.
 pub fn pinned_names(dir: &Path) -> Result<BTreeMap<String, String>> {
-    let path = dir.join(generator::names::LOCK_FILE);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => generator::names::parse_lock(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
-        Err(error) => Err(error).with_context(|| format!("cannot read {}", path.display())),
-    }
+    generator::output::pinned_names(dir).map_err(anyhow::Error::msg)
 }
 
 pub const USAGE: &str = "usage: cargo xtask codegen [--check]
@@ -128,12 +123,9 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `--spec <file> --out <dir>`: a standalone crate for any spec.
+/// `--spec <file> --out <dir>`: a standalone crate for any spec, by the code of the installable
+/// `openapi-rust-gen generate` (human messages; `--warnings json` prints JSON ones).
 fn run_any_spec(spec: &str, out: &str, options: &Options) -> Result<ExitCode> {
-    let crate_name = options.crate_name.clone().unwrap_or_else(|| {
-        let stem = Path::new(spec).file_stem().and_then(|s| s.to_str()).unwrap_or("api");
-        format!("{}-client", stem.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-"))
-    });
     let mut command = format!("cargo xtask codegen --spec {spec} --out {out}");
     if let Some(name) = &options.crate_name {
         command.push_str(&format!(" --crate-name {name}"));
@@ -141,88 +133,29 @@ fn run_any_spec(spec: &str, out: &str, options: &Options) -> Result<ExitCode> {
     if let Some(operations) = &options.operations {
         command.push_str(&format!(" --operations {operations}"));
     }
-    let config = generator::Config {
-        crate_name,
+    let json = options.warnings == generator::WarningFormat::Json;
+    let code = openapi_rust_gen_cli::generate(&openapi_rust_gen_cli::GenerateOptions {
+        spec: spec.into(),
+        out: out.into(),
+        crate_name: options.crate_name.clone(),
         crate_version: "0.1.0".to_owned(),
-        spec_path: spec.to_owned(),
-        command,
-        operations: generator::Selection::parse(options.operations.as_deref().unwrap_or("all")),
-        standalone: true,
-        pinned_names: pinned_names(Path::new(out))?,
+        operations: options.operations.clone(),
+        check: options.check,
         strict: options.strict,
-    };
-    let started = std::time::Instant::now();
-    let generated = generator::generate(&read(Path::new(spec))?, &config)?;
-    let elapsed = started.elapsed();
-    for line in generator::diagnostic::render_warnings(&generated.warnings, options.warnings) {
-        eprintln!("{line}");
-    }
-    let stale = sync(Path::new(out), &generated.files, options.check)?;
-    let lines: usize = generated.files.values().map(|text| text.lines().count()).sum();
-    println!(
-        "generated {} files ({lines} lines, {} warnings) in {:.0} ms; {} changed in {out}",
-        generated.files.len(),
-        generated.warnings.len(),
-        elapsed.as_secs_f64() * 1000.0,
-        stale.len()
-    );
-    if options.check && !stale.is_empty() {
-        eprintln!("{out} is stale; run `{}`", config.command);
-        return Ok(ExitCode::FAILURE);
-    }
-    Ok(ExitCode::SUCCESS)
+        warnings: if json { generator::WarningFormat::Summary } else { options.warnings },
+        message_format: if json {
+            openapi_rust_gen_cli::MessageFormat::Json
+        } else {
+            openapi_rust_gen_cli::MessageFormat::Human
+        },
+        command,
+    });
+    Ok(ExitCode::from(code))
 }
 
-/// Writes the files whose content changed (unless `check_only`) and removes generated files
-/// the generator no longer emits. Returns the paths that differed.
-pub fn sync(out: &Path, files: &std::collections::BTreeMap<String, String>, check_only: bool) -> Result<Vec<String>> {
-    let mut stale = Vec::new();
-    for (path, text) in files {
-        let target = out.join(path);
-        if std::fs::read_to_string(&target).ok().as_deref() == Some(text.as_str()) {
-            continue;
-        }
-        stale.push(path.clone());
-        if !check_only {
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(&target, text)?;
-        }
-    }
-    for path in generated_files_on_disk(out)? {
-        if !files.contains_key(&path) {
-            stale.push(path.clone());
-            if !check_only {
-                std::fs::remove_file(out.join(&path))?;
-            }
-        }
-    }
-    Ok(stale)
-}
-
-/// Files under `out` that carry the generated header (hand-written ones are left alone).
-fn generated_files_on_disk(out: &Path) -> Result<Vec<String>> {
-    let mut found = Vec::new();
-    let mut dirs = vec![out.to_owned()];
-    while let Some(dir) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        for entry in entries {
-            let path = entry?.path();
-            if path.is_dir() {
-                if path.file_name().is_some_and(|n| n != "target") {
-                    dirs.push(path);
-                }
-            } else if std::fs::read_to_string(&path)
-                .is_ok_and(|text| text.lines().next().is_some_and(|l| l.contains("@generated")))
-            {
-                let relative = path.strip_prefix(out)?.to_string_lossy().replace('\\', "/");
-                found.push(relative);
-            }
-        }
-    }
-    found.sort();
-    Ok(found)
+/// Writes the files whose content changed (see [`generator::output::sync`]).
+pub fn sync(out: &Path, files: &BTreeMap<String, String>, check_only: bool) -> Result<Vec<String>> {
+    generator::output::sync(out, files, check_only).with_context(|| format!("cannot write {}", out.display()))
 }
 
 #[cfg(test)]

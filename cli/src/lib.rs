@@ -1,0 +1,220 @@
+//! The `openapi-rust-gen` command as a library: `cargo xtask codegen --spec` and `cargo xtask
+//! api-diff` run the same functions, so the maintainers' commands and the installed one cannot
+//! drift apart.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// The exit codes of the command (also in `--help`).
+pub mod exit {
+    /// Generated (possibly with warnings), up to date, or the diff printed.
+    pub const OK: u8 = 0;
+    /// The spec cannot be generated: an error in it, or a spec bug that `--strict` refuses.
+    pub const SPEC_ERROR: u8 = 1;
+    /// Wrong usage: an unknown option or a missing argument.
+    pub const USAGE: u8 = 2;
+    /// `--check`: the output directory is not what the spec generates.
+    pub const STALE: u8 = 3;
+    /// A file could not be read or written.
+    pub const IO: u8 = 4;
+}
+
+/// How warnings and errors are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MessageFormat {
+    /// For people: the file, line and column, the source line, colour on a terminal.
+    #[default]
+    Human,
+    /// One JSON object per line on stderr, for tools.
+    Json,
+}
+
+/// What `generate` is asked to do.
+#[derive(Debug, Clone)]
+pub struct GenerateOptions {
+    pub spec: PathBuf,
+    pub out: PathBuf,
+    pub crate_name: Option<String>,
+    pub crate_version: String,
+    pub operations: Option<String>,
+    pub check: bool,
+    pub strict: bool,
+    pub warnings: openapi_rust_gen::WarningFormat,
+    pub message_format: MessageFormat,
+    /// The command line that regenerates the crate, written into every generated file.
+    pub command: String,
+}
+
+/// The crate name for a spec file: its stem, kebab-cased, with `-client`.
+pub fn default_crate_name(spec: &Path) -> String {
+    let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
+    let stem: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let stem = stem.trim_matches('-');
+    let stem = if stem.is_empty() || stem.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("api-{stem}")
+    } else {
+        stem.to_owned()
+    };
+    format!("{}-client", stem.trim_end_matches('-'))
+}
+
+/// Generates the crate for `options.spec` into `options.out` (or checks it); returns the exit
+/// code. Messages go to stderr, the summary line to stdout.
+pub fn generate(options: &GenerateOptions) -> u8 {
+    let spec_path = options.spec.display().to_string();
+    let text = match std::fs::read_to_string(&options.spec) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("error: cannot read {spec_path}: {error}");
+            return exit::IO;
+        }
+    };
+    let pinned_names = match openapi_rust_gen::output::pinned_names(&options.out) {
+        Ok(names) => names,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return exit::IO;
+        }
+    };
+    let config = openapi_rust_gen::Config {
+        crate_name: options.crate_name.clone().unwrap_or_else(|| default_crate_name(&options.spec)),
+        crate_version: options.crate_version.clone(),
+        spec_path: spec_path.clone(),
+        command: options.command.clone(),
+        operations: openapi_rust_gen::Selection::parse(options.operations.as_deref().unwrap_or("all")),
+        standalone: true,
+        pinned_names,
+        strict: options.strict,
+    };
+    let started = Instant::now();
+    let generated = with_progress(&spec_path, text.len(), || openapi_rust_gen::generate(&text, &config));
+    let elapsed = started.elapsed();
+    let generated = match generated {
+        Ok(generated) => generated,
+        Err(error) => {
+            print_error(&error, &text, options.message_format);
+            return exit::SPEC_ERROR;
+        }
+    };
+    print_warnings(&generated.warnings, &text, options);
+    let stale = match openapi_rust_gen::output::sync(&options.out, &generated.files, options.check) {
+        Ok(stale) => stale,
+        Err(error) => {
+            eprintln!("error: cannot write {}: {error}", options.out.display());
+            return exit::IO;
+        }
+    };
+    let lines: usize = generated.files.values().map(|text| text.lines().count()).sum();
+    println!(
+        "generated {} files ({lines} lines, {} warnings) in {:.0} ms; {} {} in {}",
+        generated.files.len(),
+        generated.warnings.len(),
+        elapsed.as_secs_f64() * 1000.0,
+        stale.len(),
+        if options.check { "differ" } else { "changed" },
+        options.out.display()
+    );
+    if options.check && !stale.is_empty() {
+        eprintln!("{} is stale; run `{}`", options.out.display(), options.command);
+        return exit::STALE;
+    }
+    exit::OK
+}
+
+/// Runs `work`, telling a person at a terminal what is going on when it takes more than a second
+/// (the largest documents take several).
+fn with_progress<T>(spec: &str, size: usize, work: impl FnOnce() -> T) -> T {
+    if !std::io::stderr().is_terminal() {
+        return work();
+    }
+    let (done, wait) = mpsc::channel::<()>();
+    let spec = spec.to_owned();
+    let reporter = std::thread::spawn(move || {
+        let started = Instant::now();
+        while wait.recv_timeout(Duration::from_secs(1)).is_err() {
+            eprint!("\rgenerating from {spec} ({:.1} MB): {} s …", size as f64 / 1e6, started.elapsed().as_secs());
+        }
+        if started.elapsed() >= Duration::from_secs(1) {
+            eprint!("\r\x1b[2K");
+        }
+    });
+    let result = work();
+    let _ = done.send(());
+    let _ = reporter.join();
+    result
+}
+
+fn print_error(error: &openapi_rust_gen::SpecError, source: &str, format: MessageFormat) {
+    let report = openapi_rust_gen::diagnostic::Report::new(source, color());
+    match format {
+        MessageFormat::Human => eprintln!("{}", report.human_error(error)),
+        MessageFormat::Json => eprintln!("{}", report.json_error(error)),
+    }
+}
+
+fn print_warnings(warnings: &[openapi_rust_gen::Warning], source: &str, options: &GenerateOptions) {
+    match options.message_format {
+        MessageFormat::Json => {
+            let report = openapi_rust_gen::diagnostic::Report::new(source, false);
+            for warning in warnings {
+                eprintln!("{}", report.json(warning));
+            }
+        }
+        MessageFormat::Human => {
+            let lines =
+                openapi_rust_gen::diagnostic::render_warnings_with_source(warnings, options.warnings, source, color());
+            for line in lines {
+                eprintln!("{line}");
+            }
+        }
+    }
+}
+
+/// Colour only for a person at a terminal (and never with `NO_COLOR`).
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty())
+}
+
+/// `diff <old> <new>`: what changes for users of the generated crate, as Markdown or JSON.
+pub fn diff(old: &Path, new: &Path, json: bool) -> u8 {
+    let read = |path: &Path| std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()));
+    let (old_text, new_text) = match (read(old), read(new)) {
+        (Ok(old), Ok(new)) => (old, new),
+        (Err(error), _) | (_, Err(error)) => {
+            eprintln!("error: {error}");
+            return exit::IO;
+        }
+    };
+    let (old_name, new_name) = (old.display().to_string(), new.display().to_string());
+    match openapi_rust_gen::diff_specs(&old_name, &old_text, &new_name, &new_text) {
+        Ok(report) if json => {
+            println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+            exit::OK
+        }
+        Ok(report) => {
+            print!("{}", report.to_markdown(&old_name, &new_name));
+            exit::OK
+        }
+        Err(error) => {
+            let source = if error.file == old_name { &old_text } else { &new_text };
+            print_error(&error, source, MessageFormat::Human);
+            exit::SPEC_ERROR
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_come_from_the_file_name() {
+        assert_eq!(default_crate_name(Path::new("specs/Pet Store.v2.yaml")), "pet-store-v2-client");
+        assert_eq!(default_crate_name(Path::new("openapi.json")), "openapi-client");
+        assert_eq!(default_crate_name(Path::new("1password.json")), "api-1password-client");
+        assert_eq!(default_crate_name(Path::new("__.yaml")), "api-client");
+    }
+}

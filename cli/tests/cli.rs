@@ -1,0 +1,142 @@
+//! The installed command as a user runs it: exit codes, messages with file:line:column and the
+//! source line, JSON messages, `--check`, `diff`, `--help`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn command(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_openapi-rust-gen")).args(args).output().expect("run openapi-rust-gen")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("openapi-rust-gen-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+const PETS: &str = r#"openapi: 3.0.0
+info:
+  title: Pets
+  version: "1"
+paths:
+  /pets/{id}:
+    get:
+      operationId: getPet
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema:
+            type: string
+      responses:
+        "200":
+          description: A pet.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Pett'
+components:
+  schemas:
+    Pet:
+      type: object
+      properties:
+        name:
+          type: string
+"#;
+
+#[test]
+fn generates_checks_and_reports_with_line_and_column() {
+    let dir = scratch("generate");
+    let spec = write(&dir, "pets.yaml", PETS);
+    let out = dir.join("pets-client").display().to_string();
+
+    let first = command(&["generate", &spec, "-o", &out]);
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    // The warning names the file, line and column, shows the line with a marker, keeps the
+    // pointer and suggests the schema that exists.
+    assert!(stderr.contains(&format!("{spec}:21:17")), "{stderr}");
+    assert!(stderr.contains("21 |                 $ref: '#/components/schemas/Pett'"), "{stderr}");
+    assert!(stderr.contains("^^^^"), "{stderr}");
+    assert!(stderr.contains("did you mean `#/components/schemas/Pet`?"), "{stderr}");
+    assert!(stderr.contains("at #/paths/~1pets~1{id}/get/responses/200/content/application~1json/schema/$ref"));
+    assert!(!stderr.contains("\x1b["), "no colour when not on a terminal");
+    let cargo_toml = std::fs::read_to_string(dir.join("pets-client/Cargo.toml")).unwrap();
+    assert!(cargo_toml.contains("name = \"pets-client\""), "{cargo_toml}");
+    assert!(cargo_toml.contains("openapi-rust-gen generate"), "the files name the command that made them");
+
+    // Up to date: --check passes; a changed file makes it fail with exit code 3.
+    assert_eq!(command(&["generate", &spec, "-o", &out, "--check"]).status.code(), Some(0));
+    std::fs::write(dir.join("pets-client/src/lib.rs"), "// @generated, edited by hand\n").unwrap();
+    assert_eq!(command(&["generate", &spec, "-o", &out, "--check"]).status.code(), Some(3));
+
+    // --strict refuses the spec bug: exit code 1, an error at the same place.
+    let strict = command(&["generate", &spec, "-o", &out, "--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&strict.stderr);
+    assert!(stderr.starts_with("error[dangling-ref]"), "{stderr}");
+    assert!(stderr.contains(&format!("{spec}:21:17")), "{stderr}");
+
+    // For tools: one JSON object per message.
+    let json = command(&["generate", &spec, "-o", &out, "--message-format", "json"]);
+    let line = String::from_utf8_lossy(&json.stderr).lines().next().unwrap_or_default().to_owned();
+    let message: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!((message["line"].as_u64(), message["column"].as_u64()), (Some(21), Some(17)));
+    assert_eq!(message["kind"], "dangling-ref");
+    assert_eq!(message["level"], "warning");
+}
+
+#[test]
+fn a_json_spec_with_a_syntax_error_and_usage_errors() {
+    let dir = scratch("json");
+    let spec = write(
+        &dir,
+        "broken.json",
+        "{\n  \"openapi\": \"3.0.0\",\n  \"info\": {\"title\": \"x\" \"version\": \"1\"}\n}\n",
+    );
+    let output = command(&["generate", &spec, "-o", &dir.join("out").display().to_string()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("{spec}:3:")), "{stderr}");
+    assert!(stderr.contains("3 |   \"info\": {\"title\": \"x\" \"version\": \"1\"}"), "{stderr}");
+
+    assert_eq!(command(&["generate"]).status.code(), Some(2));
+    assert_eq!(command(&["frobnicate"]).status.code(), Some(2));
+    let missing = command(&["generate", "/nonexistent/spec.yaml", "-o", "x"]);
+    assert_eq!(missing.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read /nonexistent/spec.yaml"));
+}
+
+#[test]
+fn help_shows_examples_and_exit_codes() {
+    let help = command(&["--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(text.contains("Examples:") && text.contains("Exit codes:") && text.contains("generate"), "{text}");
+    let version = command(&["--version"]);
+    assert!(String::from_utf8_lossy(&version.stdout).starts_with("openapi-rust-gen "));
+}
+
+#[test]
+fn diff_reports_what_changes_for_users() {
+    let dir = scratch("diff");
+    let old = write(&dir, "old.yaml", &PETS.replace("Pett", "Pet"));
+    let new_spec = PETS
+        .replace("Pett", "Pet")
+        .replace("        name:\n          type: string\n", "        name:\n          type: integer\n");
+    let new = write(&dir, "new.yaml", &new_spec);
+    let output = command(&["diff", &old, &new]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("Breaking") || text.contains("breaking"), "{text}");
+    assert!(text.contains("name"), "{text}");
+    let json = command(&["diff", &old, &new, "--json"]);
+    assert!(serde_json::from_slice::<serde_json::Value>(&json.stdout).is_ok());
+}
