@@ -8,6 +8,7 @@
 //! ```
 
 pub mod api_diff;
+pub mod build;
 pub mod diagnostic;
 pub mod emit;
 pub mod load;
