@@ -175,7 +175,7 @@ fn print_warnings(warnings: &[openapi_rust_gen::Warning], source: &str, options:
 
 /// Colour only for a person at a terminal (and never with `NO_COLOR`).
 fn color() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty())
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// `diff <old> <new>`: what changes for users of the generated crate, as Markdown or JSON.

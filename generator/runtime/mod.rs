@@ -26,6 +26,10 @@ pub(crate) use client::DefaultAuth;
 pub use base64::Base64;
 /// The byte buffer of bodies and chunks (from the `bytes` crate), for [`Upload::stream`].
 pub use bytes::Bytes;
+/// The HTTP client under the runtime, re-exported so that a program configures it
+/// ([`ClientBuilder::http_client`]) with the very version the crate uses, without a dependency
+/// of its own that could differ.
+pub use reqwest;
 pub use client::{Auth, BuildError, Client, ClientBuilder, Provider, RetryPolicy, Token};
 pub use oauth2::{
     AccessToken, ClientAuth, OAuth2, OAuth2Builder, OAuth2Flow, OAuth2Flows, TokenError, TokenFuture, TokenProvider,

@@ -185,7 +185,10 @@ components:
 "##;
     let generated = tests::generate_fixture("tags.yaml", spec).unwrap();
     let cargo = &generated.files["Cargo.toml"];
-    assert!(cargo.contains("default = [\"default-tag\", \"pets\", \"tracing-tag\", \"other-types\"]"), "{cargo}");
+    assert!(
+        cargo.contains("default = [\"default-tag\", \"pets\", \"tracing-tag\", \"other-types\", \"rustls\"]"),
+        "{cargo}"
+    );
     for feature in
         ["default-tag = []", "tracing-tag = []", "pets = []", "other-types = []", "tracing = [\"dep:tracing\"]"]
     {

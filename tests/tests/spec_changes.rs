@@ -262,7 +262,9 @@ fn a_schema_added_upstream_does_not_rename_an_existing_type() {
     assert!(fresh.contains("\na.RateLimit = ARateLimit\n"), "without the lock the names are chosen afresh: {fresh}");
     // A lock line the generator cannot use is reported, not obeyed silently.
     std::fs::write(out.join("type-names.lock"), "a.RateLimit = not a name\n").unwrap();
-    let error = run(rate_limit_spec(true)).unwrap_err().to_string();
+    // (The command exits with 4, a file it cannot use, and prints what `pinned_names` says.)
+    assert_eq!(run(rate_limit_spec(true)).unwrap(), std::process::ExitCode::from(4));
+    let error = generator::output::pinned_names(&out).unwrap_err();
     assert!(
         error.ends_with("type-names.lock: line 1: expected `component = TypeName`, found \"a.RateLimit = not a name\""),
         "{error}"

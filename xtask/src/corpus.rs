@@ -101,7 +101,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     let selected: Vec<&Entry> = manifest
         .iter()
         .filter(|entry| !ci || entry.ci)
-        .filter(|entry| only.as_ref().map_or(true, |names| names.contains(&entry.name)))
+        .filter(|entry| only.as_ref().is_none_or(|names| names.contains(&entry.name)))
         .collect();
     if selected.is_empty() {
         bail!("no spec selected");

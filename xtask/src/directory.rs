@@ -138,7 +138,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         .iter()
         .enumerate()
         .filter(|(index, (_, bytes))| !options.ci || index % 4 == 0 || *bytes > 2_000_000)
-        .filter(|(_, (path, _))| options.only.as_ref().map_or(true, |text| path.contains(text.as_str())))
+        .filter(|(_, (path, _))| options.only.as_ref().is_none_or(|text| path.contains(text.as_str())))
         .map(|(_, entry)| entry.clone())
         .collect();
     if selected.is_empty() {

@@ -59,30 +59,39 @@ pub fn gate(tokens: TokenStream, cfg: Option<&TokenStream>) -> TokenStream {
     out
 }
 
-/// The crate's `[features]` entries for the tags, webhooks and the other types, all on by
-/// default; `None` without tag features.
-pub fn cargo_features(api: &Api) -> Option<String> {
-    if !api.has_tag_features() {
-        return None;
+/// The crate's `[features]` entries: `default` (the tags, webhooks and other types, and the TLS
+/// backend), the tag features, and the TLS backends.
+pub fn cargo_features(api: &Api) -> String {
+    let mut features: Vec<String> = Vec::new();
+    if api.has_tag_features() {
+        features.extend(api.groups.iter().map(|g| Api::group_feature(&g.module)));
+        if !api.webhooks.is_empty() {
+            features.push(WEBHOOKS_FEATURE.to_owned());
+        }
+        if api.type_features.iter().any(|f| f.iter().any(|f| f == OTHER_TYPES_FEATURE)) {
+            features.push(OTHER_TYPES_FEATURE.to_owned());
+        }
     }
-    let mut features: Vec<String> = api.groups.iter().map(|g| Api::group_feature(&g.module)).collect();
-    if !api.webhooks.is_empty() {
-        features.push(WEBHOOKS_FEATURE.to_owned());
+    let quoted: Vec<String> = features.iter().chain([&"rustls".to_owned()]).map(|f| format!("\"{f}\"")).collect();
+    let mut out = String::new();
+    if api.has_tag_features() {
+        out.push_str(
+            "# One feature per tag: its operations and the types they reach. All on by default; with\n\
+             # `default-features = false` pick the tags a program uses, which compiles far less.\n",
+        );
     }
-    if api.type_features.iter().any(|f| f.iter().any(|f| f == OTHER_TYPES_FEATURE)) {
-        features.push(OTHER_TYPES_FEATURE.to_owned());
-    }
-    let quoted: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
-    let mut out = format!(
-        "# One feature per tag: its operations and the types they reach. All on by default; with\n\
-         # `default-features = false` pick the tags a program uses, which compiles far less.\n\
-         default = [{}]\n",
-        quoted.join(", ")
-    );
+    out.push_str(&format!("default = [{}]\n", quoted.join(", ")));
     for feature in &features {
         out.push_str(&format!("{feature} = []\n"));
     }
-    Some(out)
+    out.push_str(
+        "# The TLS backend of reqwest: rustls (with aws-lc-rs and the platform's certificate\n\
+         # verifier; the default), or the system's native TLS (OpenSSL on Linux). Without either,\n\
+         # only plain http works.\n\
+         rustls = [\"reqwest/rustls\"]\n\
+         native-tls = [\"reqwest/native-tls\"]\n",
+    );
+    out
 }
 
 /// The table of features for the crate docs.

@@ -292,7 +292,7 @@ fn inner_docs(outer: &TokenStream) -> TokenStream {
 }
 
 fn cargo_toml(api: &Api, config: &Config) -> String {
-    let tag_features = features::cargo_features(api).unwrap_or_default();
+    let tag_features = features::cargo_features(api);
     let docs_rs = if api.has_tag_features() {
         "\n[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n"
     } else {
@@ -303,7 +303,7 @@ fn cargo_toml(api: &Api, config: &Config) -> String {
 name = "{name}"
 version = "{version}"
 edition = "2021"
-rust-version = "1.80"
+rust-version = "1.85"
 description = "A typed async client for the API described by {spec}"
 license = "MIT OR Apache-2.0"
 {docs_rs}
@@ -323,7 +323,7 @@ futures-util = {{ version = "0.3", default-features = false, features = ["std"] 
 http = {{ version = "1", optional = true }}
 httpdate = "1"
 percent-encoding = "2"
-reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "http2", "multipart", "stream"] }}
+reqwest = {{ version = "0.13", default-features = false, features = ["http2", "multipart", "stream"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
