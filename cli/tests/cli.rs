@@ -140,3 +140,35 @@ fn diff_reports_what_changes_for_users() {
     let json = command(&["diff", &old, &new, "--json"]);
     assert!(serde_json::from_slice::<serde_json::Value>(&json.stdout).is_ok());
 }
+
+#[test]
+fn a_swagger_2_node_is_reported_where_the_user_wrote_it() {
+    // Normalization moves `definitions` to `components/schemas`; the message points at the
+    // 2.0 document's own line.
+    let dir = scratch("swagger");
+    let spec = write(
+        &dir,
+        "pets.json",
+        r##"{
+  "swagger": "2.0",
+  "info": {"title": "Pets", "version": "1"},
+  "paths": {},
+  "definitions": {
+    "Pet": {
+      "type": "object",
+      "properties": {
+        "owner": {"$ref": "#/definitions/Ownr"}
+      }
+    },
+    "Owner": {"type": "object"}
+  }
+}
+"##,
+    );
+    let output = command(&["generate", &spec, "-o", &dir.join("out").display().to_string()]);
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("{spec}:9:19")), "{stderr}");
+    assert!(stderr.contains("at #/definitions/Pet/properties/owner/$ref"), "{stderr}");
+    assert!(stderr.contains("did you mean `#/definitions/Owner`?"), "{stderr}");
+}

@@ -200,3 +200,49 @@ components:
     assert!(types.contains(r#"#[cfg(feature="default-tag")]"#));
     assert!(types.contains(r#"#[cfg(feature="other-types")]"#));
 }
+
+#[test]
+fn oauth2_flows_become_the_defaults_of_runtime_oauth2() {
+    // 3.0: the scheme the spec requires first; a relative token URL resolves against the server.
+    let spec = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: "https://api.example.com/v2"}]
+security: [{oauth: [pets:read]}]
+paths: {}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: x-key}
+    oauth:
+      type: oauth2
+      flows:
+        clientCredentials: {tokenUrl: /oauth/token, scopes: {pets:read: Read pets, pets:write: Write pets}}
+        authorizationCode:
+          authorizationUrl: https://auth.example.com/authorize
+          tokenUrl: https://auth.example.com/token
+          scopes: {profile: The profile}
+"##;
+    let lib: String = tests::generate_fixture("oauth.yaml", spec).unwrap().files["src/lib.rs"].split_whitespace().collect();
+    assert!(
+        lib.contains(r#"client_credentials:Some(runtime::OAuth2Flow{token_url:"https://api.example.com/oauth/token",scopes:&["pets:read","pets:write"],}),"#),
+        "{lib}"
+    );
+    assert!(lib.contains(r#"authorization_code:Some(runtime::OAuth2Flow{token_url:"https://auth.example.com/token",scopes:&["profile"],}),password:None,"#), "{lib}");
+
+    // Swagger 2.0: one flow per scheme, carried over (`application` is client credentials).
+    let swagger = r##"
+swagger: "2.0"
+info: {title: t, version: "1"}
+host: api.example.com
+paths: {}
+securityDefinitions:
+  oauth: {type: oauth2, flow: application, tokenUrl: "https://auth.example.com/token", scopes: {read: Read}}
+"##;
+    let lib: String = tests::generate_fixture("oauth2.yaml", swagger).unwrap().files["src/lib.rs"].split_whitespace().collect();
+    assert!(lib.contains(r#"client_credentials:Some(runtime::OAuth2Flow{token_url:"https://auth.example.com/token",scopes:&["read"],}),"#), "{lib}");
+
+    // No OAuth2: no defaults (`OAuth2::build` then asks for a token URL).
+    let none = tests::generate_fixture("none.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap();
+    let lib: String = none.files["src/lib.rs"].split_whitespace().collect();
+    assert!(lib.contains("client_credentials:None,authorization_code:None,password:None,"), "{lib}");
+}

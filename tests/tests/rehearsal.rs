@@ -19,13 +19,16 @@ use xtask::release::Version;
 const OLD: &str = "../shared/specs/mittwald-v2-2026-06-12.json";
 const NEW: &str = "../shared/specs/mittwald-v2-2026-08-21.json";
 
-/// `program args` in `dir`, building into the rehearsal's own target directory.
+/// `program args` in `dir`, building into this workspace's target directory: the clone's own
+/// crates get artifacts of their own (their paths differ), and the dependencies, built already
+/// by the tests that run this one, are reused rather than built again. (Cargo holds its lock
+/// on the directory only while it builds, not while tests run.)
 fn command(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(program);
     command
         .args(args)
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", root().join("target/rehearsal-target"))
+        .env("CARGO_TARGET_DIR", root().join("target"))
         .env_remove("INSTA_UPDATE")
         .env_remove("CI")
         .envs(env.iter().copied());

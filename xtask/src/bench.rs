@@ -8,21 +8,16 @@ use anyhow::{Context, Result};
 use crate::workspace_root;
 
 pub fn run(args: &[String]) -> Result<ExitCode> {
+    // `--smoke`: a debug build, for CI's check that every benchmark runs (it shares the test
+    // build's artifacts; its figures mean nothing and the report says so).
+    let smoke = args.iter().any(|a| a == "--smoke");
+    let args: Vec<&String> = args.iter().filter(|a| *a != "--smoke").collect();
+    let profile: &[&str] = if smoke { &[] } else { &["--release"] };
     // The benchmark binaries: `bench` runs its siblings `bench_generation` and `bench_streams`.
     let status = Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "--release",
-            "-q",
-            "-p",
-            "tests",
-            "--bin",
-            "bench",
-            "--bin",
-            "bench_generation",
-            "--bin",
-            "bench_streams",
-        ])
+        .arg("build")
+        .args(profile)
+        .args(["-q", "-p", "tests", "--bin", "bench", "--bin", "bench_generation", "--bin", "bench_streams"])
         .current_dir(workspace_root())
         .status()
         .context("cannot run cargo")?;
@@ -30,8 +25,11 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     let status = Command::new(env!("CARGO"))
-        .args(["run", "--release", "-q", "-p", "tests", "--bin", "bench", "--"])
+        .arg("run")
+        .args(profile)
+        .args(["-q", "-p", "tests", "--bin", "bench", "--"])
         .args(args)
+        .env("BENCH_SMOKE", if smoke { "1" } else { "" })
         .current_dir(workspace_root())
         .status()
         .context("cannot run cargo")?;

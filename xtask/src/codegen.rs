@@ -96,9 +96,11 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     }
     let check = options.check;
     let root = workspace_root();
-    let generated = generator::generate(&read(&root.join(SPEC))?, &mittwald_config()?)?;
+    let text = read(&root.join(SPEC))?;
+    let generated = generator::generate(&text, &mittwald_config()?)?;
+    let report = generator::diagnostic::Report::new(&text, false);
     for warning in &generated.warnings {
-        eprintln!("warning: {warning}");
+        eprintln!("{}", report.human(warning));
     }
     let out = root.join(CLIENT_DIR);
     let stale = sync(&out, &generated.files, check)?;

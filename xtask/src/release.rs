@@ -386,7 +386,14 @@ pub fn semver_checks(current: &Path, baseline: &Path, release_type: Option<&str>
         .args(["semver-checks", "check-release", "--color", "never", "--manifest-path"])
         .arg(current.join("Cargo.toml"))
         .arg("--baseline-root")
-        .arg(baseline);
+        .arg(baseline)
+        // Every feature but the TLS backends, which change no API and would build OpenSSL and
+        // aws-lc in semver-checks' own target directories.
+        .arg("--only-explicit-features")
+        .arg("--baseline-features")
+        .arg(api_features(baseline)?.join(","))
+        .arg("--current-features")
+        .arg(api_features(current)?.join(","));
     if let Some(kind) = release_type {
         command.args(["--release-type", kind]);
     }
@@ -399,6 +406,19 @@ pub fn semver_checks(current: &Path, baseline: &Path, release_type: Option<&str>
         bail!("cargo semver-checks could not compare the crates:\n{text}");
     }
     Ok(change)
+}
+
+/// The features of the crate in `dir` that shape its API: all but `default` and the TLS backends.
+fn api_features(dir: &Path) -> Result<Vec<String>> {
+    let manifest = read(&dir.join("Cargo.toml"))?;
+    let table = manifest.split("\n[features]\n").nth(1).unwrap_or_default();
+    let table = table.split("\n[").next().unwrap_or_default();
+    Ok(table
+        .lines()
+        .filter_map(|line| line.split_once(" = ").map(|(name, _)| name.trim()))
+        .filter(|name| !name.starts_with('#') && !matches!(*name, "default" | "rustls" | "native-tls" | "rustls-tls"))
+        .map(str::to_owned)
+        .collect())
 }
 
 /// The failed checks of a cargo-semver-checks run, each as "<lint>: <description>: <items>",

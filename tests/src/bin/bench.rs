@@ -491,9 +491,11 @@ fn main() {
     // `--out <file>` writes the report elsewhere than BENCHMARKS.md (CI's short smoke run).
     let target = args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1));
     let root = root();
+    let smoke = std::env::var("BENCH_SMOKE").is_ok_and(|v| !v.is_empty());
     let mut out = format!(
-        "# Benchmarks\n\nWritten by `cargo xtask bench{}{}` on {}. Medians of repeated runs; every \
+        "# Benchmarks\n\n{}Written by `cargo xtask bench{}{}` on {}. Medians of repeated runs; every \
          figure comes with a floor measured in the same run.\n\n",
+        if smoke { "**A smoke run (debug build): these figures mean nothing.** " } else { "" },
         if compile { " --compile" } else { "" },
         if large { " --large" } else { "" },
         machine()
