@@ -395,7 +395,8 @@ fn machine() -> String {
         .ok()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .unwrap_or_default();
-    format!("{cores} cores ({cpu}), {date}, release build")
+    let build = if cfg!(debug_assertions) { "debug build" } else { "release build" };
+    format!("{cores} cores ({cpu}), {date}, {build}")
 }
 
 /// The tables of a sibling binary (`bench_generation`, `bench_streams`; `cargo xtask bench`
