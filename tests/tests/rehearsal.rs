@@ -19,16 +19,15 @@ use xtask::release::Version;
 const OLD: &str = "../shared/specs/mittwald-v2-2026-06-12.json";
 const NEW: &str = "../shared/specs/mittwald-v2-2026-08-21.json";
 
-/// `program args` in `dir`, building into this workspace's target directory: the clone's own
-/// crates get artifacts of their own (their paths differ), and the dependencies, built already
-/// by the tests that run this one, are reused rather than built again. (Cargo holds its lock
-/// on the directory only while it builds, not while tests run.)
+/// `program args` in `dir`, building into the rehearsal's own target directory: in this
+/// workspace's, the clone's `xtask` binary (same name, older spec) would replace ours in
+/// `target/debug`, and cargo would not put ours back while it counts as fresh.
 fn command(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(program);
     command
         .args(args)
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", root().join("target"))
+        .env("CARGO_TARGET_DIR", root().join("target/rehearsal-target"))
         .env_remove("INSTA_UPDATE")
         .env_remove("CI")
         .envs(env.iter().copied());
