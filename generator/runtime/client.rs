@@ -520,7 +520,7 @@ fn validate_base_url(url: &str) -> Result<reqwest::Url, BuildError> {
 }
 
 /// Whether `url` names this machine: a loopback address, or `localhost`.
-fn is_loopback(url: &reqwest::Url) -> bool {
+pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
     let host = url.host_str().unwrap_or_default();
     let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
     host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())

@@ -674,7 +674,7 @@ impl OAuth2Builder {
         let url = self.token_url.ok_or(TokenError::MissingTokenUrl { flow })?;
         let token_url = validate_token_url(&url)?;
         let plain_http = token_url.scheme() == "http";
-        if plain_http && !self.allow_insecure_http && !is_loopback(&token_url) {
+        if plain_http && !self.allow_insecure_http && !super::client::is_loopback(&token_url) {
             return Err(TokenError::InsecureTokenUrl { url });
         }
         let mut http = reqwest::Client::builder()
@@ -725,13 +725,6 @@ fn validate_token_url(url: &str) -> Result<reqwest::Url, TokenError> {
         return Err(invalid("a token URL cannot have a fragment"));
     }
     Ok(parsed)
-}
-
-/// Whether `url` names this machine: a loopback address, or `localhost`.
-fn is_loopback(url: &reqwest::Url) -> bool {
-    let host = url.host_str().unwrap_or_default();
-    let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
-    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]

@@ -240,17 +240,10 @@ fn is_test_only(item: &syn::Item) -> bool {
         syn::Item::Impl(item) => &item.attrs,
         _ => return false,
     };
-    attrs.iter().any(|attr| attr.path().is_ident("cfg") && attr.meta.to_token_stream_string() == "cfg(test)")
-}
-
-trait MetaText {
-    fn to_token_stream_string(&self) -> String;
-}
-
-impl MetaText for syn::Meta {
-    fn to_token_stream_string(&self) -> String {
-        quote::ToTokens::to_token_stream(self).to_string().replace(' ', "")
-    }
+    attrs.iter().any(|attr| {
+        let meta = quote::ToTokens::to_token_stream(&attr.meta).to_string().replace(' ', "");
+        attr.path().is_ident("cfg") && meta == "cfg(test)"
+    })
 }
 
 /// A generated file, its tokens rewritten, parsed.

@@ -222,7 +222,8 @@ components:
           tokenUrl: https://auth.example.com/token
           scopes: {profile: The profile}
 "##;
-    let lib: String = tests::generate_fixture("oauth.yaml", spec).unwrap().files["src/lib.rs"].split_whitespace().collect();
+    let lib: String =
+        tests::generate_fixture("oauth.yaml", spec).unwrap().files["src/lib.rs"].split_whitespace().collect();
     assert!(
         lib.contains(r#"client_credentials:Some(runtime::OAuth2Flow{token_url:"https://api.example.com/oauth/token",scopes:&["pets:read","pets:write"],}),"#),
         "{lib}"
@@ -238,11 +239,13 @@ paths: {}
 securityDefinitions:
   oauth: {type: oauth2, flow: application, tokenUrl: "https://auth.example.com/token", scopes: {read: Read}}
 "##;
-    let lib: String = tests::generate_fixture("oauth2.yaml", swagger).unwrap().files["src/lib.rs"].split_whitespace().collect();
+    let lib: String =
+        tests::generate_fixture("oauth2.yaml", swagger).unwrap().files["src/lib.rs"].split_whitespace().collect();
     assert!(lib.contains(r#"client_credentials:Some(runtime::OAuth2Flow{token_url:"https://auth.example.com/token",scopes:&["read"],}),"#), "{lib}");
 
     // No OAuth2: no defaults (`OAuth2::build` then asks for a token URL).
-    let none = tests::generate_fixture("none.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap();
+    let none =
+        tests::generate_fixture("none.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap();
     let lib: String = none.files["src/lib.rs"].split_whitespace().collect();
     assert!(lib.contains("client_credentials:None,authorization_code:None,password:None,"), "{lib}");
 }
