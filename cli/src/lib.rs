@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use openapi_rust_gen::diagnostic::Report;
+
 /// The exit codes of the command (also in `--help`).
 pub mod exit {
     /// Generated (possibly with warnings), up to date, or the diff printed.
@@ -43,8 +45,25 @@ pub struct GenerateOptions {
     pub strict: bool,
     pub warnings: openapi_rust_gen::WarningFormat,
     pub message_format: MessageFormat,
+    /// Read `$ref`s to `http://` and `https://` documents (never without being asked).
+    pub allow_remote_refs: bool,
     /// The command line that regenerates the crate, written into every generated file.
     pub command: String,
+}
+
+/// The files of the document at `spec`: read from beside it, and from the network only with
+/// `allow_remote` (a blocking GET of the URL, 30 s at most).
+pub fn sources(spec: &Path, allow_remote: bool) -> Result<openapi_rust_gen::bundle::Sources, String> {
+    let text = std::fs::read_to_string(spec).map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
+    let sources = openapi_rust_gen::bundle::Sources::new(spec.display().to_string(), text);
+    Ok(if allow_remote { sources.allow_remote(Box::new(fetch)) } else { sources })
+}
+
+fn fetch(url: &str) -> Result<String, String> {
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().timeout_global(Some(Duration::from_secs(30))).build().into();
+    let mut response = agent.get(url).call().map_err(|error| format!("GET {url}: {error}"))?;
+    response.body_mut().with_config().limit(64 * 1024 * 1024).read_to_string().map_err(|error| format!("GET {url}: {error}"))
 }
 
 /// The crate name for a spec file: its stem, kebab-cased, with `-client`.
@@ -65,13 +84,14 @@ pub fn default_crate_name(spec: &Path) -> String {
 /// code. Messages go to stderr, the summary line to stdout.
 pub fn generate(options: &GenerateOptions) -> u8 {
     let spec_path = options.spec.display().to_string();
-    let text = match std::fs::read_to_string(&options.spec) {
-        Ok(text) => text,
+    let mut sources = match sources(&options.spec, options.allow_remote_refs) {
+        Ok(sources) => sources,
         Err(error) => {
-            eprintln!("error: cannot read {spec_path}: {error}");
+            eprintln!("error: {error}");
             return exit::IO;
         }
     };
+    let size = sources.root_text().len();
     let pinned_names = match openapi_rust_gen::output::pinned_names(&options.out) {
         Ok(names) => names,
         Err(error) => {
@@ -90,16 +110,17 @@ pub fn generate(options: &GenerateOptions) -> u8 {
         strict: options.strict,
     };
     let started = Instant::now();
-    let generated = with_progress(&spec_path, text.len(), || openapi_rust_gen::generate(&text, &config));
+    let generated = with_progress(&spec_path, size, || openapi_rust_gen::generate_from(&mut sources, &config));
     let elapsed = started.elapsed();
+    let report = |color| Report::with_files(sources.root_text(), sources.files(), color);
     let generated = match generated {
         Ok(generated) => generated,
         Err(error) => {
-            print_error(&error, &text, options.message_format);
+            print_error(&error, &report(color()), options.message_format);
             return exit::SPEC_ERROR;
         }
     };
-    print_warnings(&generated.warnings, &text, options);
+    print_warnings(&generated.warnings, &report(color() && options.message_format == MessageFormat::Human), options);
     let stale = match openapi_rust_gen::output::sync(&options.out, &generated.files, options.check) {
         Ok(stale) => stale,
         Err(error) => {
@@ -147,30 +168,73 @@ fn with_progress<T>(spec: &str, size: usize, work: impl FnOnce() -> T) -> T {
     result
 }
 
-fn print_error(error: &openapi_rust_gen::SpecError, source: &str, format: MessageFormat) {
-    let report = openapi_rust_gen::diagnostic::Report::new(source, color());
+fn print_error(error: &openapi_rust_gen::SpecError, report: &Report<'_>, format: MessageFormat) {
     match format {
         MessageFormat::Human => eprintln!("{}", report.human_error(error)),
         MessageFormat::Json => eprintln!("{}", report.json_error(error)),
     }
 }
 
-fn print_warnings(warnings: &[openapi_rust_gen::Warning], source: &str, options: &GenerateOptions) {
+fn print_warnings(warnings: &[openapi_rust_gen::Warning], report: &Report<'_>, options: &GenerateOptions) {
     match options.message_format {
         MessageFormat::Json => {
-            let report = openapi_rust_gen::diagnostic::Report::new(source, false);
             for warning in warnings {
                 eprintln!("{}", report.json(warning));
             }
         }
         MessageFormat::Human => {
-            let lines =
-                openapi_rust_gen::diagnostic::render_warnings_with_source(warnings, options.warnings, source, color());
+            let lines = openapi_rust_gen::diagnostic::render_warnings_with_report(warnings, options.warnings, report);
             for line in lines {
                 eprintln!("{line}");
             }
         }
     }
+}
+
+/// `bundle <spec> -o <file>`: the document and every file its references reach, as one
+/// self-contained document (YAML, or JSON if `out` ends in `.json`).
+pub fn bundle(spec: &Path, out: &Path, allow_remote_refs: bool, format: MessageFormat) -> u8 {
+    let mut sources = match sources(spec, allow_remote_refs) {
+        Ok(sources) => sources,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return exit::IO;
+        }
+    };
+    let bundled = openapi_rust_gen::bundle::bundle(&mut sources);
+    let report = Report::with_files(sources.root_text(), sources.files(), color());
+    let bundled = match bundled {
+        Ok(bundled) => bundled,
+        Err(error) => {
+            print_error(&error, &report, format);
+            return exit::SPEC_ERROR;
+        }
+    };
+    for warning in &bundled.warnings {
+        match format {
+            MessageFormat::Human => eprintln!("{}", report.human(warning)),
+            MessageFormat::Json => eprintln!("{}", report.json(warning)),
+        }
+    }
+    let json = out.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
+    let text = if json {
+        serde_json::to_string_pretty(&bundled.tree).map(|text| text + "\n").map_err(|e| e.to_string())
+    } else {
+        serde_yaml::to_string(&bundled.tree).map_err(|e| e.to_string())
+    };
+    let text = match text {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("error: cannot write the bundled document: {error}");
+            return exit::IO;
+        }
+    };
+    if let Err(error) = std::fs::write(out, text) {
+        eprintln!("error: cannot write {}: {error}", out.display());
+        return exit::IO;
+    }
+    println!("bundled {} files into {}", sources.files().len(), out.display());
+    exit::OK
 }
 
 /// Colour only for a person at a terminal (and never with `NO_COLOR`).
@@ -200,7 +264,7 @@ pub fn diff(old: &Path, new: &Path, json: bool) -> u8 {
         }
         Err(error) => {
             let source = if error.file == old_name { &old_text } else { &new_text };
-            print_error(&error, source, MessageFormat::Human);
+            print_error(&error, &Report::new(source, color()), MessageFormat::Human);
             exit::SPEC_ERROR
         }
     }

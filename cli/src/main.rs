@@ -16,6 +16,7 @@ Examples:
   openapi-rust-gen generate openapi.json -o crates/api --crate-name acme-api --operations tag:Users,getPet
   openapi-rust-gen generate openapi.json -o crates/api --check      # in CI: fails if the crate is stale
   openapi-rust-gen diff old/openapi.json new/openapi.json           # what changes for the crate's users
+  openapi-rust-gen bundle api/openapi.yaml -o bundled.yaml          # a spec split over files, as one file
 
 Exit codes:
   0  generated (maybe with warnings), up to date, or the diff printed
@@ -66,6 +67,24 @@ enum Command {
         /// object per line on stderr, for tools.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         message_format: Format,
+        /// Reads `$ref`s to `http://` and `https://` documents (never fetched without this).
+        #[arg(long)]
+        allow_remote_refs: bool,
+    },
+    /// Writes a document split over files as one self-contained document: every file its
+    /// `$ref`s reach gathered into `components`, the references rewritten.
+    Bundle {
+        /// The root document.
+        spec: PathBuf,
+        /// The file to write (JSON if it ends in `.json`, YAML otherwise).
+        #[arg(short, long)]
+        out: PathBuf,
+        /// Reads `$ref`s to `http://` and `https://` documents (never fetched without this).
+        #[arg(long)]
+        allow_remote_refs: bool,
+        /// `human` or `json` messages.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        message_format: Format,
     },
     /// Compares two versions of a spec: what changes for users of the generated crate, breaking
     /// or not, and the semver bump it calls for.
@@ -111,6 +130,7 @@ fn main() -> ExitCode {
             strict,
             warnings,
             message_format,
+            allow_remote_refs,
         } => {
             let mut command = format!("openapi-rust-gen generate {} -o {}", spec.display(), out.display());
             if let Some(name) = &crate_name {
@@ -121,6 +141,9 @@ fn main() -> ExitCode {
             }
             if let Some(operations) = &operations {
                 command.push_str(&format!(" --operations {operations}"));
+            }
+            if allow_remote_refs {
+                command.push_str(" --allow-remote-refs");
             }
             openapi_rust_gen_cli::generate(&GenerateOptions {
                 spec,
@@ -134,16 +157,26 @@ fn main() -> ExitCode {
                     Warnings::Summary => generator_format(false),
                     Warnings::All => generator_format(true),
                 },
-                message_format: match message_format {
-                    Format::Human => MessageFormat::Human,
-                    Format::Json => MessageFormat::Json,
-                },
+                message_format: message_format.into(),
+                allow_remote_refs,
                 command,
             })
+        }
+        Command::Bundle { spec, out, allow_remote_refs, message_format } => {
+            openapi_rust_gen_cli::bundle(&spec, &out, allow_remote_refs, message_format.into())
         }
         Command::Diff { old, new, json } => openapi_rust_gen_cli::diff(&old, &new, json),
     };
     ExitCode::from(code)
+}
+
+impl From<Format> for MessageFormat {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Human => MessageFormat::Human,
+            Format::Json => MessageFormat::Json,
+        }
+    }
 }
 
 fn generator_format(all: bool) -> openapi_rust_gen::WarningFormat {

@@ -115,6 +115,7 @@ impl Builder {
         println!("cargo:rerun-if-changed={}", self.spec.display());
         let text = std::fs::read_to_string(&self.spec)
             .map_err(|e| BuildError::Io(format!("cannot read {}: {e}", self.spec.display())))?;
+        let mut sources = crate::bundle::Sources::new(self.spec.display().to_string(), text);
         let out_dir = match &self.out_dir {
             Some(dir) => dir.clone(),
             None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or(BuildError::NoOutDir)?,
@@ -130,13 +131,19 @@ impl Builder {
             pinned_names: BTreeMap::new(),
             strict: self.strict,
         };
-        let report = Report::new(&text, false);
-        let generated = crate::generate(&text, &config)
+        let generated = crate::generate_from(&mut sources, &config);
+        // Every file the spec's references reached (a split spec): a change to any of them
+        // regenerates the client.
+        for file in sources.files().keys().filter(|file| **file != spec_path) {
+            println!("cargo:rerun-if-changed={file}");
+        }
+        let report = Report::with_files(sources.root_text(), sources.files(), false);
+        let generated = generated
             .map_err(|error| BuildError::Spec { rendered: report.human_error(&error), error: Box::new(error) })?;
         for warning in &generated.warnings {
             // One line per warning: cargo shows each `cargo:warning` line as a warning.
             let position = report.position(warning);
-            let at = position.map(|p| format!("{spec_path}:{}:{}: ", p.line, p.column)).unwrap_or_default();
+            let at = position.map(|p| format!("{}:{}:{}: ", warning.file, p.line, p.column)).unwrap_or_default();
             println!("cargo:warning={at}{} [{}]", warning.message.replace(['\n', '\r'], " "), warning.kind);
         }
         let module =

@@ -131,6 +131,8 @@ kinds! {
     NonIntegerBound = "non-integer-bound", true, "the bound ignored";
     /// A pinned type name from the lock file that cannot be used.
     PinnedName = "pinned-name", false, "a new name is chosen";
+    /// A node of another file whose name is taken in the bundled document.
+    NameClash = "name-clash", false, "the node gathered under a name qualified by its file or folder (numbered if that is taken too)";
     /// `deepObject` query parameters.
     DeepObject = "deep-object", false, "the value sent as JSON text";
     /// `label` and `matrix` path parameters.
@@ -199,7 +201,11 @@ pub fn render_warnings_with_source(
     source: &str,
     color: bool,
 ) -> Vec<String> {
-    let report = Report::new(source, color);
+    render_warnings_with_report(warnings, format, &Report::new(source, color))
+}
+
+/// [`render_warnings_with_source`] with a [`Report`] of its own (one of several files).
+pub fn render_warnings_with_report(warnings: &[Warning], format: WarningFormat, report: &Report<'_>) -> Vec<String> {
     summarize(warnings, format, |warning| report.human(warning))
 }
 
@@ -242,25 +248,46 @@ fn summarize(warnings: &[Warning], format: WarningFormat, show: impl Fn(&Warning
 /// under the node, the JSON pointer, and what was generated instead (for a warning). The
 /// positions are indexed once, on the first diagnostic.
 pub struct Report<'s> {
+    /// The root document's text, and the other files of a document split over files.
     source: &'s str,
+    files: Vec<(&'s str, &'s str)>,
     color: bool,
-    positions: std::cell::OnceCell<crate::position::Positions>,
+    /// Indexed on first use: the root's, then each file's (in `files`' order).
+    positions: Vec<std::cell::OnceCell<crate::position::Positions>>,
 }
 
 impl<'s> Report<'s> {
     /// `color`: ANSI styles, for a terminal.
     pub fn new(source: &'s str, color: bool) -> Self {
-        Self { source, color, positions: std::cell::OnceCell::new() }
+        Self { source, files: Vec::new(), color, positions: vec![std::cell::OnceCell::new()] }
+    }
+
+    /// A report for a document of several files (by the paths diagnostics name, as
+    /// [`crate::bundle::Sources::files`] holds them): a diagnostic is shown in its own file's
+    /// text; one in a file not given, in `source`.
+    pub fn with_files(source: &'s str, files: &'s std::collections::BTreeMap<String, String>, color: bool) -> Self {
+        let files: Vec<(&str, &str)> = files.iter().map(|(name, text)| (name.as_str(), text.as_str())).collect();
+        let positions = (0..=files.len()).map(|_| std::cell::OnceCell::new()).collect();
+        Self { source, files, color, positions }
+    }
+
+    /// The text the diagnostic's file has, and its positions.
+    fn text_of(&self, diagnostic: &SpecError) -> (&'s str, &crate::position::Positions) {
+        let (index, source) = match self.files.iter().position(|(name, _)| *name == diagnostic.file) {
+            Some(index) => (index + 1, self.files[index].1),
+            None => (0, self.source),
+        };
+        (source, self.positions[index].get_or_init(|| crate::position::Positions::new(source)))
     }
 
     /// Where `diagnostic` points in the text, if it can be found.
     pub fn position(&self, diagnostic: &SpecError) -> Option<crate::position::Position> {
-        let positions = self.positions.get_or_init(|| crate::position::Positions::new(self.source));
+        let (source, positions) = self.text_of(diagnostic);
         match &diagnostic.location {
-            Location::Pointer(pointer) => positions.find(self.source, pointer),
+            Location::Pointer(pointer) => positions.find(source, pointer),
             Location::Text { line, column } => {
-                let range = positions.line_range(self.source, *line);
-                let text = &self.source[range.clone()];
+                let range = positions.line_range(source, *line);
+                let text = &source[range.clone()];
                 let offset =
                     range.start + text.char_indices().nth(column.saturating_sub(1)).map_or(text.len(), |(i, _)| i);
                 Some(crate::position::Position { offset, line: *line, column: *column })
@@ -294,9 +321,9 @@ impl<'s> Report<'s> {
         let renderer = if self.color { Renderer::styled() } else { Renderer::plain() };
         let report = match self.position(diagnostic) {
             Some(position) => {
-                let positions = self.positions.get().expect("indexed by position()");
-                let line = positions.line_range(self.source, position.line);
-                let text = &self.source[line.clone()];
+                let (source, positions) = self.text_of(diagnostic);
+                let line = positions.line_range(source, position.line);
+                let text = &source[line.clone()];
                 // The marker: the key (or value) at the node, up to the end of its word.
                 let start = position.offset.clamp(line.start, line.end) - line.start;
                 let width = text[start..]

@@ -9,6 +9,7 @@
 
 pub mod api_diff;
 pub mod build;
+pub mod bundle;
 pub mod diagnostic;
 pub mod emit;
 pub mod load;
@@ -104,9 +105,17 @@ pub struct Generated {
     pub warnings: Vec<Warning>,
 }
 
-/// Generates the client crate for the spec `text`. Same input, same bytes.
+/// Generates the client crate for the spec `text` (at `config.spec_path`; the files its
+/// references name are read from beside it). Same input, same bytes.
 pub fn generate(text: &str, config: &Config) -> Result<Generated, SpecError> {
-    let loaded = load::load(&config.spec_path, text)?;
+    generate_from(&mut bundle::Sources::new(config.spec_path.clone(), text), config)
+}
+
+/// [`generate`] for a document whose files come from `sources`, the root being
+/// `sources.root()`. Afterwards `sources` holds every file that was read, for diagnostics
+/// ([`diagnostic::Report::with_files`]) and build scripts.
+pub fn generate_from(sources: &mut bundle::Sources, config: &Config) -> Result<Generated, SpecError> {
+    let loaded = load::load_sources(sources)?;
     let (api, warnings) = lower::lower(&config.spec_path, &loaded.spec, &config.operations, &config.pinned_names)
         .map_err(|e| loaded.locate(e))?;
     let files = render::generate_files(&api, config)?;

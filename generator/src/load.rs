@@ -9,6 +9,7 @@
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
+use crate::bundle::{Bundle, SourceMap, Sources};
 use crate::diagnostic::{push_pointer, Kind, Location, SpecError, Warning};
 use crate::normalize::{self, PointerMap, Version};
 
@@ -25,6 +26,8 @@ pub struct Loaded {
     /// The document as given, kept where the conversion moved nodes (3.1 and 2.0), to check
     /// that a mapped pointer exists in it.
     original: Option<Value>,
+    /// Where the nodes gathered from other files are written.
+    pub files: SourceMap,
 }
 
 impl Loaded {
@@ -35,7 +38,7 @@ impl Loaded {
             diagnostic.location = Location::Pointer(existing(self.original.as_ref(), self.map.original(pointer)));
         }
         diagnostic.message = user_refs(self.version, &diagnostic.message);
-        diagnostic
+        self.files.locate(diagnostic)
     }
 }
 
@@ -58,10 +61,24 @@ fn user_refs(version: Version, message: &str) -> String {
 }
 
 /// Parses `text` (JSON if it starts with `{`, YAML otherwise; a byte-order mark is skipped).
-/// `file` names the source in errors.
+/// `file` names the source in errors; files it references are read from beside it.
 pub fn load(file: &str, text: &str) -> Result<Loaded, SpecError> {
+    load_sources(&mut Sources::new(file, text))
+}
+
+/// [`load`] of a document whose files come from `sources` (which keeps every text it read,
+/// for diagnostics): the references to other files are resolved first ([`crate::bundle`]).
+pub fn load_sources(sources: &mut Sources) -> Result<Loaded, SpecError> {
+    let file = &sources.root().to_owned();
+    let Bundle { tree, map: files, warnings: bundle_warnings } = crate::bundle::bundle(sources)?;
+    let mut loaded = load_tree(file, tree).map_err(|e| files.locate(e))?;
+    loaded.warnings = bundle_warnings.into_iter().chain(loaded.warnings.into_iter().map(|w| files.locate(w))).collect();
+    loaded.files = files;
+    Ok(loaded)
+}
+
+fn load_tree(file: &str, tree: Value) -> Result<Loaded, SpecError> {
     let error = |location, message: String| SpecError { kind: Kind::Error, file: file.to_owned(), location, message };
-    let tree = parse(file, text)?;
     let original = match normalize::detect(&tree) {
         Ok(Version::OpenApi30) | Err(_) => None,
         Ok(_) => Some(tree.clone()),
@@ -96,7 +113,7 @@ pub fn load(file: &str, text: &str) -> Result<Loaded, SpecError> {
             }
         }
     };
-    Ok(Loaded { spec, version: normalized.version, map: normalized.map, warnings, original })
+    Ok(Loaded { spec, version: normalized.version, map: normalized.map, warnings, original, files: SourceMap::default() })
 }
 
 /// How many invalid nodes a document may have before it is refused as a whole.

@@ -145,6 +145,7 @@ fn run_any_spec(spec: &str, out: &str, options: &Options) -> Result<ExitCode> {
         check: options.check,
         strict: options.strict,
         warnings: if json { generator::WarningFormat::Summary } else { options.warnings },
+        allow_remote_refs: false,
         message_format: if json {
             openapi_rust_gen_cli::MessageFormat::Json
         } else {

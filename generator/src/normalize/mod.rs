@@ -13,7 +13,7 @@
 
 mod refs;
 
-pub(crate) use refs::remove_at;
+pub(crate) use refs::{percent_decode, remove_at};
 mod schema;
 mod v2;
 mod v31;

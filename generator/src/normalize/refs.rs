@@ -176,7 +176,7 @@ pub(super) fn resolve<'t>(tree: &'t Value, fragment: &str) -> Option<(&'t Value,
 
 /// `%7B` → `{` (a `$ref` is a URI: its fragment may be percent-encoded). `None` if nothing
 /// was encoded or the result is not UTF-8.
-pub(super) fn percent_decode(text: &str) -> Option<String> {
+pub(crate) fn percent_decode(text: &str) -> Option<String> {
     if !text.contains('%') {
         return None;
     }
