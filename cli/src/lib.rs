@@ -60,10 +60,14 @@ pub fn sources(spec: &Path, allow_remote: bool) -> Result<openapi_rust_gen::bund
 }
 
 fn fetch(url: &str) -> Result<String, String> {
-    let agent: ureq::Agent =
-        ureq::Agent::config_builder().timeout_global(Some(Duration::from_secs(30))).build().into();
+    let agent: ureq::Agent = ureq::Agent::config_builder().timeout_global(Some(Duration::from_secs(30))).build().into();
     let mut response = agent.get(url).call().map_err(|error| format!("GET {url}: {error}"))?;
-    response.body_mut().with_config().limit(64 * 1024 * 1024).read_to_string().map_err(|error| format!("GET {url}: {error}"))
+    response
+        .body_mut()
+        .with_config()
+        .limit(64 * 1024 * 1024)
+        .read_to_string()
+        .map_err(|error| format!("GET {url}: {error}"))
 }
 
 /// The crate name for a spec file: its stem, kebab-cased, with `-client`.

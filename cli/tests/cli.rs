@@ -172,3 +172,139 @@ fn a_swagger_2_node_is_reported_where_the_user_wrote_it() {
     assert!(stderr.contains("at #/definitions/Pet/properties/owner/$ref"), "{stderr}");
     assert!(stderr.contains("did you mean `#/definitions/Owner`?"), "{stderr}");
 }
+
+/// Copies the split fixture (`tests/fixtures/split/`) into `dir`.
+fn copy_split_fixture(dir: &Path) {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap().flatten() {
+            let target = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/split"), dir);
+}
+
+#[test]
+fn a_spec_split_over_files_generates_checks_and_bundles() {
+    let dir = scratch("split");
+    copy_split_fixture(&dir.join("api"));
+    let spec = dir.join("api/openapi.yaml").display().to_string();
+    let out = dir.join("client").display().to_string();
+    let first = command(&["generate", &spec, "-o", &out]);
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    let types = std::fs::read_to_string(dir.join("client/src/types/mod.rs")).unwrap();
+    for wanted in ["pub struct Pet {", "pub struct Owner {", "pub pets: Option<Vec<Pet>>", "pub struct NotFound {"] {
+        assert!(types.contains(wanted), "{wanted} in {types}");
+    }
+    assert_eq!(command(&["generate", &spec, "-o", &out, "--check"]).status.code(), Some(0));
+
+    // A change in a referenced file, two folders down, makes the crate stale.
+    let owner = dir.join("api/schemas/common/owner.yaml");
+    let text = std::fs::read_to_string(&owner).unwrap();
+    std::fs::write(
+        &owner,
+        text.replace("  name:\n    type: string\n", "  name:\n    type: string\n  age:\n    type: integer\n"),
+    )
+    .unwrap();
+    let stale = command(&["generate", &spec, "-o", &out, "--check"]);
+    assert_eq!(stale.status.code(), Some(3), "{}", String::from_utf8_lossy(&stale.stderr));
+
+    // A spec bug in a referenced file: the warning names that file, line and column.
+    std::fs::write(&owner, text.replace("$ref: '../pet.yaml'", "$ref: '../pet.yaml#/properties/nam'")).unwrap();
+    let bad = command(&["generate", &spec, "-o", &out]);
+    assert_eq!(bad.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    let owner_path = owner.display().to_string();
+    assert!(stderr.contains(&format!("{owner_path}:10:7")), "{stderr}");
+    assert!(stderr.contains("$ref: '../pet.yaml#/properties/nam'"), "{stderr}");
+    std::fs::write(&owner, &text).unwrap();
+
+    // `bundle`: one self-contained document, which generates the same crate.
+    let bundled = dir.join("bundled.yaml").display().to_string();
+    let output = command(&["bundle", &spec, "-o", &bundled]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("bundled 9 files"));
+    let document = std::fs::read_to_string(&bundled).unwrap();
+    assert!(!document.contains(".yaml'") && !document.contains(".json'"), "no reference to a file is left: {document}");
+    let from_bundle = dir.join("from-bundle").display().to_string();
+    assert_eq!(command(&["generate", &bundled, "-o", &from_bundle]).status.code(), Some(0));
+    let again = std::fs::read_to_string(dir.join("from-bundle/src/types/mod.rs")).unwrap();
+    let body = |text: &str| text.split_once("\n\n").map(|(_, body)| body.to_owned()).unwrap_or_default();
+    assert_eq!(body(&again), body(&std::fs::read_to_string(dir.join("client/src/types/mod.rs")).unwrap()));
+}
+
+/// Serves `files` over HTTP on loopback (one thread, `Connection: close`); returns the base URL
+/// and a count of the requests served.
+fn serve(files: Vec<(&'static str, String)>) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let served = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            let _ = reader.read_line(&mut request);
+            let path = request.split_whitespace().nth(1).unwrap_or("").to_owned();
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            served.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut stream = stream;
+            match files.iter().find(|(name, _)| *name == path) {
+                Some((_, body)) => {
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                }
+                None => {
+                    let _ = write!(stream, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                }
+            }
+        }
+    });
+    (base, count)
+}
+
+#[test]
+fn remote_references_are_read_only_when_asked() {
+    let pet = "type: object\nproperties:\n  name: {type: string}\n  tag: {$ref: 'common.yaml#/Tag'}\n".to_owned();
+    let common = "Tag: {type: string}\n".to_owned();
+    let (base, served) = serve(vec![("/schemas/pet.yaml", pet), ("/schemas/common.yaml", common)]);
+    let dir = scratch("remote");
+    let spec = write(
+        &dir,
+        "openapi.yaml",
+        &format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    Pet:\n      $ref: '{base}/schemas/pet.yaml'\n"
+        ),
+    );
+    let out = dir.join("client").display().to_string();
+    let refused = command(&["generate", &spec, "-o", &out]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("not fetched unless asked (`--allow-remote-refs`)"), "{stderr}");
+    assert!(stderr.contains(&format!("{spec}:7:7")), "the referring node: {stderr}");
+    assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 0, "nothing was fetched");
+
+    let allowed = command(&["generate", &spec, "-o", &out, "--allow-remote-refs"]);
+    assert_eq!(allowed.status.code(), Some(0), "{}", String::from_utf8_lossy(&allowed.stderr));
+    assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 2, "each document fetched once");
+    let types = std::fs::read_to_string(dir.join("client/src/types/mod.rs")).unwrap();
+    assert!(types.contains("pub tag: Option<Tag>") && types.contains("pub type Tag = String;"), "{types}");
+
+    // A remote file that is not there: an error at the reference.
+    std::fs::write(&spec, std::fs::read_to_string(&spec).unwrap().replace("pet.yaml", "gone.yaml")).unwrap();
+    let missing = command(&["generate", &spec, "-o", &out, "--allow-remote-refs"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("404"), "{}", String::from_utf8_lossy(&missing.stderr));
+}

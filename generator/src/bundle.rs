@@ -95,9 +95,7 @@ impl Sources {
                 match &self.remote {
                     Some(fetch) => fetch(location)?,
                     None => {
-                        return Err(
-                            "remote references are not fetched unless asked (`--allow-remote-refs`)".to_owned(),
-                        )
+                        return Err("remote references are not fetched unless asked (`--allow-remote-refs`)".to_owned())
                     }
                 }
             } else if self.file_system {
@@ -256,8 +254,18 @@ impl Pos {
             (Pos::Schema, "allOf" | "oneOf" | "anyOf" | "prefixItems") => List(Pos::Schema),
             (
                 Pos::Schema,
-                "items" | "additionalProperties" | "not" | "if" | "then" | "else" | "contains" | "propertyNames"
-                | "unevaluatedItems" | "unevaluatedProperties" | "additionalItems" | "contentSchema",
+                "items"
+                | "additionalProperties"
+                | "not"
+                | "if"
+                | "then"
+                | "else"
+                | "contains"
+                | "propertyNames"
+                | "unevaluatedItems"
+                | "unevaluatedProperties"
+                | "additionalItems"
+                | "contentSchema",
             ) => One(Pos::Schema),
             _ => return None,
         })
@@ -300,7 +308,11 @@ pub fn bundle(sources: &mut Sources) -> Result<Bundle, SpecError> {
     bundler.collect_taken(&tree);
     // References from other files back into the root are checked against it.
     bundler.trees.insert(root.clone(), tree.clone());
-    bundler.walk(&mut tree, Pos::Document, &Here { file: root.clone(), bundled: String::new(), origin: String::new() })?;
+    bundler.walk(
+        &mut tree,
+        Pos::Document,
+        &Here { file: root.clone(), bundled: String::new(), origin: String::new() },
+    )?;
     // Gathered nodes are walked in turn (they may gather more), then added to the root.
     let mut gathered = Vec::new();
     while let Some((section, name, mut node, here, pos)) = bundler.queue.pop() {
@@ -526,7 +538,13 @@ impl Bundler<'_> {
 
     /// A root component `name` that is only a `$ref` to another file's node: the node, copied
     /// in its place (and known under that name), unless it was gathered under another name.
-    fn adopt(&mut self, reference: &str, pos: Pos, here: &Here, name: String) -> Result<Option<Replacement>, SpecError> {
+    fn adopt(
+        &mut self,
+        reference: &str,
+        pos: Pos,
+        here: &Here,
+        name: String,
+    ) -> Result<Option<Replacement>, SpecError> {
         let (path, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let section = pos.section(self.swagger2).expect("a component has a section");
         if path.is_empty() {
@@ -535,7 +553,8 @@ impl Bundler<'_> {
         let file = self.resolve_location(&here.file, path);
         let fragment = crate::normalize::percent_decode(fragment).unwrap_or_else(|| fragment.to_owned());
         let key = (section, file.clone(), fragment.clone());
-        if file == self.root || self.gathered.contains_key(&key) || !(fragment.is_empty() || fragment.starts_with('/')) {
+        if file == self.root || self.gathered.contains_key(&key) || !(fragment.is_empty() || fragment.starts_with('/'))
+        {
             return self.reference(reference, pos, here);
         }
         let target = self.node(&file, &fragment).map_err(|why| {
@@ -663,7 +682,11 @@ impl Bundler<'_> {
         let last = fragment.rsplit('/').next().map(unescape_segment).filter(|s| !s.is_empty());
         let camel = |text: &str| {
             let camel = text.to_upper_camel_case();
-            if camel.is_empty() { "Schema".to_owned() } else { camel }
+            if camel.is_empty() {
+                "Schema".to_owned()
+            } else {
+                camel
+            }
         };
         let (first, qualified) = match &last {
             Some(last) => (last.clone(), format!("{}{}", camel(&stem), camel(last))),
@@ -816,8 +839,14 @@ mod tests {
             tree.pointer("/paths/~1pets/get/responses/200/content/application~1json/schema"),
             Some(&json!({"$ref": "#/components/schemas/Pet"}))
         );
-        assert_eq!(tree.pointer("/components/schemas/Pet/properties/same/$ref"), Some(&json!("#/components/schemas/Pet")));
-        assert_eq!(tree.pointer("/components/schemas/Pet/properties/owner/$ref"), Some(&json!("#/components/schemas/Owner")));
+        assert_eq!(
+            tree.pointer("/components/schemas/Pet/properties/same/$ref"),
+            Some(&json!("#/components/schemas/Pet"))
+        );
+        assert_eq!(
+            tree.pointer("/components/schemas/Pet/properties/owner/$ref"),
+            Some(&json!("#/components/schemas/Owner"))
+        );
         assert_eq!(
             tree.pointer("/components/schemas/Owner/properties/pets/items/$ref"),
             Some(&json!("#/components/schemas/Pet"))
@@ -872,7 +901,8 @@ mod tests {
     #[test]
     fn a_reference_under_self_reads_the_file_beside_the_root() {
         let root = "openapi: 3.2.0\n$self: https://api.example.com/spec/openapi.yaml\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'https://api.example.com/spec/schemas/a.yaml'}\n";
-        let bundle = bundle(&mut files(&[("dir/openapi.yaml", root), ("dir/schemas/a.yaml", "type: string\n")])).unwrap();
+        let bundle =
+            bundle(&mut files(&[("dir/openapi.yaml", root), ("dir/schemas/a.yaml", "type: string\n")])).unwrap();
         assert_eq!(bundle.tree.pointer("/components/schemas/A/$ref"), Some(&json!("#/components/schemas/SchemasA")));
     }
 }

@@ -113,7 +113,14 @@ fn load_tree(file: &str, tree: Value) -> Result<Loaded, SpecError> {
             }
         }
     };
-    Ok(Loaded { spec, version: normalized.version, map: normalized.map, warnings, original, files: SourceMap::default() })
+    Ok(Loaded {
+        spec,
+        version: normalized.version,
+        map: normalized.map,
+        warnings,
+        original,
+        files: SourceMap::default(),
+    })
 }
 
 /// How many invalid nodes a document may have before it is refused as a whole.

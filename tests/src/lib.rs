@@ -34,6 +34,27 @@ pub fn generate_fixture(name: &str, text: &str) -> Result<generator::Generated, 
     generator::generate(text, &fixture_config(name))
 }
 
+/// The files of the split fixture `tests/fixtures/<dir>/` in memory, by their paths from the
+/// workspace root (as messages name them), the root document being `openapi.yaml`.
+pub fn split_fixture(dir: &str) -> generator::bundle::Sources {
+    fn collect(dir: &Path, prefix: &str, out: &mut std::collections::BTreeMap<String, String>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir).expect("read the fixture's folder").flatten().collect();
+        entries.sort_by_key(|entry| entry.file_name());
+        for entry in entries {
+            let name = format!("{prefix}/{}", entry.file_name().to_string_lossy());
+            if entry.path().is_dir() {
+                collect(&entry.path(), &name, out);
+            } else {
+                out.insert(name, std::fs::read_to_string(entry.path()).expect("read a fixture file"));
+            }
+        }
+    }
+    let prefix = format!("tests/fixtures/{dir}");
+    let mut files = std::collections::BTreeMap::new();
+    collect(&root().join(&prefix), &prefix, &mut files);
+    generator::bundle::Sources::in_memory(format!("{prefix}/openapi.yaml"), files)
+}
+
 /// The generated API of a crate in one text: types, operations and webhooks, not the copied
 /// runtime.
 pub fn api_text(generated: &generator::Generated) -> String {

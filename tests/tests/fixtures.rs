@@ -9,6 +9,57 @@ fn snapshot(name: &str) {
     insta::assert_snapshot!(format!("fixture__{name}"), api_text(&generated));
 }
 
+/// A spec split over files and folders (YAML and JSON, a cycle across files, references back
+/// into the root): one type per schema file, named after it, whichever path reaches it.
+#[test]
+fn split_over_files() {
+    let mut sources = tests::split_fixture("split");
+    let config = tests::fixture_config(sources.root());
+    let generated = generator::generate_from(&mut sources, &config).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sources.files().len(), 9, "every file of the fixture is read: {:?}", sources.files().keys());
+    insta::assert_snapshot!("fixture__split", api_text(&generated));
+}
+
+/// A problem in a referenced file is reported in that file, at its line and column.
+#[test]
+fn a_diagnostic_in_a_referenced_file_names_that_file() {
+    let mut sources = tests::split_fixture("split");
+    let mut files = sources.files().clone();
+    let owner = "tests/fixtures/split/schemas/common/owner.yaml";
+    files.insert(owner.to_owned(), files[owner].replace("$ref: '../pet.yaml'", "$ref: '../pet.yaml#/properties/nam'"));
+    sources = generator::bundle::Sources::in_memory(sources.root().to_owned(), files);
+    let error = {
+        let config = tests::fixture_config(sources.root());
+        generator::generate_from(&mut sources, &config)
+    }
+    .unwrap_err();
+    assert_eq!(error.file, owner);
+    assert_eq!(error.location.pointer(), Some("/properties/pets/items/$ref"));
+    let report = generator::diagnostic::Report::with_files(sources.root_text(), sources.files(), false);
+    let position = report.position(&error).expect("located");
+    assert_eq!((position.line, position.column), (10, 7), "{}", report.human_error(&error));
+    let shown = report.human_error(&error);
+    assert!(shown.contains(&format!("--> {owner}:10:7")), "{shown}");
+    assert!(shown.contains("has no node at \"#/properties/nam\""), "{shown}");
+
+    // A warning about a node gathered from another file: its own file, line and column.
+    let mut files = sources.files().clone();
+    let pet = "tests/fixtures/split/schemas/pet.yaml";
+    files.insert(pet.to_owned(), files[pet].replace("  name:\n    type: string", "  name:\n    type: strin"));
+    files.insert(owner.to_owned(), tests::split_fixture("split").files()[owner].clone());
+    let mut sources = generator::bundle::Sources::in_memory(sources.root().to_owned(), files);
+    let generated = {
+        let config = tests::fixture_config(sources.root());
+        generator::generate_from(&mut sources, &config)
+    }
+    .unwrap();
+    let warning = generated.warnings.iter().find(|w| w.file == pet).expect("a warning in pet.yaml");
+    let report = generator::diagnostic::Report::with_files(sources.root_text(), sources.files(), false);
+    let shown = report.human(warning);
+    assert!(shown.contains(&format!("--> {pet}:9:5")), "{shown}");
+    assert!(shown.contains("type: strin"), "{shown}");
+}
+
 #[test]
 fn allof_merge() {
     snapshot("allof_merge");

@@ -15,11 +15,7 @@ pub struct AggregateReference {
 impl serde::Serialize for AggregateReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 3;
-        let mut object = crate::runtime::serde_helpers::Fields::new(
-            serializer,
-            "AggregateReference",
-            len,
-        )?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "AggregateReference", len)?;
         object.field("aggregate", &self.aggregate);
         object.field("domain", &self.domain);
         object.field("id", &self.id);
@@ -30,9 +26,7 @@ impl serde::Serialize for AggregateReference {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for AggregateReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -76,11 +70,7 @@ impl crate::runtime::serde_helpers::Object for AggregateReference {
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self {
-            aggregate: slots.0?,
-            domain: slots.1?,
-            id: slots.2?,
-        })
+        Some(Self { aggregate: slots.0?, domain: slots.1?, id: slots.2? })
     }
 }
 
@@ -108,16 +98,14 @@ pub struct BasicConversation {
 #[cfg_attr(docsrs, doc(cfg(feature = "other-types")))]
 impl serde::Serialize for BasicConversation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = 7 + self.category.is_some() as usize
+        let len = 7
+            + self.category.is_some() as usize
             + self.last_message_at.is_some() as usize
             + self.notification_roles.is_some() as usize
-            + self.related_to.is_some() as usize + self.relations.is_some() as usize
+            + self.related_to.is_some() as usize
+            + self.relations.is_some() as usize
             + self.shared_with.is_some() as usize;
-        let mut object = crate::runtime::serde_helpers::Fields::new(
-            serializer,
-            "BasicConversation",
-            len,
-        )?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "BasicConversation", len)?;
         object.optional("category", &self.category);
         object.field("conversationId", &self.conversation_id);
         object.field("createdAt", &self.created_at);
@@ -138,9 +126,7 @@ impl serde::Serialize for BasicConversation {
 #[cfg(feature = "other-types")]
 #[cfg_attr(docsrs, doc(cfg(feature = "other-types")))]
 impl<'de> serde::Deserialize<'de> for BasicConversation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -265,11 +251,7 @@ pub struct Category {
 impl serde::Serialize for Category {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 3;
-        let mut object = crate::runtime::serde_helpers::Fields::new(
-            serializer,
-            "Category",
-            len,
-        )?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "Category", len)?;
         object.field("categoryId", &self.category_id);
         object.field("name", &self.name);
         object.field("referenceType", &self.reference_type);
@@ -280,9 +262,7 @@ impl serde::Serialize for Category {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for Category {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -326,11 +306,7 @@ impl crate::runtime::serde_helpers::Object for Category {
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self {
-            category_id: slots.0?,
-            name: slots.1?,
-            reference_type: slots.2?,
-        })
+        Some(Self { category_id: slots.0?, name: slots.1?, reference_type: slots.2? })
     }
 }
 
@@ -366,18 +342,17 @@ pub struct Conversation {
 #[cfg_attr(docsrs, doc(cfg(feature = "conversation")))]
 impl serde::Serialize for Conversation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = 7 + self.category.is_some() as usize
-            + self.created_by.is_some() as usize + self.last_message.is_some() as usize
+        let len = 7
+            + self.category.is_some() as usize
+            + self.created_by.is_some() as usize
+            + self.last_message.is_some() as usize
             + self.last_message_at.is_some() as usize
             + self.last_message_by.is_some() as usize
             + self.notification_roles.is_some() as usize
-            + self.related_to.is_some() as usize + self.relations.is_some() as usize
+            + self.related_to.is_some() as usize
+            + self.relations.is_some() as usize
             + self.shared_with.is_some() as usize;
-        let mut object = crate::runtime::serde_helpers::Fields::new(
-            serializer,
-            "Conversation",
-            len,
-        )?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "Conversation", len)?;
         object.optional("category", &self.category);
         object.field("conversationId", &self.conversation_id);
         object.field("createdAt", &self.created_at);
@@ -401,9 +376,7 @@ impl serde::Serialize for Conversation {
 #[cfg(feature = "conversation")]
 #[cfg_attr(docsrs, doc(cfg(feature = "conversation")))]
 impl<'de> serde::Deserialize<'de> for Conversation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -451,24 +424,7 @@ impl crate::runtime::serde_helpers::Object for Conversation {
     );
     #[inline]
     fn slots() -> Self::Slots {
-        (
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        )
+        (None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None)
     }
 
     #[inline]
@@ -646,9 +602,7 @@ impl serde::Serialize for NotificationRole {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for NotificationRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -701,27 +655,17 @@ pub enum RelatedAggregateReference {
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl crate::runtime::serde_helpers::TaggedUnion for RelatedAggregateReference {
     const TAG: &'static str = "aggregate";
-    fn variant<'de, D: serde::Deserializer<'de>>(
-        tag: &str,
-        rest: D,
-    ) -> Result<Self, D::Error> {
+    fn variant<'de, D: serde::Deserializer<'de>>(tag: &str, rest: D) -> Result<Self, D::Error> {
         use serde::Deserialize;
         match tag {
             "user" => Deserialize::deserialize(rest).map(Self::User),
             "customer" => Deserialize::deserialize(rest).map(Self::Customer),
             "project" => Deserialize::deserialize(rest).map(Self::Project),
-            "appinstallation" => {
-                Deserialize::deserialize(rest).map(Self::Appinstallation)
-            }
+            "appinstallation" => Deserialize::deserialize(rest).map(Self::Appinstallation),
             "placementgroup" => Deserialize::deserialize(rest).map(Self::Placementgroup),
-            "extensionInstance" => {
-                Deserialize::deserialize(rest).map(Self::ExtensionInstance)
-            }
+            "extensionInstance" => Deserialize::deserialize(rest).map(Self::ExtensionInstance),
             "container" => Deserialize::deserialize(rest).map(Self::Container),
-            _ => {
-                crate::runtime::serde_helpers::unknown_variant(Self::TAG, tag, rest)
-                    .map(Self::Unknown)
-            }
+            _ => crate::runtime::serde_helpers::unknown_variant(Self::TAG, tag, rest).map(Self::Unknown),
         }
     }
 }
@@ -729,9 +673,7 @@ impl crate::runtime::serde_helpers::TaggedUnion for RelatedAggregateReference {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_tagged(deserializer)
     }
 }
@@ -767,20 +709,14 @@ pub enum ShareableAggregateReference {
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl crate::runtime::serde_helpers::TaggedUnion for ShareableAggregateReference {
     const TAG: &'static str = "aggregate";
-    fn variant<'de, D: serde::Deserializer<'de>>(
-        tag: &str,
-        rest: D,
-    ) -> Result<Self, D::Error> {
+    fn variant<'de, D: serde::Deserializer<'de>>(tag: &str, rest: D) -> Result<Self, D::Error> {
         use serde::Deserialize;
         match tag {
             "user" => Deserialize::deserialize(rest).map(Self::User),
             "customer" => Deserialize::deserialize(rest).map(Self::Customer),
             "project" => Deserialize::deserialize(rest).map(Self::Project),
             "placementgroup" => Deserialize::deserialize(rest).map(Self::Placementgroup),
-            _ => {
-                crate::runtime::serde_helpers::unknown_variant(Self::TAG, tag, rest)
-                    .map(Self::Unknown)
-            }
+            _ => crate::runtime::serde_helpers::unknown_variant(Self::TAG, tag, rest).map(Self::Unknown),
         }
     }
 }
@@ -788,9 +724,7 @@ impl crate::runtime::serde_helpers::TaggedUnion for ShareableAggregateReference 
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_tagged(deserializer)
     }
 }
@@ -891,9 +825,7 @@ impl serde::Serialize for Status {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for Status {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -922,14 +854,12 @@ pub struct User {
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = 1 + self.active.is_some() as usize
-            + self.avatar_ref_id.is_some() as usize + self.clear_name.is_some() as usize
+        let len = 1
+            + self.active.is_some() as usize
+            + self.avatar_ref_id.is_some() as usize
+            + self.clear_name.is_some() as usize
             + self.is_employee.is_some() as usize;
-        let mut object = crate::runtime::serde_helpers::Fields::new(
-            serializer,
-            "User",
-            len,
-        )?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "User", len)?;
         object.optional("active", &self.active);
         object.optional("avatarRefId", &self.avatar_ref_id);
         object.optional("clearName", &self.clear_name);
@@ -942,9 +872,7 @@ impl serde::Serialize for User {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for User {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -953,21 +881,9 @@ impl<'de> serde::Deserialize<'de> for User {
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl crate::runtime::serde_helpers::Object for User {
     const NAME: &'static str = "User";
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "avatarRefId",
-        "clearName",
-        "isEmployee",
-        "userId",
-    ];
+    const FIELDS: &'static [&'static str] = &["active", "avatarRefId", "clearName", "isEmployee", "userId"];
     const REQUIRED: &'static [usize] = &[4];
-    type Slots = (
-        Option<bool>,
-        Option<String>,
-        Option<String>,
-        Option<bool>,
-        Option<String>,
-    );
+    type Slots = (Option<bool>, Option<String>, Option<String>, Option<bool>, Option<String>);
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None)
@@ -1093,9 +1009,7 @@ impl serde::Serialize for BasicConversationVisibility {
 #[cfg(feature = "other-types")]
 #[cfg_attr(docsrs, doc(cfg(feature = "other-types")))]
 impl<'de> serde::Deserialize<'de> for BasicConversationVisibility {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -1202,9 +1116,7 @@ impl serde::Serialize for CategoryReferenceTypeItem {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for CategoryReferenceTypeItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -1230,11 +1142,7 @@ pub struct ConversationLastMessage {
 impl serde::Serialize for ConversationLastMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 1 + self.created_by.is_some() as usize;
-        let mut object = crate::runtime::serde_helpers::Fields::new(
-            serializer,
-            "ConversationLastMessage",
-            len,
-        )?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "ConversationLastMessage", len)?;
         object.field("createdAt", &self.created_at);
         object.optional("createdBy", &self.created_by);
         object.end()
@@ -1244,9 +1152,7 @@ impl serde::Serialize for ConversationLastMessage {
 #[cfg(feature = "conversation")]
 #[cfg_attr(docsrs, doc(cfg(feature = "conversation")))]
 impl<'de> serde::Deserialize<'de> for ConversationLastMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -1288,10 +1194,7 @@ impl crate::runtime::serde_helpers::Object for ConversationLastMessage {
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self {
-            created_at: slots.0?,
-            created_by: slots.1,
-        })
+        Some(Self { created_at: slots.0?, created_by: slots.1 })
     }
 }
 
@@ -1374,9 +1277,7 @@ impl serde::Serialize for ConversationVisibility {
 #[cfg(feature = "conversation")]
 #[cfg_attr(docsrs, doc(cfg(feature = "conversation")))]
 impl<'de> serde::Deserialize<'de> for ConversationVisibility {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -1403,11 +1304,7 @@ pub struct RelatedAggregateReferenceUser {
 impl serde::Serialize for RelatedAggregateReferenceUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object = crate::runtime::serde_helpers::Fields::new(
-            serializer,
-            "RelatedAggregateReferenceUser",
-            len,
-        )?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "RelatedAggregateReferenceUser", len)?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -1417,9 +1314,7 @@ impl serde::Serialize for RelatedAggregateReferenceUser {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -1461,10 +1356,7 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceUser {
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self {
-            domain: slots.0?,
-            id: slots.1?,
-        })
+        Some(Self { domain: slots.0?, id: slots.1? })
     }
 }
 
@@ -1542,9 +1434,7 @@ impl serde::Serialize for RelatedAggregateReferenceUserDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceUserDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -1571,11 +1461,8 @@ pub struct RelatedAggregateReferenceCustomer {
 impl serde::Serialize for RelatedAggregateReferenceCustomer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object = crate::runtime::serde_helpers::Fields::new(
-            serializer,
-            "RelatedAggregateReferenceCustomer",
-            len,
-        )?;
+        let mut object =
+            crate::runtime::serde_helpers::Fields::new(serializer, "RelatedAggregateReferenceCustomer", len)?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -1585,9 +1472,7 @@ impl serde::Serialize for RelatedAggregateReferenceCustomer {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceCustomer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -1629,10 +1514,7 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceCustomer
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self {
-            domain: slots.0?,
-            id: slots.1?,
-        })
+        Some(Self { domain: slots.0?, id: slots.1? })
     }
 }
 
@@ -1710,9 +1592,7 @@ impl serde::Serialize for RelatedAggregateReferenceCustomerDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceCustomerDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -1739,11 +1619,8 @@ pub struct RelatedAggregateReferenceProject {
 impl serde::Serialize for RelatedAggregateReferenceProject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object = crate::runtime::serde_helpers::Fields::new(
-            serializer,
-            "RelatedAggregateReferenceProject",
-            len,
-        )?;
+        let mut object =
+            crate::runtime::serde_helpers::Fields::new(serializer, "RelatedAggregateReferenceProject", len)?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -1753,9 +1630,7 @@ impl serde::Serialize for RelatedAggregateReferenceProject {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceProject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -1797,10 +1672,7 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceProject 
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self {
-            domain: slots.0?,
-            id: slots.1?,
-        })
+        Some(Self { domain: slots.0?, id: slots.1? })
     }
 }
 
@@ -1878,9 +1750,7 @@ impl serde::Serialize for RelatedAggregateReferenceProjectDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceProjectDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -1907,11 +1777,8 @@ pub struct RelatedAggregateReferenceAppinstallation {
 impl serde::Serialize for RelatedAggregateReferenceAppinstallation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object = crate::runtime::serde_helpers::Fields::new(
-            serializer,
-            "RelatedAggregateReferenceAppinstallation",
-            len,
-        )?;
+        let mut object =
+            crate::runtime::serde_helpers::Fields::new(serializer, "RelatedAggregateReferenceAppinstallation", len)?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -1921,9 +1788,7 @@ impl serde::Serialize for RelatedAggregateReferenceAppinstallation {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceAppinstallation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -1934,10 +1799,7 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceAppinsta
     const NAME: &'static str = "RelatedAggregateReferenceAppinstallation";
     const FIELDS: &'static [&'static str] = &["domain", "id"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Slots = (
-        Option<RelatedAggregateReferenceAppinstallationDomain>,
-        Option<String>,
-    );
+    type Slots = (Option<RelatedAggregateReferenceAppinstallationDomain>, Option<String>);
     #[inline]
     fn slots() -> Self::Slots {
         (None, None)
@@ -1968,10 +1830,7 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceAppinsta
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self {
-            domain: slots.0?,
-            id: slots.1?,
-        })
+        Some(Self { domain: slots.0?, id: slots.1? })
     }
 }
 
@@ -2049,9 +1908,7 @@ impl serde::Serialize for RelatedAggregateReferenceAppinstallationDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceAppinstallationDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -2078,11 +1935,8 @@ pub struct RelatedAggregateReferencePlacementgroup {
 impl serde::Serialize for RelatedAggregateReferencePlacementgroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object = crate::runtime::serde_helpers::Fields::new(
-            serializer,
-            "RelatedAggregateReferencePlacementgroup",
-            len,
-        )?;
+        let mut object =
+            crate::runtime::serde_helpers::Fields::new(serializer, "RelatedAggregateReferencePlacementgroup", len)?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -2092,9 +1946,7 @@ impl serde::Serialize for RelatedAggregateReferencePlacementgroup {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferencePlacementgroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -2136,10 +1988,7 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferencePlacemen
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self {
-            domain: slots.0?,
-            id: slots.1?,
-        })
+        Some(Self { domain: slots.0?, id: slots.1? })
     }
 }
 
@@ -2217,9 +2066,7 @@ impl serde::Serialize for RelatedAggregateReferencePlacementgroupDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferencePlacementgroupDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -2246,11 +2093,8 @@ pub struct RelatedAggregateReferenceExtensionInstance {
 impl serde::Serialize for RelatedAggregateReferenceExtensionInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object = crate::runtime::serde_helpers::Fields::new(
-            serializer,
-            "RelatedAggregateReferenceExtensionInstance",
-            len,
-        )?;
+        let mut object =
+            crate::runtime::serde_helpers::Fields::new(serializer, "RelatedAggregateReferenceExtensionInstance", len)?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -2260,24 +2104,18 @@ impl serde::Serialize for RelatedAggregateReferenceExtensionInstance {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceExtensionInstance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
 
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
-impl crate::runtime::serde_helpers::Object
-for RelatedAggregateReferenceExtensionInstance {
+impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceExtensionInstance {
     const NAME: &'static str = "RelatedAggregateReferenceExtensionInstance";
     const FIELDS: &'static [&'static str] = &["domain", "id"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Slots = (
-        Option<RelatedAggregateReferenceExtensionInstanceDomain>,
-        Option<String>,
-    );
+    type Slots = (Option<RelatedAggregateReferenceExtensionInstanceDomain>, Option<String>);
     #[inline]
     fn slots() -> Self::Slots {
         (None, None)
@@ -2308,10 +2146,7 @@ for RelatedAggregateReferenceExtensionInstance {
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self {
-            domain: slots.0?,
-            id: slots.1?,
-        })
+        Some(Self { domain: slots.0?, id: slots.1? })
     }
 }
 
@@ -2389,9 +2224,7 @@ impl serde::Serialize for RelatedAggregateReferenceExtensionInstanceDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceExtensionInstanceDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -2418,11 +2251,8 @@ pub struct RelatedAggregateReferenceContainer {
 impl serde::Serialize for RelatedAggregateReferenceContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object = crate::runtime::serde_helpers::Fields::new(
-            serializer,
-            "RelatedAggregateReferenceContainer",
-            len,
-        )?;
+        let mut object =
+            crate::runtime::serde_helpers::Fields::new(serializer, "RelatedAggregateReferenceContainer", len)?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -2432,9 +2262,7 @@ impl serde::Serialize for RelatedAggregateReferenceContainer {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceContainer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -2476,10 +2304,7 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceContaine
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self {
-            domain: slots.0?,
-            id: slots.1?,
-        })
+        Some(Self { domain: slots.0?, id: slots.1? })
     }
 }
 
@@ -2557,9 +2382,7 @@ impl serde::Serialize for RelatedAggregateReferenceContainerDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceContainerDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -2586,11 +2409,8 @@ pub struct ShareableAggregateReferenceUser {
 impl serde::Serialize for ShareableAggregateReferenceUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object = crate::runtime::serde_helpers::Fields::new(
-            serializer,
-            "ShareableAggregateReferenceUser",
-            len,
-        )?;
+        let mut object =
+            crate::runtime::serde_helpers::Fields::new(serializer, "ShareableAggregateReferenceUser", len)?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -2600,9 +2420,7 @@ impl serde::Serialize for ShareableAggregateReferenceUser {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferenceUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -2644,10 +2462,7 @@ impl crate::runtime::serde_helpers::Object for ShareableAggregateReferenceUser {
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self {
-            domain: slots.0?,
-            id: slots.1?,
-        })
+        Some(Self { domain: slots.0?, id: slots.1? })
     }
 }
 
@@ -2725,9 +2540,7 @@ impl serde::Serialize for ShareableAggregateReferenceUserDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferenceUserDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -2754,11 +2567,8 @@ pub struct ShareableAggregateReferenceCustomer {
 impl serde::Serialize for ShareableAggregateReferenceCustomer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object = crate::runtime::serde_helpers::Fields::new(
-            serializer,
-            "ShareableAggregateReferenceCustomer",
-            len,
-        )?;
+        let mut object =
+            crate::runtime::serde_helpers::Fields::new(serializer, "ShareableAggregateReferenceCustomer", len)?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -2768,9 +2578,7 @@ impl serde::Serialize for ShareableAggregateReferenceCustomer {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferenceCustomer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -2812,10 +2620,7 @@ impl crate::runtime::serde_helpers::Object for ShareableAggregateReferenceCustom
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self {
-            domain: slots.0?,
-            id: slots.1?,
-        })
+        Some(Self { domain: slots.0?, id: slots.1? })
     }
 }
 
@@ -2893,9 +2698,7 @@ impl serde::Serialize for ShareableAggregateReferenceCustomerDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferenceCustomerDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -2922,11 +2725,8 @@ pub struct ShareableAggregateReferenceProject {
 impl serde::Serialize for ShareableAggregateReferenceProject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object = crate::runtime::serde_helpers::Fields::new(
-            serializer,
-            "ShareableAggregateReferenceProject",
-            len,
-        )?;
+        let mut object =
+            crate::runtime::serde_helpers::Fields::new(serializer, "ShareableAggregateReferenceProject", len)?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -2936,9 +2736,7 @@ impl serde::Serialize for ShareableAggregateReferenceProject {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferenceProject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -2980,10 +2778,7 @@ impl crate::runtime::serde_helpers::Object for ShareableAggregateReferenceProjec
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self {
-            domain: slots.0?,
-            id: slots.1?,
-        })
+        Some(Self { domain: slots.0?, id: slots.1? })
     }
 }
 
@@ -3061,9 +2856,7 @@ impl serde::Serialize for ShareableAggregateReferenceProjectDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferenceProjectDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -3090,11 +2883,8 @@ pub struct ShareableAggregateReferencePlacementgroup {
 impl serde::Serialize for ShareableAggregateReferencePlacementgroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object = crate::runtime::serde_helpers::Fields::new(
-            serializer,
-            "ShareableAggregateReferencePlacementgroup",
-            len,
-        )?;
+        let mut object =
+            crate::runtime::serde_helpers::Fields::new(serializer, "ShareableAggregateReferencePlacementgroup", len)?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -3104,24 +2894,18 @@ impl serde::Serialize for ShareableAggregateReferencePlacementgroup {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferencePlacementgroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
 
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
-impl crate::runtime::serde_helpers::Object
-for ShareableAggregateReferencePlacementgroup {
+impl crate::runtime::serde_helpers::Object for ShareableAggregateReferencePlacementgroup {
     const NAME: &'static str = "ShareableAggregateReferencePlacementgroup";
     const FIELDS: &'static [&'static str] = &["domain", "id"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Slots = (
-        Option<ShareableAggregateReferencePlacementgroupDomain>,
-        Option<String>,
-    );
+    type Slots = (Option<ShareableAggregateReferencePlacementgroupDomain>, Option<String>);
     #[inline]
     fn slots() -> Self::Slots {
         (None, None)
@@ -3152,10 +2936,7 @@ for ShareableAggregateReferencePlacementgroup {
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self {
-            domain: slots.0?,
-            id: slots.1?,
-        })
+        Some(Self { domain: slots.0?, id: slots.1? })
     }
 }
 
@@ -3233,9 +3014,7 @@ impl serde::Serialize for ShareableAggregateReferencePlacementgroupDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferencePlacementgroupDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
