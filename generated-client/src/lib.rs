@@ -33,9 +33,14 @@ pub use runtime::{Auth, BuildError, Client, ClientBuilder, RetryPolicy};
 pub const DEFAULT_BASE_URL: &str = "https://api.mittwald.de";
 
 /// [`ClientBuilder::token`] sends the token in the `x-access-token` header.
-pub(crate) const DEFAULT_AUTH: runtime::DefaultAuth = runtime::DefaultAuth::ApiKeyHeader("x-access-token");
+pub(crate) const DEFAULT_AUTH: runtime::DefaultAuth = runtime::DefaultAuth::ApiKeyHeader(
+    "x-access-token",
+);
 
 /// The OAuth2 flows the spec declares: the defaults of [`runtime::OAuth2`]'s token URL
 /// and scopes.
-pub(crate) const OAUTH2_FLOWS: runtime::OAuth2Flows =
-    runtime::OAuth2Flows { client_credentials: None, authorization_code: None, password: None };
+pub(crate) const OAUTH2_FLOWS: runtime::OAuth2Flows = runtime::OAuth2Flows {
+    client_credentials: None,
+    authorization_code: None,
+    password: None,
+};

@@ -117,6 +117,91 @@ pub(crate) fn unknown_variant<'de, D: Deserializer<'de>>(
     Ok(serde_json::Value::Object(object))
 }
 
+/// The rest of a tagged object with its tag put back in front: for a variant whose type keeps
+/// the tag as a field of its own (a component type shared with other places), so that it
+/// decodes from the whole object, as it would anywhere else.
+pub(crate) struct WithTag<'t, D> {
+    name: &'static str,
+    tag: &'t str,
+    rest: D,
+}
+
+impl<'t, D> WithTag<'t, D> {
+    pub(crate) fn new(name: &'static str, tag: &'t str, rest: D) -> Self {
+        Self { name, tag, rest }
+    }
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for WithTag<'_, D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.rest.deserialize_map(WithTagVisitor { name: self.name, tag: self.tag, visitor })
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+struct WithTagVisitor<'t, V> {
+    name: &'static str,
+    tag: &'t str,
+    visitor: V,
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for WithTagVisitor<'_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.visitor.expecting(f)
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.visitor.visit_map(WithTagMap { name: self.name, tag: self.tag, state: TagState::Key, map })
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum TagState {
+    Key,
+    Value,
+    Done,
+}
+
+struct WithTagMap<'t, A> {
+    name: &'static str,
+    tag: &'t str,
+    state: TagState,
+    map: A,
+}
+
+impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for WithTagMap<'_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        if self.state == TagState::Key {
+            self.state = TagState::Value;
+            return seed.deserialize(de::value::BorrowedStrDeserializer::new(self.name)).map(Some);
+        }
+        self.map.next_key_seed(seed)
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        if self.state == TagState::Value {
+            self.state = TagState::Done;
+            return seed.deserialize(de::value::StrDeserializer::new(self.tag));
+        }
+        self.map.next_value_seed(seed)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.map.size_hint().map(|n| n + usize::from(self.state == TagState::Key))
+    }
+}
+
 struct TaggedVisitor<T>(PhantomData<T>);
 
 impl<'de, T: TaggedUnion> Visitor<'de> for TaggedVisitor<T> {

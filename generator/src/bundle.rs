@@ -298,6 +298,7 @@ pub fn bundle(sources: &mut Sources) -> Result<Bundle, SpecError> {
         taken: BTreeMap::new(),
         queue: Vec::new(),
         inlining: Vec::new(),
+        ids: BTreeSet::new(),
         map: SourceMap { root: root.clone(), moves: Vec::new() },
         warnings: Vec::new(),
     };
@@ -306,6 +307,7 @@ pub fn bundle(sources: &mut Sources) -> Result<Bundle, SpecError> {
         return Ok(Bundle { tree, map: bundler.map, warnings: Vec::new() });
     }
     bundler.collect_taken(&tree);
+    collect_ids(&tree, &mut bundler.ids);
     // References from other files back into the root are checked against it.
     bundler.trees.insert(root.clone(), tree.clone());
     bundler.walk(
@@ -326,6 +328,24 @@ pub fn bundle(sources: &mut Sources) -> Result<Bundle, SpecError> {
         }
     }
     Ok(Bundle { tree, map: bundler.map, warnings: bundler.warnings })
+}
+
+/// Every `$id` string of the tree's nodes (examples and other values left out).
+fn collect_ids(tree: &Value, ids: &mut BTreeSet<String>) {
+    match tree {
+        Value::Object(map) => {
+            if let Some(Value::String(id)) = map.get("$id") {
+                ids.insert(id.clone());
+            }
+            for (key, value) in map {
+                if !matches!(key.as_str(), "example" | "examples" | "enum" | "const" | "default") {
+                    collect_ids(value, ids);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_ids(item, ids)),
+        _ => {}
+    }
 }
 
 /// Whether any `$ref` of the tree names another document (a cheap check before bundling).
@@ -389,6 +409,9 @@ struct Bundler<'s> {
     taken: BTreeMap<Section, BTreeSet<String>>,
     /// Gathered nodes still to walk: section, name, the node, where it came from, its kind.
     queue: Vec<(Section, String, Value, Here, Pos)>,
+    /// The `$id`s of the schemas read so far: a reference to one is resolved within the
+    /// document (after bundling), never read from elsewhere.
+    ids: BTreeSet<String>,
     /// Nodes being copied in place (file, pointer), to stop a copy that contains itself.
     inlining: Vec<(String, String)>,
     map: SourceMap,
@@ -547,7 +570,7 @@ impl Bundler<'_> {
     ) -> Result<Option<Replacement>, SpecError> {
         let (path, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let section = pos.section(self.swagger2).expect("a component has a section");
-        if path.is_empty() {
+        if path.is_empty() || self.ids.contains(path) {
             return Ok(None);
         }
         let file = self.resolve_location(&here.file, path);
@@ -572,17 +595,23 @@ impl Bundler<'_> {
             Some((path, fragment)) => (path, fragment),
             None => (reference, ""),
         };
-        if path.is_empty() && here.file == self.root {
+        if (path.is_empty() && here.file == self.root) || self.ids.contains(path) {
+            // A local reference, or one to a schema's `$id` (resolved within the document).
             return Ok(None);
         }
         let file = if path.is_empty() { here.file.clone() } else { self.resolve_location(&here.file, path) };
         let fragment = crate::normalize::percent_decode(fragment).unwrap_or_else(|| fragment.to_owned());
         if !fragment.is_empty() && !fragment.starts_with('/') {
+            // `#name` names a `$anchor`; one in the gathered nodes is resolved with the rest.
+            if path.is_empty() {
+                return Ok(None);
+            }
             return Err(self.error(
                 &here.file,
                 &at_ref,
                 format!(
-                    "`$ref` {}: the part after `#` must be a JSON pointer (`#/...`); anchors are not supported",
+                    "`$ref` {}: in a reference to another file, the part after `#` must be a JSON pointer \
+                     (`#/...`)",
                     quoted(reference)
                 ),
             ));
@@ -660,6 +689,7 @@ impl Bundler<'_> {
         if !self.trees.contains_key(file) {
             let text = self.sources.read(file).map_err(|why| format!("cannot read {}: {why}", quoted(file)))?;
             let tree = crate::load::parse(file, text).map_err(|e| format!("{}: {}", e.location, e.message))?;
+            collect_ids(&tree, &mut self.ids);
             self.trees.insert(file.to_owned(), tree);
         }
         let tree = &self.trees[file];
@@ -865,17 +895,43 @@ mod tests {
         let mut sources = files(&[
             (
                 "openapi.yaml",
-                "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Pet: {type: string}\n    A: {$ref: 'a/pet.yaml'}\n    B: {$ref: 'b/pet.yaml'}\n    C: {$ref: '#/components/schemas/Pet'}\n    D: {$ref: 'openapi.yaml#/components/schemas/Pet'}\n",
+                "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Pet: {type: string}\n    Holder:\n      properties:\n        a: {$ref: 'a/pet.yaml'}\n        b: {$ref: 'b/pet.yaml'}\n        c: {$ref: '#/components/schemas/Pet'}\n        d: {$ref: 'openapi.yaml#/components/schemas/Pet'}\n    Alias: {$ref: 'a/pet.yaml'}\n",
             ),
             ("a/pet.yaml", "type: integer\n"),
             ("b/pet.yaml", "type: boolean\n"),
         ]);
         let bundle = bundle(&mut sources).unwrap();
-        assert_eq!(bundle.tree.pointer("/components/schemas/A/$ref"), Some(&json!("#/components/schemas/APet")));
-        assert_eq!(bundle.tree.pointer("/components/schemas/B/$ref"), Some(&json!("#/components/schemas/BPet")));
-        assert_eq!(bundle.tree.pointer("/components/schemas/D/$ref"), Some(&json!("#/components/schemas/Pet")));
+        let holder = |property: &str| bundle.tree.pointer(&format!("/components/schemas/Holder/properties/{property}/$ref"));
+        assert_eq!(holder("a"), Some(&json!("#/components/schemas/APet")));
+        assert_eq!(holder("b"), Some(&json!("#/components/schemas/BPet")));
+        assert_eq!(holder("c"), Some(&json!("#/components/schemas/Pet")));
+        assert_eq!(holder("d"), Some(&json!("#/components/schemas/Pet")));
+        // A component that is only a reference to a node already gathered stays a reference.
+        assert_eq!(bundle.tree.pointer("/components/schemas/Alias/$ref"), Some(&json!("#/components/schemas/APet")));
+        assert_eq!(bundle.tree.pointer("/components/schemas/BPet"), Some(&json!({"type": "boolean"})));
         assert_eq!(bundle.warnings.len(), 2, "{:?}", bundle.warnings);
         assert!(bundle.warnings[0].message.contains("`#/components/schemas/APet`"), "{}", bundle.warnings[0].message);
+        assert_eq!(bundle.warnings[0].location.pointer(), Some("/components/schemas/Holder/properties/a/$ref"));
+    }
+
+    #[test]
+    fn a_component_that_is_a_reference_to_a_file_becomes_its_node() {
+        let mut sources = files(&[
+            (
+                "openapi.yaml",
+                "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Error: {$ref: 'schemas/error.json'}\n",
+            ),
+            ("schemas/error.json", "{\"type\": \"object\", \"properties\": {\"cause\": {\"$ref\": \"#\"}}}"),
+        ]);
+        let bundle = bundle(&mut sources).unwrap();
+        assert_eq!(
+            bundle.tree.pointer("/components/schemas/Error"),
+            Some(&json!({"type": "object", "properties": {"cause": {"$ref": "#/components/schemas/Error"}}}))
+        );
+        assert_eq!(
+            bundle.map.place("/components/schemas/Error/properties/cause"),
+            ("schemas/error.json".to_owned(), "/properties/cause".to_owned())
+        );
     }
 
     #[test]
@@ -895,7 +951,7 @@ mod tests {
             Ok("Nope: {type: string}\n".to_owned())
         }));
         let bundle = bundle(&mut allowed).unwrap();
-        assert_eq!(bundle.tree.pointer("/components/schemas/Nope"), Some(&json!({"type": "string"})));
+        assert_eq!(bundle.tree.pointer("/components/schemas/A"), Some(&json!({"type": "string"})));
     }
 
     #[test]
@@ -903,6 +959,7 @@ mod tests {
         let root = "openapi: 3.2.0\n$self: https://api.example.com/spec/openapi.yaml\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'https://api.example.com/spec/schemas/a.yaml'}\n";
         let bundle =
             bundle(&mut files(&[("dir/openapi.yaml", root), ("dir/schemas/a.yaml", "type: string\n")])).unwrap();
-        assert_eq!(bundle.tree.pointer("/components/schemas/A/$ref"), Some(&json!("#/components/schemas/SchemasA")));
+        assert_eq!(bundle.tree.pointer("/components/schemas/A"), Some(&json!({"type": "string"})));
+        assert_eq!(bundle.map.place("/components/schemas/A/type"), ("dir/schemas/a.yaml".to_owned(), "/type".to_owned()));
     }
 }

@@ -131,6 +131,8 @@ kinds! {
     NonIntegerBound = "non-integer-bound", true, "the bound ignored";
     /// A pinned type name from the lock file that cannot be used.
     PinnedName = "pinned-name", false, "a new name is chosen";
+    /// A `oneOf`/`anyOf` without alternatives.
+    EmptyUnion = "empty-union", true, "beside a discriminator mapping, a tagged union of the mapped schemas; otherwise any JSON value";
     /// A node of another file whose name is taken in the bundled document.
     NameClash = "name-clash", false, "the node gathered under a name qualified by its file or folder (numbered if that is taken too)";
     /// `deepObject` query parameters.

@@ -28,8 +28,14 @@ impl<'c> ConversationApi<'c> {
     /// Create a conversation.
     ///
     /// `POST /v2/conversations` (operation `conversation-create-conversation`).
-    pub fn create_conversation(&self, body: impl Into<CreateConversationRequestBody>) -> CreateConversation<'c> {
-        CreateConversation { client: self.client, body: body.into() }
+    pub fn create_conversation(
+        &self,
+        body: impl Into<CreateConversationRequestBody>,
+    ) -> CreateConversation<'c> {
+        CreateConversation {
+            client: self.client,
+            body: body.into(),
+        }
     }
 
     /// Get a support conversation.
@@ -37,8 +43,14 @@ impl<'c> ConversationApi<'c> {
     /// `GET /v2/conversations/{conversationId}` (operation `conversation-get-conversation`).
     ///
     /// Takes the required parameters `conversation_id`; set the optional ones on the returned builder.
-    pub fn get_conversation(&self, conversation_id: impl Into<uuid::Uuid>) -> GetConversation<'c> {
-        GetConversation { client: self.client, conversation_id: conversation_id.into() }
+    pub fn get_conversation(
+        &self,
+        conversation_id: impl Into<uuid::Uuid>,
+    ) -> GetConversation<'c> {
+        GetConversation {
+            client: self.client,
+            conversation_id: conversation_id.into(),
+        }
     }
 }
 
@@ -76,7 +88,10 @@ impl<'c> ListConversations<'c> {
     /// Only list conversations with one of these statuses.
     ///
     /// The query parameter `status`.
-    pub fn status(mut self, value: impl IntoIterator<Item = impl Into<ListConversationsStatus>>) -> Self {
+    pub fn status(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ListConversationsStatus>>,
+    ) -> Self {
         self.status = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -132,7 +147,10 @@ impl<'c> ListConversations<'c> {
     /// List of fields how the result should be sorted.
     ///
     /// The query parameter `sort`.
-    pub fn sort(mut self, value: impl IntoIterator<Item = impl Into<ListConversationsSort>>) -> Self {
+    pub fn sort(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ListConversationsSort>>,
+    ) -> Self {
         self.sort = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -146,7 +164,10 @@ impl<'c> ListConversations<'c> {
     /// Should the result be sorted ascending or descending? You can specify for each field another sorting: sort\[0\]=foo, order\[0\]=asc, sort\[1\]=bar, order\[1\]=desc.
     ///
     /// The query parameter `order`.
-    pub fn order(mut self, value: impl IntoIterator<Item = impl Into<ListConversationsOrder>>) -> Self {
+    pub fn order(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ListConversationsOrder>>,
+    ) -> Self {
         self.order = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -160,12 +181,16 @@ impl<'c> ListConversations<'c> {
     /// Sends the request and decodes the response.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<ListConversationsResponse, ListConversationsError>> + 'c {
+    ) -> impl std::future::Future<
+        Output = Result<ListConversationsResponse, ListConversationsError>,
+    > + 'c {
         self.client.call(Ok(self.request()), Self::decode)
     }
 
     /// The response, by status.
-    fn decode(raw: crate::runtime::RawResponse) -> Result<ListConversationsResponse, ListConversationsError> {
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<ListConversationsResponse, ListConversationsError> {
         match raw.status.as_u16() {
             200 => raw.ok_json(),
             429 => raw.error_json(ListConversationsErrorBody::TooManyRequests),
@@ -213,7 +238,11 @@ impl crate::runtime::Paginated for ListConversations<'_> {
         page.headers().ok().and_then(|headers| headers.pagination_total_count)
     }
 
-    fn send_page(self) -> impl std::future::Future<Output = Result<ListConversationsResponse, ListConversationsError>> {
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<ListConversationsResponse, ListConversationsError>,
+    > {
         self.send()
     }
 }
@@ -225,7 +254,9 @@ impl<'c> ListConversations<'c> {
     /// error is the last item. Cap the number of pages with `StreamExt::take`.
     pub fn into_pages(
         self,
-    ) -> impl futures_util::Stream<Item = Result<ListConversationsResponse, ListConversationsError>> + 'c {
+    ) -> impl futures_util::Stream<
+        Item = Result<ListConversationsResponse, ListConversationsError>,
+    > + 'c {
         crate::runtime::pages(self)
     }
 
@@ -233,7 +264,9 @@ impl<'c> ListConversations<'c> {
     /// Cap the number of items with `StreamExt::take`: no page is fetched beyond it.
     pub fn into_items(
         self,
-    ) -> impl futures_util::Stream<Item = Result<crate::types::Conversation, ListConversationsError>> + 'c {
+    ) -> impl futures_util::Stream<
+        Item = Result<crate::types::Conversation, ListConversationsError>,
+    > + 'c {
         crate::runtime::items(self)
     }
 }
@@ -241,8 +274,10 @@ impl<'c> ListConversations<'c> {
 /// The successful response of [`ListConversations`].
 ///
 /// The conversations list ordered by creation date
-pub type ListConversationsResponse =
-    crate::runtime::Response<Vec<crate::types::Conversation>, ListConversationsHeaders>;
+pub type ListConversationsResponse = crate::runtime::Response<
+    Vec<crate::types::Conversation>,
+    ListConversationsHeaders,
+>;
 
 /// The headers the spec declares for [`ListConversationsResponse`], from its [`headers`](crate::runtime::Response::headers); `None` where a header is absent.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -267,12 +302,30 @@ pub struct ListConversationsHeaders {
 }
 
 impl crate::runtime::FromHeaders for ListConversationsHeaders {
-    fn from_headers(headers: &reqwest::header::HeaderMap) -> Result<Self, crate::runtime::HeaderError> {
+    fn from_headers(
+        headers: &reqwest::header::HeaderMap,
+    ) -> Result<Self, crate::runtime::HeaderError> {
         Ok(Self {
-            pagination_limit: crate::runtime::header_value(headers, "X-Pagination-Limit", "an integer")?,
-            pagination_skip: crate::runtime::header_value(headers, "X-Pagination-Skip", "an integer")?,
-            pagination_page: crate::runtime::header_value(headers, "X-Pagination-Page", "a number")?,
-            pagination_total_count: crate::runtime::header_value(headers, "X-Pagination-TotalCount", "an integer")?,
+            pagination_limit: crate::runtime::header_value(
+                headers,
+                "X-Pagination-Limit",
+                "an integer",
+            )?,
+            pagination_skip: crate::runtime::header_value(
+                headers,
+                "X-Pagination-Skip",
+                "an integer",
+            )?,
+            pagination_page: crate::runtime::header_value(
+                headers,
+                "X-Pagination-Page",
+                "a number",
+            )?,
+            pagination_total_count: crate::runtime::header_value(
+                headers,
+                "X-Pagination-TotalCount",
+                "an integer",
+            )?,
         })
     }
 }
@@ -317,12 +370,16 @@ impl<'c> CreateConversation<'c> {
     /// Sends the request and decodes the response.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<CreateConversationResponse, CreateConversationError>> + 'c {
+    ) -> impl std::future::Future<
+        Output = Result<CreateConversationResponse, CreateConversationError>,
+    > + 'c {
         self.client.call(self.request(), Self::decode)
     }
 
     /// The response, by status.
-    fn decode(raw: crate::runtime::RawResponse) -> Result<CreateConversationResponse, CreateConversationError> {
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<CreateConversationResponse, CreateConversationError> {
         match raw.status.as_u16() {
             201 => raw.ok_json(),
             400 => raw.error_json(CreateConversationErrorBody::BadRequest),
@@ -333,7 +390,9 @@ impl<'c> CreateConversation<'c> {
 
     /// The request as it will be sent, without the client-wide headers (authentication,
     /// user agent): for logging, tests, or a look before sending.
-    pub fn request(&self) -> Result<crate::runtime::Request, crate::runtime::EncodeError> {
+    pub fn request(
+        &self,
+    ) -> Result<crate::runtime::Request, crate::runtime::EncodeError> {
         let mut request = crate::runtime::Request::new(
             "conversation-create-conversation",
             "/v2/conversations",
@@ -346,7 +405,9 @@ impl<'c> CreateConversation<'c> {
 }
 
 /// The successful response of [`CreateConversation`].
-pub type CreateConversationResponse = crate::runtime::Response<CreateConversationCreatedBody>;
+pub type CreateConversationResponse = crate::runtime::Response<
+    CreateConversationCreatedBody,
+>;
 
 /// Why [`CreateConversation`] failed: a [`runtime::Error`](crate::runtime::Error) whose [`Api`](crate::runtime::Error::Api) variant holds a [`CreateConversationErrorBody`].
 pub type CreateConversationError = crate::runtime::Error<CreateConversationErrorBody>;
@@ -393,12 +454,18 @@ impl<'c> GetConversation<'c> {
     /// The operation's id in the spec (what interceptors, tracing and `runtime::Mock` name it by).
     pub const OPERATION_ID: &'static str = "conversation-get-conversation";
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl std::future::Future<Output = Result<GetConversationResponse, GetConversationError>> + 'c {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<GetConversationResponse, GetConversationError>,
+    > + 'c {
         self.client.call(Ok(self.request()), Self::decode)
     }
 
     /// The response, by status.
-    fn decode(raw: crate::runtime::RawResponse) -> Result<GetConversationResponse, GetConversationError> {
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<GetConversationResponse, GetConversationError> {
         match raw.status.as_u16() {
             200 => raw.ok_json(),
             400 => raw.error_json(GetConversationErrorBody::BadRequest),
@@ -416,7 +483,9 @@ impl<'c> GetConversation<'c> {
             "conversation-get-conversation",
             "/v2/conversations/{conversationId}",
             reqwest::Method::GET,
-            crate::runtime::PathBuilder::new("/v2/conversations/").param(&self.conversation_id).finish(),
+            crate::runtime::PathBuilder::new("/v2/conversations/")
+                .param(&self.conversation_id)
+                .finish(),
         )
     }
 }
@@ -539,7 +608,9 @@ impl serde::Serialize for ListConversationsStatus {
 
 #[cfg(feature = "deserialize-all")]
 impl<'de> serde::Deserialize<'de> for ListConversationsStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -629,7 +700,9 @@ impl serde::Serialize for ListConversationsSort {
 
 #[cfg(feature = "deserialize-all")]
 impl<'de> serde::Deserialize<'de> for ListConversationsSort {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -704,7 +777,9 @@ impl serde::Serialize for ListConversationsOrder {
 
 #[cfg(feature = "deserialize-all")]
 impl<'de> serde::Deserialize<'de> for ListConversationsOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -723,14 +798,20 @@ pub struct CreateConversationCreatedBody {
 impl serde::Serialize for CreateConversationCreatedBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 1;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "CreateConversationCreatedBody", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "CreateConversationCreatedBody",
+            len,
+        )?;
         object.field("conversationId", &self.conversation_id);
         object.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateConversationCreatedBody {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -789,10 +870,13 @@ impl serde::Serialize for CreateConversationRequestBody {
             + self.main_user_id.is_some() as usize
             + self.message_content.is_some() as usize
             + self.notification_roles.is_some() as usize
-            + self.related_to.is_some() as usize
-            + self.shared_with.is_some() as usize
+            + self.related_to.is_some() as usize + self.shared_with.is_some() as usize
             + self.title.is_some() as usize;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "CreateConversationRequestBody", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "CreateConversationRequestBody",
+            len,
+        )?;
         object.optional("categoryId", &self.category_id);
         object.optional("mainUserId", &self.main_user_id);
         object.optional("messageContent", &self.message_content);
@@ -806,7 +890,9 @@ impl serde::Serialize for CreateConversationRequestBody {
 
 #[cfg(feature = "deserialize-all")]
 impl<'de> serde::Deserialize<'de> for CreateConversationRequestBody {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -814,8 +900,15 @@ impl<'de> serde::Deserialize<'de> for CreateConversationRequestBody {
 #[cfg(feature = "deserialize-all")]
 impl crate::runtime::serde_helpers::Object for CreateConversationRequestBody {
     const NAME: &'static str = "CreateConversationRequestBody";
-    const FIELDS: &'static [&'static str] =
-        &["categoryId", "mainUserId", "messageContent", "notificationRoles", "relatedTo", "sharedWith", "title"];
+    const FIELDS: &'static [&'static str] = &[
+        "categoryId",
+        "mainUserId",
+        "messageContent",
+        "notificationRoles",
+        "relatedTo",
+        "sharedWith",
+        "title",
+    ];
     const REQUIRED: &'static [usize] = &[];
     type Slots = (
         Option<String>,

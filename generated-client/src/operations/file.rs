@@ -14,8 +14,16 @@ impl<'c> FileApi<'c> {
     /// `POST /v2/files` (operation `file-create-file`).
     ///
     /// Takes the required parameters `token`; set the optional ones on the returned builder.
-    pub fn create_file(&self, token: impl Into<uuid::Uuid>, body: impl Into<CreateFileRequestBody>) -> CreateFile<'c> {
-        CreateFile { client: self.client, token: token.into(), body: body.into() }
+    pub fn create_file(
+        &self,
+        token: impl Into<uuid::Uuid>,
+        body: impl Into<CreateFileRequestBody>,
+    ) -> CreateFile<'c> {
+        CreateFile {
+            client: self.client,
+            token: token.into(),
+            body: body.into(),
+        }
     }
 
     /// Get a File.
@@ -24,7 +32,12 @@ impl<'c> FileApi<'c> {
     ///
     /// Takes the required parameters `file_id`; set the optional ones on the returned builder.
     pub fn get_file(&self, file_id: impl Into<String>) -> GetFile<'c> {
-        GetFile { client: self.client, file_id: file_id.into(), token: None, content_disposition: None }
+        GetFile {
+            client: self.client,
+            file_id: file_id.into(),
+            token: None,
+            content_disposition: None,
+        }
     }
 }
 
@@ -41,12 +54,18 @@ impl<'c> CreateFile<'c> {
     /// The operation's id in the spec (what interceptors, tracing and `runtime::Mock` name it by).
     pub const OPERATION_ID: &'static str = "file-create-file";
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl std::future::Future<Output = Result<CreateFileResponse, CreateFileError>> + 'c {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<CreateFileResponse, CreateFileError>,
+    > + 'c {
         self.client.call(self.request(), Self::decode)
     }
 
     /// The response, by status.
-    fn decode(raw: crate::runtime::RawResponse) -> Result<CreateFileResponse, CreateFileError> {
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<CreateFileResponse, CreateFileError> {
         match raw.status.as_u16() {
             201 => raw.ok_json(),
             400 => raw.error_json(CreateFileErrorBody::BadRequest),
@@ -62,7 +81,9 @@ impl<'c> CreateFile<'c> {
 
     /// The request as it will be sent, without the client-wide headers (authentication,
     /// user agent): for logging, tests, or a look before sending.
-    pub fn request(&self) -> Result<crate::runtime::Request, crate::runtime::EncodeError> {
+    pub fn request(
+        &self,
+    ) -> Result<crate::runtime::Request, crate::runtime::EncodeError> {
         let mut request = crate::runtime::Request::new(
             "file-create-file",
             "/v2/files",
@@ -176,19 +197,27 @@ impl<'c> GetFile<'c> {
     }
 
     /// The query parameter `content-disposition`.
-    pub fn content_disposition(mut self, value: impl Into<GetFileContentDisposition>) -> Self {
+    pub fn content_disposition(
+        mut self,
+        value: impl Into<GetFileContentDisposition>,
+    ) -> Self {
         self.content_disposition = Some(value.into());
         self
     }
 
     /// Sets or clears the query parameter `content-disposition`.
-    pub fn set_content_disposition(mut self, value: Option<GetFileContentDisposition>) -> Self {
+    pub fn set_content_disposition(
+        mut self,
+        value: Option<GetFileContentDisposition>,
+    ) -> Self {
         self.content_disposition = value;
         self
     }
 
     /// Sends the request and decodes the response; a successful body is streamed as it arrives (the client's idle timeout bounds each wait for more).
-    pub fn send(self) -> impl std::future::Future<Output = Result<GetFileResponse, GetFileError>> + 'c {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetFileResponse, GetFileError>> + 'c {
         self.client.call_open(Ok(self.request()), Self::streams, Self::decode)
     }
 
@@ -198,7 +227,9 @@ impl<'c> GetFile<'c> {
     }
 
     /// The response, by status.
-    fn decode(raw: crate::runtime::RawResponse) -> Result<GetFileResponse, GetFileError> {
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<GetFileResponse, GetFileError> {
         match raw.status.as_u16() {
             200 => raw.ok_stream_as(std::convert::identity),
             400 => raw.error_json(GetFileErrorBody::BadRequest),
@@ -311,7 +342,11 @@ pub struct CreateFileRequestBody {
 impl serde::Serialize for CreateFileRequestBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 1;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "CreateFileRequestBody", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "CreateFileRequestBody",
+            len,
+        )?;
         object.field("file", &self.file);
         object.end()
     }
@@ -319,7 +354,9 @@ impl serde::Serialize for CreateFileRequestBody {
 
 #[cfg(feature = "deserialize-all")]
 impl<'de> serde::Deserialize<'de> for CreateFileRequestBody {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -426,7 +463,9 @@ impl serde::Serialize for GetFileContentDisposition {
 
 #[cfg(feature = "deserialize-all")]
 impl<'de> serde::Deserialize<'de> for GetFileContentDisposition {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }

@@ -15,7 +15,9 @@ impl crate::Client {
     #[cfg(feature = "conversation")]
     #[cfg_attr(docsrs, doc(cfg(feature = "conversation")))]
     pub fn conversation(&self) -> conversation::ConversationApi<'_> {
-        conversation::ConversationApi { client: self }
+        conversation::ConversationApi {
+            client: self,
+        }
     }
 
     /// The file API allows you to manage your files, for example for conversations attachments and avatar uploads.

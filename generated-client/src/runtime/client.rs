@@ -474,8 +474,7 @@ impl ClientBuilder {
         // origin only. Redirects are followed by the runtime (within the origin), never by
         // reqwest, and no `Referer` is sent.
         // The timeout is set per request (a stream has an idle timeout instead).
-        let mut http =
-            reqwest::Client::builder().default_headers(default_headers).connect_timeout(self.connect_timeout);
+        let mut http = reqwest::Client::builder().default_headers(default_headers).connect_timeout(self.connect_timeout);
         if let Some(configure) = &self.http {
             http = configure(http);
         }

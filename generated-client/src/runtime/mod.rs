@@ -17,38 +17,38 @@ mod oauth2;
 mod pages;
 mod request;
 mod response;
-pub(crate) mod serde_helpers;
 mod sse_parser;
 mod stream;
 #[cfg(feature = "tracing")]
 mod trace;
+pub(crate) mod serde_helpers;
 
 pub(crate) use client::DefaultAuth;
 
 pub use base64::Base64;
 /// The byte buffer of bodies and chunks (from the `bytes` crate), for [`Upload::stream`].
 pub use bytes::Bytes;
-pub use client::{Auth, BuildError, Client, ClientBuilder, Provider, RetryPolicy, Token};
-pub use error::{
-    ApiError, DecodeError, EncodeError, Error, HeaderError, RedirectError, RedirectErrorKind, TransportError,
-    TransportErrorKind, UnexpectedResponse,
-};
-pub use intercept::{CallInfo, Interceptor};
-#[cfg(feature = "test-util")]
-pub use mock::{Mock, MockEvent, MockRequest, MockResponse};
-pub use oauth2::{
-    AccessToken, ClientAuth, OAuth2, OAuth2Builder, OAuth2Flow, OAuth2Flows, TokenError, TokenFuture, TokenProvider,
-};
-#[allow(unused_imports)]
-pub(crate) use pages::{items, pages, Page, Paginated};
-#[allow(unused_imports)]
-pub(crate) use request::{header_value, PathBuilder, Query, RawResponse};
-pub use request::{FilePart, JsonParam, Request, ToParam};
 /// The HTTP client under the runtime, re-exported so that a program configures it
 /// ([`ClientBuilder::http_client`]) with the very version the crate uses, without a dependency
 /// of its own that could differ.
 pub use reqwest;
+pub use client::{Auth, BuildError, Client, ClientBuilder, Provider, RetryPolicy, Token};
+pub use oauth2::{
+    AccessToken, ClientAuth, OAuth2, OAuth2Builder, OAuth2Flow, OAuth2Flows, TokenError, TokenFuture, TokenProvider,
+};
+pub use intercept::{CallInfo, Interceptor};
+#[cfg(feature = "test-util")]
+pub use mock::{Mock, MockEvent, MockRequest, MockResponse};
+pub use error::{
+    ApiError, DecodeError, EncodeError, Error, HeaderError, RedirectError, RedirectErrorKind, TransportError,
+    TransportErrorKind, UnexpectedResponse,
+};
+pub use request::{FilePart, JsonParam, Request, ToParam};
 pub use response::{decode_json, FromHeaders, JsonError, Response};
+pub use stream::{ByteStream, Event, EventData, EventStream, StreamError, Upload};
 #[allow(unused_imports)]
 pub(crate) use stream::{event_json, event_text};
-pub use stream::{ByteStream, Event, EventData, EventStream, StreamError, Upload};
+#[allow(unused_imports)]
+pub(crate) use pages::{items, pages, Page, Paginated};
+#[allow(unused_imports)]
+pub(crate) use request::{header_value, PathBuilder, Query, RawResponse};

@@ -51,8 +51,8 @@ where
         let limit = request.page_limit();
         match request.clone().send_page().await {
             Ok(page) => {
-                let next_request =
-                    next_skip(skip, limit, page.body.len(), P::total_count(&page)).map(|next| request.with_skip(next));
+                let next_request = next_skip(skip, limit, page.body.len(), P::total_count(&page))
+                    .map(|next| request.with_skip(next));
                 Some((Ok(page), next_request))
             }
             Err(error) => Some((Err(error), None)),

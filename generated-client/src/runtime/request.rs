@@ -10,13 +10,13 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::client::{Auth, Client, RetryPolicy};
-use super::error::{
-    is_retryable_status, retry_after, snippet, ApiError, DecodeError, EncodeError, Error, HeaderError, RedirectError,
-    RedirectErrorKind, SendError, TransportError, UnexpectedResponse,
-};
+use super::AccessToken;
 use super::response::{decode_json, Response};
 use super::stream::{BodyStream, ByteStream, DecodeData, EventStream, Resend, Upload};
-use super::AccessToken;
+use super::error::{
+    is_retryable_status, retry_after, snippet, ApiError, DecodeError, EncodeError, Error, HeaderError,
+    RedirectError, RedirectErrorKind, SendError, TransportError, UnexpectedResponse,
+};
 
 /// The header that makes a read wait for an earlier write's event (mittwald's eventual
 /// consistency): the `ETag` of the write.
@@ -294,15 +294,7 @@ impl From<bytes::Bytes> for FilePart {
 
 impl Request {
     pub(crate) fn new(operation_id: &'static str, path_template: &'static str, method: Method, path: String) -> Self {
-        Self {
-            operation_id,
-            path_template,
-            method,
-            path,
-            query: Query::default(),
-            headers: HeaderMap::new(),
-            body: None,
-        }
+        Self { operation_id, path_template, method, path, query: Query::default(), headers: HeaderMap::new(), body: None }
     }
 
     /// The operation's id in the spec.
@@ -673,9 +665,7 @@ impl Client {
         let outcome = self.execute_with_retries(&request, reading).await;
         if let Ok(response) = &outcome {
             if !request.is_read() && response.status.is_success() {
-                if let (Some(etag), Ok(mut event)) =
-                    (response.headers.get(reqwest::header::ETAG), self.last_event.lock())
-                {
+                if let (Some(etag), Ok(mut event)) = (response.headers.get(reqwest::header::ETAG), self.last_event.lock()) {
                     *event = Some(etag.clone());
                 }
             }
@@ -744,9 +734,7 @@ impl Client {
             let status = response.status();
             let location = response.headers().get(reqwest::header::LOCATION).and_then(|l| l.to_str().ok());
             let next = match location {
-                Some(location) if status.is_redirection() && status != StatusCode::NOT_MODIFIED => {
-                    url.join(location).ok()
-                }
+                Some(location) if status.is_redirection() && status != StatusCode::NOT_MODIFIED => url.join(location).ok(),
                 _ => None,
             };
             let Some(next) = next else {
@@ -1026,8 +1014,7 @@ mod tests {
         }
         assert_eq!(wait_before_retry(&policy, 0, Some(Duration::from_secs(3))), Some(Duration::from_secs(3)));
         assert_eq!(wait_before_retry(&policy, 0, Some(Duration::from_secs(11))), None);
-        let waits: std::collections::BTreeSet<Duration> =
-            (0..20).map(|_| wait_before_retry(&policy, 3, None).unwrap()).collect();
+        let waits: std::collections::BTreeSet<Duration> = (0..20).map(|_| wait_before_retry(&policy, 3, None).unwrap()).collect();
         assert!(waits.len() > 1, "jitter varies the wait");
     }
 }

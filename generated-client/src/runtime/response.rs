@@ -91,8 +91,10 @@ pub struct JsonError {
 /// own; and the path is tracked only when decoding has failed, by decoding again, because
 /// tracking it costs as much as decoding.
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, JsonError> {
-    let text = std::str::from_utf8(body)
-        .map_err(|error| JsonError { path: ".".to_owned(), message: format!("the body is not UTF-8: {error}") })?;
+    let text = std::str::from_utf8(body).map_err(|error| JsonError {
+        path: ".".to_owned(),
+        message: format!("the body is not UTF-8: {error}"),
+    })?;
     serde_json::from_str(text).map_err(|error| locate::<T>(text, error))
 }
 

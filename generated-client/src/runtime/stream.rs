@@ -450,10 +450,7 @@ impl<T> Stream for EventStream<T> {
                         None => {
                             this.ended = true;
                             let message = format!("the server answered {}", raw.status);
-                            return Poll::Ready(Some(Err(StreamError::Reconnect {
-                                status: Some(raw.status),
-                                message,
-                            })));
+                            return Poll::Ready(Some(Err(StreamError::Reconnect { status: Some(raw.status), message })));
                         }
                     },
                     Err(error) => {

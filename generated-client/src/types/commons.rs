@@ -16,7 +16,11 @@ pub struct Error {
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "Error", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "Error",
+            len,
+        )?;
         object.field("message", &self.message);
         object.field("type", &self.r#type);
         object.end()
@@ -26,7 +30,9 @@ impl serde::Serialize for Error {
 #[cfg(any(feature = "conversation", feature = "file"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "file"))))]
 impl<'de> serde::Deserialize<'de> for Error {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -68,7 +74,10 @@ impl crate::runtime::serde_helpers::Object for Error {
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { message: slots.0?, r#type: slots.1? })
+        Some(Self {
+            message: slots.0?,
+            r#type: slots.1?,
+        })
     }
 }
 
@@ -92,7 +101,11 @@ pub struct ValidationErrorSchema {
 impl serde::Serialize for ValidationErrorSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 3 + self.context.is_some() as usize;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "ValidationErrorSchema", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "ValidationErrorSchema",
+            len,
+        )?;
         object.optional("context", &self.context);
         object.field("message", &self.message);
         object.field("path", &self.path);
@@ -104,7 +117,9 @@ impl serde::Serialize for ValidationErrorSchema {
 #[cfg(any(feature = "conversation", feature = "file"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "file"))))]
 impl<'de> serde::Deserialize<'de> for ValidationErrorSchema {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -115,7 +130,12 @@ impl crate::runtime::serde_helpers::Object for ValidationErrorSchema {
     const NAME: &'static str = "ValidationErrorSchema";
     const FIELDS: &'static [&'static str] = &["context", "message", "path", "type"];
     const REQUIRED: &'static [usize] = &[1, 2, 3];
-    type Slots = (Option<std::collections::BTreeMap<String, String>>, Option<String>, Option<String>, Option<String>);
+    type Slots = (
+        Option<std::collections::BTreeMap<String, String>>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None)
@@ -150,7 +170,12 @@ impl crate::runtime::serde_helpers::Object for ValidationErrorSchema {
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { context: slots.0, message: slots.1?, path: slots.2?, r#type: slots.3? })
+        Some(Self {
+            context: slots.0,
+            message: slots.1?,
+            path: slots.2?,
+            r#type: slots.3?,
+        })
     }
 }
 
@@ -168,7 +193,11 @@ pub struct ValidationErrors {
 impl serde::Serialize for ValidationErrors {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2 + self.message.is_some() as usize;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "ValidationErrors", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "ValidationErrors",
+            len,
+        )?;
         object.optional("message", &self.message);
         object.field("type", &self.r#type);
         object.field("validationErrors", &self.validation_errors);
@@ -179,7 +208,9 @@ impl serde::Serialize for ValidationErrors {
 #[cfg(any(feature = "conversation", feature = "file"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "file"))))]
 impl<'de> serde::Deserialize<'de> for ValidationErrors {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -190,7 +221,11 @@ impl crate::runtime::serde_helpers::Object for ValidationErrors {
     const NAME: &'static str = "ValidationErrors";
     const FIELDS: &'static [&'static str] = &["message", "type", "validationErrors"];
     const REQUIRED: &'static [usize] = &[1, 2];
-    type Slots = (Option<String>, Option<ValidationErrorsType>, Option<Vec<ValidationErrorSchema>>);
+    type Slots = (
+        Option<String>,
+        Option<ValidationErrorsType>,
+        Option<Vec<ValidationErrorSchema>>,
+    );
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None)
@@ -223,7 +258,11 @@ impl crate::runtime::serde_helpers::Object for ValidationErrors {
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { message: slots.0, r#type: slots.1?, validation_errors: slots.2? })
+        Some(Self {
+            message: slots.0,
+            r#type: slots.1?,
+            validation_errors: slots.2?,
+        })
     }
 }
 
@@ -301,7 +340,9 @@ impl serde::Serialize for ValidationErrorsType {
 #[cfg(any(feature = "conversation", feature = "file"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "file"))))]
 impl<'de> serde::Deserialize<'de> for ValidationErrorsType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -327,7 +368,11 @@ pub struct RateLimitError {
 impl serde::Serialize for RateLimitError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = self.message.is_some() as usize + self.r#type.is_some() as usize;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "RateLimitError", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "RateLimitError",
+            len,
+        )?;
         object.optional("message", &self.message);
         object.optional("type", &self.r#type);
         object.end()
@@ -337,7 +382,9 @@ impl serde::Serialize for RateLimitError {
 #[cfg(any(feature = "conversation", feature = "file"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "file"))))]
 impl<'de> serde::Deserialize<'de> for RateLimitError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -379,6 +426,9 @@ impl crate::runtime::serde_helpers::Object for RateLimitError {
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { message: slots.0, r#type: slots.1 })
+        Some(Self {
+            message: slots.0,
+            r#type: slots.1,
+        })
     }
 }

@@ -15,7 +15,11 @@ pub struct AggregateReference {
 impl serde::Serialize for AggregateReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 3;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "AggregateReference", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "AggregateReference",
+            len,
+        )?;
         object.field("aggregate", &self.aggregate);
         object.field("domain", &self.domain);
         object.field("id", &self.id);
@@ -26,7 +30,9 @@ impl serde::Serialize for AggregateReference {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for AggregateReference {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -70,7 +76,11 @@ impl crate::runtime::serde_helpers::Object for AggregateReference {
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { aggregate: slots.0?, domain: slots.1?, id: slots.2? })
+        Some(Self {
+            aggregate: slots.0?,
+            domain: slots.1?,
+            id: slots.2?,
+        })
     }
 }
 
@@ -98,14 +108,16 @@ pub struct BasicConversation {
 #[cfg_attr(docsrs, doc(cfg(feature = "other-types")))]
 impl serde::Serialize for BasicConversation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = 7
-            + self.category.is_some() as usize
+        let len = 7 + self.category.is_some() as usize
             + self.last_message_at.is_some() as usize
             + self.notification_roles.is_some() as usize
-            + self.related_to.is_some() as usize
-            + self.relations.is_some() as usize
+            + self.related_to.is_some() as usize + self.relations.is_some() as usize
             + self.shared_with.is_some() as usize;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "BasicConversation", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "BasicConversation",
+            len,
+        )?;
         object.optional("category", &self.category);
         object.field("conversationId", &self.conversation_id);
         object.field("createdAt", &self.created_at);
@@ -126,7 +138,9 @@ impl serde::Serialize for BasicConversation {
 #[cfg(feature = "other-types")]
 #[cfg_attr(docsrs, doc(cfg(feature = "other-types")))]
 impl<'de> serde::Deserialize<'de> for BasicConversation {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -251,7 +265,11 @@ pub struct Category {
 impl serde::Serialize for Category {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 3;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "Category", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "Category",
+            len,
+        )?;
         object.field("categoryId", &self.category_id);
         object.field("name", &self.name);
         object.field("referenceType", &self.reference_type);
@@ -262,7 +280,9 @@ impl serde::Serialize for Category {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for Category {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -306,7 +326,11 @@ impl crate::runtime::serde_helpers::Object for Category {
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { category_id: slots.0?, name: slots.1?, reference_type: slots.2? })
+        Some(Self {
+            category_id: slots.0?,
+            name: slots.1?,
+            reference_type: slots.2?,
+        })
     }
 }
 
@@ -342,17 +366,18 @@ pub struct Conversation {
 #[cfg_attr(docsrs, doc(cfg(feature = "conversation")))]
 impl serde::Serialize for Conversation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = 7
-            + self.category.is_some() as usize
-            + self.created_by.is_some() as usize
-            + self.last_message.is_some() as usize
+        let len = 7 + self.category.is_some() as usize
+            + self.created_by.is_some() as usize + self.last_message.is_some() as usize
             + self.last_message_at.is_some() as usize
             + self.last_message_by.is_some() as usize
             + self.notification_roles.is_some() as usize
-            + self.related_to.is_some() as usize
-            + self.relations.is_some() as usize
+            + self.related_to.is_some() as usize + self.relations.is_some() as usize
             + self.shared_with.is_some() as usize;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "Conversation", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "Conversation",
+            len,
+        )?;
         object.optional("category", &self.category);
         object.field("conversationId", &self.conversation_id);
         object.field("createdAt", &self.created_at);
@@ -376,7 +401,9 @@ impl serde::Serialize for Conversation {
 #[cfg(feature = "conversation")]
 #[cfg_attr(docsrs, doc(cfg(feature = "conversation")))]
 impl<'de> serde::Deserialize<'de> for Conversation {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -424,7 +451,24 @@ impl crate::runtime::serde_helpers::Object for Conversation {
     );
     #[inline]
     fn slots() -> Self::Slots {
-        (None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None)
+        (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        )
     }
 
     #[inline]
@@ -602,7 +646,9 @@ impl serde::Serialize for NotificationRole {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for NotificationRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -653,19 +699,85 @@ pub enum RelatedAggregateReference {
 
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
+impl From<RelatedAggregateReferenceUser> for RelatedAggregateReference {
+    fn from(value: RelatedAggregateReferenceUser) -> Self {
+        Self::User(value)
+    }
+}
+
+#[cfg(any(feature = "conversation", feature = "other-types"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
+impl From<RelatedAggregateReferenceCustomer> for RelatedAggregateReference {
+    fn from(value: RelatedAggregateReferenceCustomer) -> Self {
+        Self::Customer(value)
+    }
+}
+
+#[cfg(any(feature = "conversation", feature = "other-types"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
+impl From<RelatedAggregateReferenceProject> for RelatedAggregateReference {
+    fn from(value: RelatedAggregateReferenceProject) -> Self {
+        Self::Project(value)
+    }
+}
+
+#[cfg(any(feature = "conversation", feature = "other-types"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
+impl From<RelatedAggregateReferenceAppinstallation> for RelatedAggregateReference {
+    fn from(value: RelatedAggregateReferenceAppinstallation) -> Self {
+        Self::Appinstallation(value)
+    }
+}
+
+#[cfg(any(feature = "conversation", feature = "other-types"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
+impl From<RelatedAggregateReferencePlacementgroup> for RelatedAggregateReference {
+    fn from(value: RelatedAggregateReferencePlacementgroup) -> Self {
+        Self::Placementgroup(value)
+    }
+}
+
+#[cfg(any(feature = "conversation", feature = "other-types"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
+impl From<RelatedAggregateReferenceExtensionInstance> for RelatedAggregateReference {
+    fn from(value: RelatedAggregateReferenceExtensionInstance) -> Self {
+        Self::ExtensionInstance(value)
+    }
+}
+
+#[cfg(any(feature = "conversation", feature = "other-types"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
+impl From<RelatedAggregateReferenceContainer> for RelatedAggregateReference {
+    fn from(value: RelatedAggregateReferenceContainer) -> Self {
+        Self::Container(value)
+    }
+}
+
+#[cfg(any(feature = "conversation", feature = "other-types"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl crate::runtime::serde_helpers::TaggedUnion for RelatedAggregateReference {
     const TAG: &'static str = "aggregate";
-    fn variant<'de, D: serde::Deserializer<'de>>(tag: &str, rest: D) -> Result<Self, D::Error> {
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
         use serde::Deserialize;
         match tag {
             "user" => Deserialize::deserialize(rest).map(Self::User),
             "customer" => Deserialize::deserialize(rest).map(Self::Customer),
             "project" => Deserialize::deserialize(rest).map(Self::Project),
-            "appinstallation" => Deserialize::deserialize(rest).map(Self::Appinstallation),
+            "appinstallation" => {
+                Deserialize::deserialize(rest).map(Self::Appinstallation)
+            }
             "placementgroup" => Deserialize::deserialize(rest).map(Self::Placementgroup),
-            "extensionInstance" => Deserialize::deserialize(rest).map(Self::ExtensionInstance),
+            "extensionInstance" => {
+                Deserialize::deserialize(rest).map(Self::ExtensionInstance)
+            }
             "container" => Deserialize::deserialize(rest).map(Self::Container),
-            _ => crate::runtime::serde_helpers::unknown_variant(Self::TAG, tag, rest).map(Self::Unknown),
+            _ => {
+                crate::runtime::serde_helpers::unknown_variant(Self::TAG, tag, rest)
+                    .map(Self::Unknown)
+            }
         }
     }
 }
@@ -673,7 +785,9 @@ impl crate::runtime::serde_helpers::TaggedUnion for RelatedAggregateReference {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReference {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_tagged(deserializer)
     }
 }
@@ -707,16 +821,54 @@ pub enum ShareableAggregateReference {
 
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
+impl From<ShareableAggregateReferenceUser> for ShareableAggregateReference {
+    fn from(value: ShareableAggregateReferenceUser) -> Self {
+        Self::User(value)
+    }
+}
+
+#[cfg(any(feature = "conversation", feature = "other-types"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
+impl From<ShareableAggregateReferenceCustomer> for ShareableAggregateReference {
+    fn from(value: ShareableAggregateReferenceCustomer) -> Self {
+        Self::Customer(value)
+    }
+}
+
+#[cfg(any(feature = "conversation", feature = "other-types"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
+impl From<ShareableAggregateReferenceProject> for ShareableAggregateReference {
+    fn from(value: ShareableAggregateReferenceProject) -> Self {
+        Self::Project(value)
+    }
+}
+
+#[cfg(any(feature = "conversation", feature = "other-types"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
+impl From<ShareableAggregateReferencePlacementgroup> for ShareableAggregateReference {
+    fn from(value: ShareableAggregateReferencePlacementgroup) -> Self {
+        Self::Placementgroup(value)
+    }
+}
+
+#[cfg(any(feature = "conversation", feature = "other-types"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl crate::runtime::serde_helpers::TaggedUnion for ShareableAggregateReference {
     const TAG: &'static str = "aggregate";
-    fn variant<'de, D: serde::Deserializer<'de>>(tag: &str, rest: D) -> Result<Self, D::Error> {
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
         use serde::Deserialize;
         match tag {
             "user" => Deserialize::deserialize(rest).map(Self::User),
             "customer" => Deserialize::deserialize(rest).map(Self::Customer),
             "project" => Deserialize::deserialize(rest).map(Self::Project),
             "placementgroup" => Deserialize::deserialize(rest).map(Self::Placementgroup),
-            _ => crate::runtime::serde_helpers::unknown_variant(Self::TAG, tag, rest).map(Self::Unknown),
+            _ => {
+                crate::runtime::serde_helpers::unknown_variant(Self::TAG, tag, rest)
+                    .map(Self::Unknown)
+            }
         }
     }
 }
@@ -724,7 +876,9 @@ impl crate::runtime::serde_helpers::TaggedUnion for ShareableAggregateReference 
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReference {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_tagged(deserializer)
     }
 }
@@ -825,7 +979,9 @@ impl serde::Serialize for Status {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for Status {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -854,12 +1010,14 @@ pub struct User {
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = 1
-            + self.active.is_some() as usize
-            + self.avatar_ref_id.is_some() as usize
-            + self.clear_name.is_some() as usize
+        let len = 1 + self.active.is_some() as usize
+            + self.avatar_ref_id.is_some() as usize + self.clear_name.is_some() as usize
             + self.is_employee.is_some() as usize;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "User", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "User",
+            len,
+        )?;
         object.optional("active", &self.active);
         object.optional("avatarRefId", &self.avatar_ref_id);
         object.optional("clearName", &self.clear_name);
@@ -872,7 +1030,9 @@ impl serde::Serialize for User {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for User {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -881,9 +1041,21 @@ impl<'de> serde::Deserialize<'de> for User {
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl crate::runtime::serde_helpers::Object for User {
     const NAME: &'static str = "User";
-    const FIELDS: &'static [&'static str] = &["active", "avatarRefId", "clearName", "isEmployee", "userId"];
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "avatarRefId",
+        "clearName",
+        "isEmployee",
+        "userId",
+    ];
     const REQUIRED: &'static [usize] = &[4];
-    type Slots = (Option<bool>, Option<String>, Option<String>, Option<bool>, Option<String>);
+    type Slots = (
+        Option<bool>,
+        Option<String>,
+        Option<String>,
+        Option<bool>,
+        Option<String>,
+    );
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None)
@@ -1009,7 +1181,9 @@ impl serde::Serialize for BasicConversationVisibility {
 #[cfg(feature = "other-types")]
 #[cfg_attr(docsrs, doc(cfg(feature = "other-types")))]
 impl<'de> serde::Deserialize<'de> for BasicConversationVisibility {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -1116,7 +1290,9 @@ impl serde::Serialize for CategoryReferenceTypeItem {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for CategoryReferenceTypeItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -1142,7 +1318,11 @@ pub struct ConversationLastMessage {
 impl serde::Serialize for ConversationLastMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 1 + self.created_by.is_some() as usize;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "ConversationLastMessage", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "ConversationLastMessage",
+            len,
+        )?;
         object.field("createdAt", &self.created_at);
         object.optional("createdBy", &self.created_by);
         object.end()
@@ -1152,7 +1332,9 @@ impl serde::Serialize for ConversationLastMessage {
 #[cfg(feature = "conversation")]
 #[cfg_attr(docsrs, doc(cfg(feature = "conversation")))]
 impl<'de> serde::Deserialize<'de> for ConversationLastMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -1194,7 +1376,10 @@ impl crate::runtime::serde_helpers::Object for ConversationLastMessage {
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { created_at: slots.0?, created_by: slots.1 })
+        Some(Self {
+            created_at: slots.0?,
+            created_by: slots.1,
+        })
     }
 }
 
@@ -1277,7 +1462,9 @@ impl serde::Serialize for ConversationVisibility {
 #[cfg(feature = "conversation")]
 #[cfg_attr(docsrs, doc(cfg(feature = "conversation")))]
 impl<'de> serde::Deserialize<'de> for ConversationVisibility {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -1304,7 +1491,11 @@ pub struct RelatedAggregateReferenceUser {
 impl serde::Serialize for RelatedAggregateReferenceUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "RelatedAggregateReferenceUser", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "RelatedAggregateReferenceUser",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -1314,7 +1505,9 @@ impl serde::Serialize for RelatedAggregateReferenceUser {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceUser {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -1356,7 +1549,10 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceUser {
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -1434,7 +1630,9 @@ impl serde::Serialize for RelatedAggregateReferenceUserDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceUserDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -1461,8 +1659,11 @@ pub struct RelatedAggregateReferenceCustomer {
 impl serde::Serialize for RelatedAggregateReferenceCustomer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object =
-            crate::runtime::serde_helpers::Fields::new(serializer, "RelatedAggregateReferenceCustomer", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "RelatedAggregateReferenceCustomer",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -1472,7 +1673,9 @@ impl serde::Serialize for RelatedAggregateReferenceCustomer {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceCustomer {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -1514,7 +1717,10 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceCustomer
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -1592,7 +1798,9 @@ impl serde::Serialize for RelatedAggregateReferenceCustomerDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceCustomerDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -1619,8 +1827,11 @@ pub struct RelatedAggregateReferenceProject {
 impl serde::Serialize for RelatedAggregateReferenceProject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object =
-            crate::runtime::serde_helpers::Fields::new(serializer, "RelatedAggregateReferenceProject", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "RelatedAggregateReferenceProject",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -1630,7 +1841,9 @@ impl serde::Serialize for RelatedAggregateReferenceProject {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceProject {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -1672,7 +1885,10 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceProject 
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -1750,7 +1966,9 @@ impl serde::Serialize for RelatedAggregateReferenceProjectDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceProjectDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -1777,8 +1995,11 @@ pub struct RelatedAggregateReferenceAppinstallation {
 impl serde::Serialize for RelatedAggregateReferenceAppinstallation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object =
-            crate::runtime::serde_helpers::Fields::new(serializer, "RelatedAggregateReferenceAppinstallation", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "RelatedAggregateReferenceAppinstallation",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -1788,7 +2009,9 @@ impl serde::Serialize for RelatedAggregateReferenceAppinstallation {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceAppinstallation {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -1799,7 +2022,10 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceAppinsta
     const NAME: &'static str = "RelatedAggregateReferenceAppinstallation";
     const FIELDS: &'static [&'static str] = &["domain", "id"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Slots = (Option<RelatedAggregateReferenceAppinstallationDomain>, Option<String>);
+    type Slots = (
+        Option<RelatedAggregateReferenceAppinstallationDomain>,
+        Option<String>,
+    );
     #[inline]
     fn slots() -> Self::Slots {
         (None, None)
@@ -1830,7 +2056,10 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceAppinsta
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -1908,7 +2137,9 @@ impl serde::Serialize for RelatedAggregateReferenceAppinstallationDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceAppinstallationDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -1935,8 +2166,11 @@ pub struct RelatedAggregateReferencePlacementgroup {
 impl serde::Serialize for RelatedAggregateReferencePlacementgroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object =
-            crate::runtime::serde_helpers::Fields::new(serializer, "RelatedAggregateReferencePlacementgroup", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "RelatedAggregateReferencePlacementgroup",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -1946,7 +2180,9 @@ impl serde::Serialize for RelatedAggregateReferencePlacementgroup {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferencePlacementgroup {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -1988,7 +2224,10 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferencePlacemen
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -2066,7 +2305,9 @@ impl serde::Serialize for RelatedAggregateReferencePlacementgroupDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferencePlacementgroupDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -2093,8 +2334,11 @@ pub struct RelatedAggregateReferenceExtensionInstance {
 impl serde::Serialize for RelatedAggregateReferenceExtensionInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object =
-            crate::runtime::serde_helpers::Fields::new(serializer, "RelatedAggregateReferenceExtensionInstance", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "RelatedAggregateReferenceExtensionInstance",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -2104,18 +2348,24 @@ impl serde::Serialize for RelatedAggregateReferenceExtensionInstance {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceExtensionInstance {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
 
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
-impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceExtensionInstance {
+impl crate::runtime::serde_helpers::Object
+for RelatedAggregateReferenceExtensionInstance {
     const NAME: &'static str = "RelatedAggregateReferenceExtensionInstance";
     const FIELDS: &'static [&'static str] = &["domain", "id"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Slots = (Option<RelatedAggregateReferenceExtensionInstanceDomain>, Option<String>);
+    type Slots = (
+        Option<RelatedAggregateReferenceExtensionInstanceDomain>,
+        Option<String>,
+    );
     #[inline]
     fn slots() -> Self::Slots {
         (None, None)
@@ -2146,7 +2396,10 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceExtensio
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -2224,7 +2477,9 @@ impl serde::Serialize for RelatedAggregateReferenceExtensionInstanceDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceExtensionInstanceDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -2251,8 +2506,11 @@ pub struct RelatedAggregateReferenceContainer {
 impl serde::Serialize for RelatedAggregateReferenceContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object =
-            crate::runtime::serde_helpers::Fields::new(serializer, "RelatedAggregateReferenceContainer", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "RelatedAggregateReferenceContainer",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -2262,7 +2520,9 @@ impl serde::Serialize for RelatedAggregateReferenceContainer {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceContainer {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -2304,7 +2564,10 @@ impl crate::runtime::serde_helpers::Object for RelatedAggregateReferenceContaine
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -2382,7 +2645,9 @@ impl serde::Serialize for RelatedAggregateReferenceContainerDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for RelatedAggregateReferenceContainerDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -2409,8 +2674,11 @@ pub struct ShareableAggregateReferenceUser {
 impl serde::Serialize for ShareableAggregateReferenceUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object =
-            crate::runtime::serde_helpers::Fields::new(serializer, "ShareableAggregateReferenceUser", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "ShareableAggregateReferenceUser",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -2420,7 +2688,9 @@ impl serde::Serialize for ShareableAggregateReferenceUser {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferenceUser {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -2462,7 +2732,10 @@ impl crate::runtime::serde_helpers::Object for ShareableAggregateReferenceUser {
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -2540,7 +2813,9 @@ impl serde::Serialize for ShareableAggregateReferenceUserDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferenceUserDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -2567,8 +2842,11 @@ pub struct ShareableAggregateReferenceCustomer {
 impl serde::Serialize for ShareableAggregateReferenceCustomer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object =
-            crate::runtime::serde_helpers::Fields::new(serializer, "ShareableAggregateReferenceCustomer", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "ShareableAggregateReferenceCustomer",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -2578,7 +2856,9 @@ impl serde::Serialize for ShareableAggregateReferenceCustomer {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferenceCustomer {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -2620,7 +2900,10 @@ impl crate::runtime::serde_helpers::Object for ShareableAggregateReferenceCustom
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -2698,7 +2981,9 @@ impl serde::Serialize for ShareableAggregateReferenceCustomerDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferenceCustomerDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -2725,8 +3010,11 @@ pub struct ShareableAggregateReferenceProject {
 impl serde::Serialize for ShareableAggregateReferenceProject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object =
-            crate::runtime::serde_helpers::Fields::new(serializer, "ShareableAggregateReferenceProject", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "ShareableAggregateReferenceProject",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -2736,7 +3024,9 @@ impl serde::Serialize for ShareableAggregateReferenceProject {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferenceProject {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -2778,7 +3068,10 @@ impl crate::runtime::serde_helpers::Object for ShareableAggregateReferenceProjec
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -2856,7 +3149,9 @@ impl serde::Serialize for ShareableAggregateReferenceProjectDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferenceProjectDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }
@@ -2883,8 +3178,11 @@ pub struct ShareableAggregateReferencePlacementgroup {
 impl serde::Serialize for ShareableAggregateReferencePlacementgroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 2;
-        let mut object =
-            crate::runtime::serde_helpers::Fields::new(serializer, "ShareableAggregateReferencePlacementgroup", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "ShareableAggregateReferencePlacementgroup",
+            len,
+        )?;
         object.field("domain", &self.domain);
         object.field("id", &self.id);
         object.end()
@@ -2894,18 +3192,24 @@ impl serde::Serialize for ShareableAggregateReferencePlacementgroup {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferencePlacementgroup {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
 
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
-impl crate::runtime::serde_helpers::Object for ShareableAggregateReferencePlacementgroup {
+impl crate::runtime::serde_helpers::Object
+for ShareableAggregateReferencePlacementgroup {
     const NAME: &'static str = "ShareableAggregateReferencePlacementgroup";
     const FIELDS: &'static [&'static str] = &["domain", "id"];
     const REQUIRED: &'static [usize] = &[0, 1];
-    type Slots = (Option<ShareableAggregateReferencePlacementgroupDomain>, Option<String>);
+    type Slots = (
+        Option<ShareableAggregateReferencePlacementgroupDomain>,
+        Option<String>,
+    );
     #[inline]
     fn slots() -> Self::Slots {
         (None, None)
@@ -2936,7 +3240,10 @@ impl crate::runtime::serde_helpers::Object for ShareableAggregateReferencePlacem
 
     #[inline]
     fn finish(slots: Self::Slots) -> Option<Self> {
-        Some(Self { domain: slots.0?, id: slots.1? })
+        Some(Self {
+            domain: slots.0?,
+            id: slots.1?,
+        })
     }
 }
 
@@ -3014,7 +3321,9 @@ impl serde::Serialize for ShareableAggregateReferencePlacementgroupDomain {
 #[cfg(any(feature = "conversation", feature = "other-types"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 impl<'de> serde::Deserialize<'de> for ShareableAggregateReferencePlacementgroupDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_string_enum(deserializer)
     }
 }

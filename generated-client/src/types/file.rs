@@ -23,7 +23,11 @@ pub struct FileMeta {
 impl serde::Serialize for FileMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 8;
-        let mut object = crate::runtime::serde_helpers::Fields::new(serializer, "FileMeta", len)?;
+        let mut object = crate::runtime::serde_helpers::Fields::new(
+            serializer,
+            "FileMeta",
+            len,
+        )?;
         object.field("friendlyURL", &self.friendly_url);
         object.field("friendlyUrl", &self.friendly_url2);
         object.field("id", &self.id);
@@ -39,7 +43,9 @@ impl serde::Serialize for FileMeta {
 #[cfg(feature = "file")]
 #[cfg_attr(docsrs, doc(cfg(feature = "file")))]
 impl<'de> serde::Deserialize<'de> for FileMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::deserialize_object(deserializer)
     }
 }
@@ -48,8 +54,16 @@ impl<'de> serde::Deserialize<'de> for FileMeta {
 #[cfg_attr(docsrs, doc(cfg(feature = "file")))]
 impl crate::runtime::serde_helpers::Object for FileMeta {
     const NAME: &'static str = "FileMeta";
-    const FIELDS: &'static [&'static str] =
-        &["friendlyURL", "friendlyUrl", "id", "mimeType", "name", "shortId", "sizeInBytes", "type"];
+    const FIELDS: &'static [&'static str] = &[
+        "friendlyURL",
+        "friendlyUrl",
+        "id",
+        "mimeType",
+        "name",
+        "shortId",
+        "sizeInBytes",
+        "type",
+    ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6, 7];
     type Slots = (
         Option<String>,

@@ -390,10 +390,56 @@ fn tagged_union(api: &Api, def: &TypeDef, tag: &str, variants: &[TaggedVariant])
     );
     let name = ident(&def.name);
     let deserialize_cfg = deserialize_cfg(def);
-    let names: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let values: Vec<&str> = variants.iter().map(|v| v.tag_value.as_str()).collect();
-    let payloads = variants.iter().map(|v| named_path(api, v.payload, &def.home));
-    let variant_docs = values.iter().map(|value| format!(" `{tag}: {value}`"));
+    // A variant whose type has the tag as a field of its own (a component type, used as it is)
+    // writes and reads the tag itself: serde adds it only for the others. serde wants such
+    // (untagged) variants after the tagged ones.
+    let (own, keeping): (Vec<&TaggedVariant>, Vec<&TaggedVariant>) =
+        variants.iter().partition(|variant| !keeps_tag(api, variant.payload, tag));
+    let variant = |v: &&TaggedVariant| {
+        let variant = ident(&v.rust_name);
+        let payload = named_path(api, v.payload, &def.home);
+        let value = v.tag_value.clone();
+        let doc = format!(" `{tag}: {value}`");
+        (variant, payload, value, doc)
+    };
+    let own_variants = own.iter().map(variant).map(|(variant, payload, value, doc)| {
+        quote! {
+            #[doc = #doc]
+            #[serde(rename = #value)]
+            #variant(#payload),
+        }
+    });
+    let keeping_variants = keeping.iter().map(variant).map(|(variant, payload, _, doc)| {
+        quote! {
+            #[doc = #doc]
+            #[serde(untagged)]
+            #variant(#payload),
+        }
+    });
+    let decode = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let value = v.tag_value.as_str();
+        if keeps_tag(api, v.payload, tag) {
+            quote! {
+                #value => Deserialize::deserialize(crate::runtime::serde_helpers::WithTag::new(Self::TAG, tag, rest))
+                    .map(Self::#variant),
+            }
+        } else {
+            quote! { #value => Deserialize::deserialize(rest).map(Self::#variant), }
+        }
+    });
+    // `From` for each type that is the payload of one variant only.
+    let froms = variants.iter().filter(|v| variants.iter().filter(|w| w.payload == v.payload).count() == 1).map(|v| {
+        let variant = ident(&v.rust_name);
+        let payload = named_path(api, v.payload, &def.home);
+        quote! {
+            impl From<#payload> for #name {
+                fn from(value: #payload) -> Self {
+                    Self::#variant(value)
+                }
+            }
+        }
+    });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -401,15 +447,14 @@ fn tagged_union(api: &Api, def: &TypeDef, tag: &str, variants: &[TaggedVariant])
         #[non_exhaustive]
         #[allow(clippy::large_enum_variant)]
         pub enum #name {
-            #(
-                #[doc = #variant_docs]
-                #[serde(rename = #values)]
-                #names(#payloads),
-            )*
+            #(#own_variants)*
+            #(#keeping_variants)*
             /// An alternative not known to this version of the crate, kept as JSON.
             #[serde(untagged)]
             Unknown(serde_json::Value),
         }
+
+        #(#froms)*
 
         #deserialize_cfg
         impl crate::runtime::serde_helpers::TaggedUnion for #name {
@@ -418,7 +463,7 @@ fn tagged_union(api: &Api, def: &TypeDef, tag: &str, variants: &[TaggedVariant])
             fn variant<'de, D: serde::Deserializer<'de>>(tag: &str, rest: D) -> Result<Self, D::Error> {
                 use serde::Deserialize;
                 match tag {
-                    #(#values => Deserialize::deserialize(rest).map(Self::#names),)*
+                    #(#decode)*
                     _ => crate::runtime::serde_helpers::unknown_variant(Self::TAG, tag, rest).map(Self::Unknown),
                 }
             }
@@ -431,6 +476,19 @@ fn tagged_union(api: &Api, def: &TypeDef, tag: &str, variants: &[TaggedVariant])
             }
         }
     }
+}
+
+/// Whether the type `id` (aliases followed) is a struct with a field for the property `tag`.
+fn keeps_tag(api: &Api, id: TypeId, tag: &str) -> bool {
+    let mut id = id;
+    for _ in 0..16 {
+        match &api.types.types[id.0].kind {
+            TypeKind::Struct(fields) => return fields.iter().any(|field| field.json_name == tag && !field.flatten),
+            TypeKind::Alias(TypeRef::Named(next)) => id = *next,
+            _ => return false,
+        }
+    }
+    false
 }
 
 fn untagged_union(api: &Api, def: &TypeDef, variants: &[UntaggedVariant]) -> TokenStream {

@@ -2,14 +2,14 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type,
+    AdditionalProperties, Discriminator, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
 
 use std::borrow::Borrow;
 
 use super::Lowerer;
-use crate::diagnostic::{push_pointer, Kind, SpecError};
+use crate::diagnostic::{push_pointer, quoted, Kind, SpecError};
 use crate::model::{Docs, EnumValue, Field, Home, TaggedVariant, TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant};
 use crate::names::{camel, snake, Namer};
 
@@ -128,6 +128,7 @@ impl<'s> Lowerer<'s> {
 
     /// Lowers a schema's own shape; `place.name` is the name of the type it becomes.
     pub(super) fn shape(&mut self, schema: &'s Schema, place: &Place<'_>) -> Result<Shape, SpecError> {
+        let discriminator = schema.schema_data.discriminator.as_ref();
         let shape = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<&str> = s.enumeration.iter().flatten().map(String::as_str).collect();
@@ -174,11 +175,8 @@ impl<'s> Lowerer<'s> {
                 self.object(parts, place)?
             }
             SchemaKind::AllOf { all_of } => self.all_of(all_of, place)?,
-            SchemaKind::OneOf { one_of } => self.one_of(one_of, place)?,
-            SchemaKind::AnyOf { any_of } => {
-                let variants = self.untagged_variants(any_of, "anyOf", place)?;
-                Shape::Kind(TypeKind::UntaggedUnion(variants))
-            }
+            SchemaKind::OneOf { one_of } => self.one_of(one_of, discriminator, "oneOf", place)?,
+            SchemaKind::AnyOf { any_of } => self.one_of(any_of, discriminator, "anyOf", place)?,
             SchemaKind::Not { .. } => {
                 return Err(self.error(place.pointer, "`not` schemas are not supported".to_owned()));
             }
@@ -199,9 +197,9 @@ impl<'s> Lowerer<'s> {
                     self.warnings.extend(notes);
                     self.object(parts, place)?
                 } else if !any.one_of.is_empty() {
-                    self.one_of(&any.one_of, place)?
+                    self.one_of(&any.one_of, discriminator, "oneOf", place)?
                 } else if !any.any_of.is_empty() {
-                    Shape::Kind(TypeKind::UntaggedUnion(self.untagged_variants(&any.any_of, "anyOf", place)?))
+                    self.one_of(&any.any_of, discriminator, "anyOf", place)?
                 } else if !any.all_of.is_empty() {
                     self.all_of(&any.all_of, place)?
                 } else {
@@ -499,36 +497,196 @@ impl<'s> Lowerer<'s> {
         Ok(())
     }
 
-    fn one_of(&mut self, one_of: &'s [ReferenceOr<Schema>], place: &Place<'_>) -> Result<Shape, SpecError> {
-        if let Some((tag, alternatives)) = self.find_tag(one_of, place.pointer)? {
-            let mut variant_names = Namer::new();
-            variant_names.unique("Unknown");
-            let mut variants = Vec::with_capacity(alternatives.len());
-            for (index, (tag_value, parts)) in alternatives.into_iter().enumerate() {
-                let rust_name = variant_names.unique(&camel(&tag_value));
-                let payload_name = self.type_names.unique(&format!("{}{}", place.name, rust_name));
-                let pointer = push_pointer(&push_pointer(place.pointer, "oneOf"), &index.to_string());
-                let id = self.reserve(TypeDef {
-                    name: payload_name.clone(),
-                    home: place.home.clone(),
-                    docs: Docs {
-                        description: Some(format!("The `{tag}: {tag_value}` variant of [`{}`].", place.name)),
-                        ..Docs::default()
-                    },
-                    kind: TypeKind::Alias(TypeRef::Json),
-                    origin: pointer.clone(),
-                    decoded: false,
-                });
-                let kind = match self.object(parts, &place.child(&payload_name, &pointer))? {
-                    Shape::Kind(kind) => kind,
-                    Shape::Ref(_) => TypeKind::Struct(Vec::new()),
-                };
-                self.types[id.0].kind = kind;
-                variants.push(TaggedVariant { rust_name, tag_value, payload: id });
+    /// A `oneOf` or `anyOf`: a tagged union when a discriminator or a property every
+    /// alternative requires with a distinct constant value tells the alternatives apart (the
+    /// variants of `$ref` alternatives hold the component types themselves), else untagged.
+    fn one_of(
+        &mut self,
+        alternatives: &'s [ReferenceOr<Schema>],
+        discriminator: Option<&'s Discriminator>,
+        keyword: &str,
+        place: &Place<'_>,
+    ) -> Result<Shape, SpecError> {
+        if let Some(discriminator) = discriminator {
+            if let Some(shape) = self.discriminated(alternatives, discriminator, keyword, place)? {
+                return Ok(shape);
             }
-            return Ok(Shape::Kind(TypeKind::TaggedUnion { tag, variants }));
         }
-        Ok(Shape::Kind(TypeKind::UntaggedUnion(self.untagged_variants(one_of, "oneOf", place)?)))
+        if alternatives.is_empty() {
+            self.warn(
+                Kind::EmptyUnion,
+                &push_pointer(place.pointer, keyword),
+                format!("an empty `{keyword}`: no value can match it; any JSON value is accepted here"),
+            );
+            return Ok(Shape::Ref(TypeRef::Json));
+        }
+        if keyword == "oneOf" {
+            if let Some((tag, found)) = self.find_tag(alternatives, place.pointer)? {
+                let mut sources = Vec::with_capacity(found.len());
+                for (index, (value, parts)) in found.into_iter().enumerate() {
+                    let pointer = push_pointer(&push_pointer(place.pointer, keyword), &index.to_string());
+                    let source = match &alternatives[index] {
+                        ReferenceOr::Reference { reference } => {
+                            VariantSource::Component(self.component_schema(reference, &push_pointer(&pointer, "$ref"))?)
+                        }
+                        ReferenceOr::Item(_) => VariantSource::Inline(parts, pointer),
+                    };
+                    sources.push((value, source));
+                }
+                let variants = self.tagged_variants(&tag, sources, place)?;
+                return Ok(Shape::Kind(TypeKind::TaggedUnion { tag, variants }));
+            }
+        }
+        Ok(Shape::Kind(TypeKind::UntaggedUnion(self.untagged_variants(alternatives, keyword, place)?)))
+    }
+
+    /// A union told apart by its `discriminator`: each `$ref` alternative's values are the
+    /// mapping's entries that name it, or its component name; mapped schemas that are not among
+    /// the alternatives (an empty `oneOf` beside a mapping) are variants too. An inline
+    /// alternative needs a constant value of the property; without one: `None` (not tagged).
+    fn discriminated(
+        &mut self,
+        alternatives: &'s [ReferenceOr<Schema>],
+        discriminator: &'s Discriminator,
+        keyword: &str,
+        place: &Place<'_>,
+    ) -> Result<Option<Shape>, SpecError> {
+        let tag = discriminator.property_name.as_str();
+        let mapping_at = push_pointer(&push_pointer(place.pointer, "discriminator"), "mapping");
+        // The mapping's targets as component names (a bare name means a component schema).
+        let mut mapped: Vec<(&'s str, &'s str, String)> = Vec::new(); // (value, component, pointer)
+        for (value, target) in &discriminator.mapping {
+            let reference =
+                if target.starts_with('#') { target.clone() } else { format!("#/components/schemas/{target}") };
+            let at = push_pointer(&mapping_at, value);
+            match self.resolve_schema(&reference, &at) {
+                Ok((name, _)) => mapped.push((value.as_str(), name, at)),
+                Err(_) => self.warn(
+                    Kind::DanglingRef,
+                    &at,
+                    format!(
+                        "the discriminator maps {} to {}, which is no component schema; the value decodes as \
+                         an unknown variant",
+                        quoted(value),
+                        quoted(target)
+                    ),
+                ),
+            }
+        }
+        let mut sources: Vec<(String, VariantSource<'s>)> = Vec::new();
+        let mut listed: Vec<&'s str> = Vec::new();
+        for (index, alternative) in alternatives.iter().enumerate() {
+            let pointer = push_pointer(&push_pointer(place.pointer, keyword), &index.to_string());
+            match alternative {
+                ReferenceOr::Reference { reference } => {
+                    let at = push_pointer(&pointer, "$ref");
+                    let (name, _) = self.resolve_schema(reference, &at)?;
+                    listed.push(name);
+                    let id = self.component_schema(reference, &at)?;
+                    let values: Vec<&str> =
+                        mapped.iter().filter(|(_, target, _)| *target == name).map(|(value, _, _)| *value).collect();
+                    if values.is_empty() {
+                        sources.push((name.to_owned(), VariantSource::Component(id)));
+                    }
+                    for value in values {
+                        sources.push((value.to_owned(), VariantSource::Component(id)));
+                    }
+                }
+                ReferenceOr::Item(schema) => {
+                    let mut parts = ObjectParts::default();
+                    match &schema.schema_kind {
+                        SchemaKind::Type(Type::Object(o)) => self.add_object(
+                            &mut parts,
+                            &o.properties,
+                            &o.required,
+                            o.additional_properties.as_ref(),
+                            &pointer,
+                        ),
+                        SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => self.add_object(
+                            &mut parts,
+                            &any.properties,
+                            &any.required,
+                            any.additional_properties.as_ref(),
+                            &pointer,
+                        ),
+                        _ => return Ok(None),
+                    }
+                    let Some(value) = single_value(&parts, tag) else { return Ok(None) };
+                    parts.properties.shift_remove(tag);
+                    parts.required.retain(|name| *name != tag);
+                    sources.push((value, VariantSource::Inline(parts, pointer)));
+                }
+            }
+        }
+        for (value, name, at) in &mapped {
+            if !listed.contains(name) {
+                let id = self.component_schema(&format!("#/components/schemas/{}", escape_name(name)), at)?;
+                sources.push(((*value).to_owned(), VariantSource::Component(id)));
+            }
+        }
+        if sources.is_empty() {
+            return Ok(None);
+        }
+        if alternatives.is_empty() {
+            self.warn(
+                Kind::EmptyUnion,
+                &push_pointer(place.pointer, keyword),
+                format!(
+                    "an empty `{keyword}` beside a discriminator mapping; the union is built from the mapping's {} \
+                     schemas",
+                    sources.len()
+                ),
+            );
+        }
+        // Two alternatives claiming one value cannot be told apart.
+        let mut values: Vec<&str> = sources.iter().map(|(value, _)| value.as_str()).collect();
+        values.sort_unstable();
+        if values.windows(2).any(|pair| pair[0] == pair[1]) {
+            return Ok(None);
+        }
+        let variants = self.tagged_variants(tag, sources, place)?;
+        Ok(Some(Shape::Kind(TypeKind::TaggedUnion { tag: tag.to_owned(), variants })))
+    }
+
+    /// The variants of a tagged union: a component type as it is, an inline alternative's
+    /// other properties as a struct of its own.
+    fn tagged_variants(
+        &mut self,
+        tag: &str,
+        sources: Vec<(String, VariantSource<'s>)>,
+        place: &Place<'_>,
+    ) -> Result<Vec<TaggedVariant>, SpecError> {
+        let mut variant_names = Namer::new();
+        variant_names.unique("Unknown");
+        let mut variants = Vec::with_capacity(sources.len());
+        for (tag_value, source) in sources {
+            let rust_name = variant_names.unique(&camel(&tag_value));
+            let payload = match source {
+                VariantSource::Component(id) => id,
+                VariantSource::Inline(parts, pointer) => {
+                    let payload_name = self.type_names.unique(&format!("{}{}", place.name, rust_name));
+                    let id = self.reserve(TypeDef {
+                        name: payload_name.clone(),
+                        home: place.home.clone(),
+                        docs: Docs {
+                            description: Some(format!("The `{tag}: {tag_value}` variant of [`{}`].", place.name)),
+                            ..Docs::default()
+                        },
+                        kind: TypeKind::Alias(TypeRef::Json),
+                        origin: pointer.clone(),
+                        decoded: false,
+                    });
+                    let kind = match self.object(parts, &place.child(&payload_name, &pointer))? {
+                        Shape::Kind(kind) => kind,
+                        Shape::Ref(_) => TypeKind::Struct(Vec::new()),
+                    };
+                    self.types[id.0].kind = kind;
+                    id
+                }
+            };
+            variants.push(TaggedVariant { rust_name, tag_value, payload });
+        }
+        Ok(variants)
     }
 
     /// Finds a property that every alternative requires with a single string value, distinct
@@ -573,19 +731,6 @@ impl<'s> Lowerer<'s> {
         if objects.len() < 2 {
             return Ok(None);
         }
-        let single_value = |parts: &ObjectParts<'s>, name: &str| -> Option<String> {
-            if !parts.required.contains(&name) {
-                return None;
-            }
-            let (ReferenceOr::Item(schema), _) = parts.properties.get(name)? else { return None };
-            match &schema.schema_kind {
-                SchemaKind::Type(Type::String(s)) => match s.enumeration.as_slice() {
-                    [Some(value)] => Some(value.clone()),
-                    _ => None,
-                },
-                _ => None,
-            }
-        };
         let candidates: Vec<&str> = objects[0].properties.keys().copied().collect();
         for candidate in candidates {
             let values: Option<Vec<String>> = objects.iter().map(|parts| single_value(parts, candidate)).collect();
@@ -667,6 +812,34 @@ impl<'s> Lowerer<'s> {
         let (name, _) = self.resolve_schema(reference, pointer)?;
         Ok(self.components[name])
     }
+}
+
+/// Where a tagged union's variant comes from.
+enum VariantSource<'s> {
+    /// A component schema: its type, as it is.
+    Component(TypeId),
+    /// An inline alternative: its properties but the tag, and its pointer.
+    Inline(ObjectParts<'s>, String),
+}
+
+/// The one string value a required property may have (a one-value `enum`), if it has one.
+fn single_value(parts: &ObjectParts<'_>, name: &str) -> Option<String> {
+    if !parts.required.contains(&name) {
+        return None;
+    }
+    let (ReferenceOr::Item(schema), _) = parts.properties.get(name)? else { return None };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => match s.enumeration.as_slice() {
+            [Some(value)] => Some(value.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A component name as a `$ref` pointer segment.
+fn escape_name(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
 }
 
 fn string_format(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
