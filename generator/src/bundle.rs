@@ -535,8 +535,9 @@ impl Bundler<'_> {
         let at = here.child("discriminator").child("mapping");
         for (key, value) in mapping.iter_mut() {
             let Value::String(reference) = value else { continue };
-            let external = looks_like_file_ref(reference);
-            if !external && !(reference.starts_with('#') && here.file != self.root) {
+            // A reference to another file, or a local one written in another file.
+            let in_other_file = reference.starts_with('#') && here.file != self.root;
+            if !looks_like_file_ref(reference) && !in_other_file {
                 continue;
             }
             let reference = reference.clone();
@@ -901,7 +902,8 @@ mod tests {
             ("b/pet.yaml", "type: boolean\n"),
         ]);
         let bundle = bundle(&mut sources).unwrap();
-        let holder = |property: &str| bundle.tree.pointer(&format!("/components/schemas/Holder/properties/{property}/$ref"));
+        let holder =
+            |property: &str| bundle.tree.pointer(&format!("/components/schemas/Holder/properties/{property}/$ref"));
         assert_eq!(holder("a"), Some(&json!("#/components/schemas/APet")));
         assert_eq!(holder("b"), Some(&json!("#/components/schemas/BPet")));
         assert_eq!(holder("c"), Some(&json!("#/components/schemas/Pet")));
@@ -960,6 +962,9 @@ mod tests {
         let bundle =
             bundle(&mut files(&[("dir/openapi.yaml", root), ("dir/schemas/a.yaml", "type: string\n")])).unwrap();
         assert_eq!(bundle.tree.pointer("/components/schemas/A"), Some(&json!({"type": "string"})));
-        assert_eq!(bundle.map.place("/components/schemas/A/type"), ("dir/schemas/a.yaml".to_owned(), "/type".to_owned()));
+        assert_eq!(
+            bundle.map.place("/components/schemas/A/type"),
+            ("dir/schemas/a.yaml".to_owned(), "/type".to_owned())
+        );
     }
 }

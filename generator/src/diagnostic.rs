@@ -131,6 +131,8 @@ kinds! {
     NonIntegerBound = "non-integer-bound", true, "the bound ignored";
     /// A pinned type name from the lock file that cannot be used.
     PinnedName = "pinned-name", false, "a new name is chosen";
+    /// An allOf part that is the schema itself (through `$ref`s).
+    CyclicAllOf = "cyclic-all-of", true, "the part that includes the schema itself is left out, the other parts merged (a schema that is nothing but itself: any JSON value)";
     /// A `oneOf`/`anyOf` without alternatives.
     EmptyUnion = "empty-union", true, "beside a discriminator mapping, a tagged union of the mapped schemas; otherwise any JSON value";
     /// A node of another file whose name is taken in the bundled document.

@@ -122,4 +122,16 @@ fn an_empty_one_of_beside_a_mapping_is_the_mapped_union() {
     assert_eq!(round_trip(&stop), json!({"type": "stop", "reason": "done"}));
     let nothing: Nothing = json!({"anything": [1, 2]});
     assert_eq!(nothing["anything"][1], 2);
+    let itself: Itself = json!([true]);
+    assert!(itself.is_array());
+}
+
+#[test]
+fn lists_of_lists_of_any_depth() {
+    let mut nested = NestedLists::List(Vec::new());
+    for depth in 1..=50 {
+        nested = NestedLists::List(vec![nested.clone(), NestedLists::List(Vec::new())]);
+        let json = round_trip(&nested);
+        assert_eq!(json[1], json!([]), "written as the list itself, depth {depth}");
+    }
 }

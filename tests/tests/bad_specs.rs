@@ -98,16 +98,25 @@ fn a_reference_to_a_missing_file_is_an_error_at_the_reference() {
         "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: array\n      items: {{ $ref: 'other.yaml#/A' }}\n"
     ));
     assert_eq!(pointer(location), "/components/schemas/A/items/$ref");
-    assert!(message.starts_with("`$ref` \"other.yaml#/A\" cannot be resolved: cannot read \"other.yaml\""), "{message}");
+    assert!(
+        message.starts_with("`$ref` \"other.yaml#/A\" cannot be resolved: cannot read \"other.yaml\""),
+        "{message}"
+    );
 }
 
 #[test]
-fn schema_that_is_its_own_all_of_is_an_error() {
-    let (location, message) = error_of(&format!(
-        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      allOf:\n        - $ref: '#/components/schemas/A'\n        - type: object\n"
-    ));
-    assert_eq!(pointer(location), "/components/schemas/A/allOf/0");
-    assert_eq!(message, "allOf includes itself through `#/components/schemas/A`");
+fn schema_that_is_its_own_all_of_is_generated_without_that_part() {
+    let spec = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      allOf:\n        - $ref: '#/components/schemas/A'\n        - type: object\n          properties: {{ b: {{ type: integer }} }}\n"
+    );
+    let warnings = warnings_of(&spec);
+    let [warning] = warnings.as_slice() else { panic!("one warning: {warnings:?}") };
+    assert_eq!(warning.kind, generator::Kind::CyclicAllOf);
+    assert_eq!(pointer(warning.location.clone()), "/components/schemas/A/allOf/0");
+    assert_eq!(warning.message, "allOf includes itself through `#/components/schemas/A`; this part is left out");
+    let types = &tests::generate_fixture("bad.yaml", &spec).unwrap().files["src/types/mod.rs"];
+    assert!(types.contains("pub struct A {") && types.contains("pub b: Option<i64>"), "{types}");
+    assert_eq!(strict_error_of(&spec).kind, generator::Kind::CyclicAllOf);
 }
 
 #[test]

@@ -60,6 +60,13 @@ fn a_diagnostic_in_a_referenced_file_names_that_file() {
     assert!(shown.contains("type: strin"), "{shown}");
 }
 
+/// Self and mutual recursion through lists, maps, oneOf/anyOf/allOf, tagged or not, inline or
+/// by `$ref` (the round trips run inside the crate: tests/fixture-tests/recursive_trees_*.rs).
+#[test]
+fn recursive_trees() {
+    snapshot("recursive_trees");
+}
+
 #[test]
 fn allof_merge() {
     snapshot("allof_merge");

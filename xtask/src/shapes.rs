@@ -2,8 +2,9 @@
 //! so that combinations nobody wrote yet are tried (the directory's only panic was one of
 //! those). Every composition keyword (`allOf`, `oneOf`, `anyOf`) with one part or two, inline
 //! or by `$ref`, times every subset of the siblings `required`, `properties`, `type`,
-//! `nullable`, `enum`, `description`, `discriminator`, to depth 2; and compositions nested in
-//! compositions (depth 3) over a smaller set. Each shape stands in one place: a component
+//! `nullable`, `enum`, `description`, `discriminator`, to depth 2; compositions nested in
+//! compositions (depth 3) over a smaller set; and recursive compositions (a part that refers to
+//! the shape itself, directly, through a list or a property, or to recursive tagged unions). Each shape stands in one place: a component
 //! schema, a request body, a query parameter (as JSON content) or a response; bundles are
 //! written in turn as OpenAPI 3.0, 3.1 (in its own idioms: `type` lists, `const`) and Swagger
 //! 2.0.
@@ -112,8 +113,32 @@ pub fn all() -> Vec<Value> {
             }
         }
     }
+    // Recursion: a composition whose part refers to the shape itself (`SELF`: the component the
+    // shape is, or the recursive `Tree` where the shape stands inline), to a tagged union of
+    // recursive types (`Node`), or to a tree through its list (`Tree`), beside another part.
+    let recursive = [
+        json!({"$ref": SELF}),
+        json!({"type": "array", "items": {"$ref": SELF}}),
+        json!({"type": "object", "properties": {"next": {"$ref": SELF}}}),
+        json!({"$ref": "#/components/schemas/Node"}),
+        json!({"$ref": "#/components/schemas/Tree"}),
+    ];
+    for keyword in KEYWORDS {
+        for first in &recursive {
+            for other in [None, Some(0), Some(2), Some(3)] {
+                let mut parts = vec![first.clone()];
+                parts.extend(other.map(|index| leaves[index].clone()));
+                for subset in [0, 1, 3, 4, 8, 64, 127] {
+                    out.push(with_siblings(composition(keyword, parts.clone()), subset));
+                }
+            }
+        }
+    }
     out
 }
+
+/// In a shape, a `$ref` to the shape itself (see [`spec_of`]).
+const SELF: &str = "#/components/schemas/SELF";
 
 /// How many bundles the shapes fill.
 pub fn bundle_count(shapes: usize) -> usize {
@@ -143,8 +168,34 @@ pub fn spec_of(entries: &[(usize, &Value)], title: &str, version: &str) -> Value
         json!({"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["obj"]}, "id": {"type": "integer"}}}),
     );
     schemas.insert("Str".into(), json!({"type": "string", "minLength": 1}));
+    // Recursive components the recursive shapes refer to: a tree through a list of a tagged
+    // union (GitBook's navigation), its parent without a list between (boxed).
+    schemas.insert(
+        "Tree".into(),
+        json!({"type": "object", "required": ["kind"], "properties": {
+            "kind": {"type": "string", "enum": ["tree"]},
+            "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
+            "parent": {"$ref": "#/components/schemas/Tree"}}}),
+    );
+    schemas.insert(
+        "Node".into(),
+        json!({"oneOf": [{"$ref": "#/components/schemas/Tree"}, {"$ref": "#/components/schemas/Obj"}],
+            "discriminator": {"propertyName": "kind", "mapping": {"tree": "#/components/schemas/Tree", "obj": "Obj"}}}),
+    );
     let mut paths = Map::new();
     for &(number, shape) in entries {
+        let own = if number % 4 == 0 {
+            format!("#/components/schemas/S{number}")
+        } else {
+            "#/components/schemas/Tree".into()
+        };
+        let text = shape.to_string();
+        let placed = if text.contains(SELF) {
+            serde_json::from_str(&text.replace(SELF, &own)).expect("the same JSON with another reference")
+        } else {
+            shape.clone()
+        };
+        let shape = &placed;
         let ok = json!({"description": "ok"});
         let body = |shape: &Value| {
             if swagger {
@@ -320,7 +371,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     let count = bundle_count(shapes.len());
     let started = std::time::Instant::now();
     let (mut generated, mut located, mut failed) = (0, 0, Vec::new());
-    for index in (0..count).step_by(every.max(1)) {
+    for index in (0..count).filter(|index| index % every.max(1) == 0 || crates.contains(index)) {
         let spec = bundle(&shapes, index);
         let (result, files) = outcome(&format!("bundle-{index}"), &spec);
         match result {
@@ -339,7 +390,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
             println!("wrote {}", dir.display());
         }
     }
-    let run = (0..count).step_by(every.max(1)).count();
+    let run = (0..count).filter(|index| index % every.max(1) == 0 || crates.contains(index)).count();
     println!(
         "{} shapes in {count} bundles of {BUNDLE}; {run} bundles run in {:.1} s: {generated} generated, \
          {located} refused with a located error, {} failed",

@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
 use crate::diagnostic::{push_pointer, quoted, Kind, Location, SpecError, Warning};
-use crate::model::{Api, DefaultAuth, Home, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
+use crate::model::{Api, DefaultAuth, Home, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, UntaggedVariant};
 use crate::names::{camel, snake, Namer};
 use crate::Selection;
 use schema::{docs, Place, Shape};
@@ -26,6 +26,7 @@ pub fn lower(
     let mut lowerer = Lowerer::new(file, spec);
     lowerer.components(pinned)?;
     let (groups, operations) = lowerer.operations(selection)?;
+    break_alias_cycles(&mut lowerer);
     box_recursive_fields(&mut lowerer.types);
     let webhooks = lowerer.webhooks()?;
     let mut api = Api {
@@ -392,6 +393,61 @@ fn short_names<'n>(names: impl Iterator<Item = &'n str>) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// A type alias that contains itself (which Rust refuses): one that is only another name of
+/// itself (`S: {allOf: [$ref: S]}`) says nothing about its values, any JSON value with a
+/// warning; one that contains itself through a list or map (`S: {type: array, items: {$ref:
+/// S}}`, nested lists as GeoJSON has) becomes an untagged enum of one variant, which serde
+/// reads and writes as the value itself.
+fn break_alias_cycles(lowerer: &mut Lowerer<'_>) {
+    /// Whether `ty` reaches `target` through aliases and containers; `through` tells whether
+    /// a container was passed.
+    fn reaches(types: &[TypeDef], ty: &TypeRef, target: usize, through: bool, depth: usize) -> Option<bool> {
+        if depth > 64 {
+            return None;
+        }
+        match ty {
+            TypeRef::Named(id) if id.0 == target => Some(through),
+            TypeRef::Named(id) => match &types[id.0].kind {
+                TypeKind::Alias(inner) => reaches(types, inner, target, through, depth + 1),
+                _ => None,
+            },
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
+                reaches(types, inner, target, true, depth + 1)
+            }
+            TypeRef::Tuple(items) => items.iter().find_map(|item| reaches(types, item, target, true, depth + 1)),
+            _ => None,
+        }
+    }
+    for index in 0..lowerer.types.len() {
+        let TypeKind::Alias(ty) = &lowerer.types[index].kind else { continue };
+        match reaches(&lowerer.types, ty, index, false, 0) {
+            None => {}
+            Some(true) => {
+                let ty = ty.clone();
+                let rust_name = match &ty {
+                    TypeRef::List(_) => "List".to_owned(),
+                    TypeRef::Map(_) => "Map".to_owned(),
+                    other => schema::variant_name_of(other),
+                };
+                lowerer.types[index].kind = TypeKind::UntaggedUnion(vec![UntaggedVariant { rust_name, ty }]);
+            }
+            Some(false) => {
+                lowerer.types[index].kind = TypeKind::Alias(TypeRef::Json);
+                let pointer = lowerer.types[index].origin.clone();
+                let name = lowerer.types[index].name.clone();
+                lowerer.warn(
+                    Kind::CyclicAllOf,
+                    &pointer,
+                    format!(
+                        "`{name}` is only a reference to itself (through `allOf` or other schemas); any JSON value \
+                         is accepted here"
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// A struct that contains itself (directly, or through other structs, options and unions, but

@@ -2,8 +2,8 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, Discriminator, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type,
-    VariantOrUnknownOrEmpty,
+    AdditionalProperties, Discriminator, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
 use std::borrow::Borrow;
@@ -413,7 +413,15 @@ impl<'s> Lowerer<'s> {
         let (schema, schema_pointer) = match part {
             ReferenceOr::Reference { reference } => {
                 if visiting.contains(&reference.as_str()) {
-                    return Err(self.error(part_pointer, format!("allOf includes itself through `{reference}`")));
+                    // No value is told apart by a part that is the schema itself: left out.
+                    notes.push(SpecError {
+                        kind: Kind::CyclicAllOf,
+                        ..self.error(
+                            part_pointer,
+                            format!("allOf includes itself through `{reference}`; this part is left out"),
+                        )
+                    });
+                    return Ok(());
                 }
                 visiting.push(reference);
                 let (name, schema) = self.resolve_schema(reference, &push_pointer(part_pointer, "$ref"))?;
@@ -868,7 +876,7 @@ fn string_enum(values: &[&str]) -> TypeKind {
     TypeKind::StringEnum(out)
 }
 
-fn variant_name_of(ty: &TypeRef) -> String {
+pub(super) fn variant_name_of(ty: &TypeRef) -> String {
     match ty {
         TypeRef::String => "String".into(),
         TypeRef::Bool => "Bool".into(),
