@@ -9,6 +9,7 @@ mod base64;
 mod client;
 mod error;
 mod intercept;
+mod json_lines;
 #[cfg(feature = "test-util")]
 mod mock;
 mod oauth2;
@@ -43,6 +44,7 @@ pub use error::{
 };
 pub use request::{FilePart, JsonParam, Request, ToParam};
 pub use response::{decode_json, FromHeaders, JsonError, Response};
+pub use json_lines::{Framing, JsonLines};
 pub use stream::{ByteStream, Event, EventData, EventStream, StreamError, Upload};
 #[allow(unused_imports)]
 pub(crate) use stream::{event_json, event_text};

@@ -106,6 +106,7 @@ pub fn compare(
                         Some(Body::Binary) => "ByteStream".to_owned(),
                         Some(Body::Events(EventData::Json(ty))) => format!("EventStream<{}>", show(api, ty)),
                         Some(Body::Events(EventData::Text)) => "EventStream<String>".to_owned(),
+                        Some(Body::Items(ty, _)) => format!("JsonLines<{}>", show(api, ty)),
                         None => "()".to_owned(),
                     };
                     let headers = r.headers.iter().map(|h| (h.wire_name.clone(), show(api, &h.ty))).collect();

@@ -113,8 +113,12 @@ pub struct EnumValue {
 pub struct TaggedVariant {
     pub rust_name: String,
     pub tag_value: String,
-    /// The struct of the variant's other properties.
+    /// The variant's type: a component type, or the struct of an inline alternative's other
+    /// properties.
     pub payload: TypeId,
+    /// The discriminator's `defaultMapping` (3.2): the variant of every tag value the union
+    /// does not name (`tag_value` is empty).
+    pub default: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -209,6 +213,29 @@ pub enum Body {
     Binary,
     /// `text/event-stream` alone: server-sent events, a stream of `data` values.
     Events(EventData),
+    /// A sequence of JSON values (`application/jsonl`, `application/x-ndjson`,
+    /// `application/json-seq`): a stream of items of this type.
+    Items(TypeRef, Framing),
+}
+
+/// How the items of a JSON sequence are framed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// One value per line (JSON Lines, NDJSON).
+    Lines,
+    /// Each value after a record separator (RFC 7464, `application/json-seq`).
+    RecordSeparator,
+}
+
+/// The framing of a sequential JSON media type (by its essence), if it is one.
+pub fn sequence_framing(essence: &str) -> Option<Framing> {
+    match essence {
+        "application/jsonl" | "application/x-ndjson" | "application/x-jsonlines" | "application/jsonlines" => {
+            Some(Framing::Lines)
+        }
+        "application/json-seq" => Some(Framing::RecordSeparator),
+        _ => None,
+    }
 }
 
 /// What the `data` of each server-sent event holds.
@@ -265,7 +292,7 @@ impl Response {
     /// The types its bodies name: the JSON body's, the events' data.
     pub fn body_types(&self) -> impl Iterator<Item = &TypeRef> {
         let body = match &self.body {
-            Some(Body::Json(ty)) | Some(Body::Events(EventData::Json(ty))) => Some(ty),
+            Some(Body::Json(ty)) | Some(Body::Events(EventData::Json(ty))) | Some(Body::Items(ty, _)) => Some(ty),
             _ => None,
         };
         let events = match &self.events {
@@ -278,7 +305,7 @@ impl Response {
     /// [`body_types`](Self::body_types), to change them.
     pub fn body_types_mut(&mut self) -> impl Iterator<Item = &mut TypeRef> {
         let body = match &mut self.body {
-            Some(Body::Json(ty)) | Some(Body::Events(EventData::Json(ty))) => Some(ty),
+            Some(Body::Json(ty)) | Some(Body::Events(EventData::Json(ty))) | Some(Body::Items(ty, _)) => Some(ty),
             _ => None,
         };
         let events = match &mut self.events {
@@ -290,11 +317,12 @@ impl Response {
 
     /// Whether a success with this response leaves the body open: a download or events.
     pub fn streams(&self) -> bool {
-        self.status.is_success() && matches!(self.body, Some(Body::Binary) | Some(Body::Events(_)))
+        self.status.is_success()
+            && matches!(self.body, Some(Body::Binary) | Some(Body::Events(_)) | Some(Body::Items(..)))
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Method {
     Get,
     Put,
@@ -304,11 +332,17 @@ pub enum Method {
     Head,
     Patch,
     Trace,
+    /// OpenAPI 3.2's `query` (the HTTP QUERY method: a safe request with a body).
+    Query,
+    /// A method of 3.2's `additionalOperations` (`PURGE`, `LINK`, ...), upper case.
+    Other(String),
 }
 
 impl Method {
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
+            Method::Query => "QUERY",
+            Method::Other(name) => name,
             Method::Get => "GET",
             Method::Put => "PUT",
             Method::Post => "POST",

@@ -183,12 +183,12 @@ fn wrong_openapi_version_is_an_error() {
     assert_eq!(pointer(location), "/openapi");
     assert_eq!(
         message,
-        "unsupported OpenAPI version \"2.0.0\": this generator reads OpenAPI 3.0.x and 3.1.x and Swagger 2.0"
+        "unsupported OpenAPI version \"2.0.0\": this generator reads OpenAPI 3.0.x, 3.1.x and 3.2.x and Swagger 2.0"
     );
     // A newer version is named as such, before any other problem of the document.
-    let (location, message) = error_of("openapi: 3.2.0\ninfo: 7\npaths: {}\n");
+    let (location, message) = error_of("openapi: 4.0.0\ninfo: 7\npaths: {}\n");
     assert_eq!(pointer(location), "/openapi");
-    assert!(message.starts_with("unsupported OpenAPI version \"3.2.0\""), "{message}");
+    assert!(message.starts_with("unsupported OpenAPI version \"4.0.0\""), "{message}");
 }
 
 #[test]

@@ -67,6 +67,14 @@ fn recursive_trees() {
     snapshot("recursive_trees");
 }
 
+/// OpenAPI 3.2: itemSchema streams, QUERY and additionalOperations, querystring, media type
+/// components, defaultMapping, tags' summary and parent (the loopback tests run inside the
+/// crate: tests/fixture-tests/openapi32_*.rs).
+#[test]
+fn openapi32() {
+    snapshot("openapi32");
+}
+
 #[test]
 fn allof_merge() {
     snapshot("allof_merge");

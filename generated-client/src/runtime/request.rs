@@ -532,6 +532,19 @@ impl RawResponse {
         Ok(self.into_response(wrap(events)))
     }
 
+    /// A successful JSON sequence (JSON Lines, NDJSON, JSON text sequences), wrapped by `wrap`.
+    pub(crate) fn ok_items_as<T: DeserializeOwned, X, H, E>(
+        mut self,
+        framing: super::Framing,
+        wrap: fn(super::JsonLines<T>) -> X,
+    ) -> Result<Response<X, H>, Error<E>> {
+        let body = match self.open.take() {
+            Some(open) => open.into_body(),
+            None => BodyStream::from_bytes(std::mem::take(&mut self.body)),
+        };
+        Ok(self.into_response(wrap(super::JsonLines::new(body, framing))))
+    }
+
     /// A successful response whose body is the given value (`()`, `None`, a variant by status).
     pub(crate) fn ok_with<X, H, E>(self, body: X) -> Result<Response<X, H>, Error<E>> {
         Ok(self.into_response(body))

@@ -57,6 +57,19 @@ pub enum StreamError {
         /// The first bytes of the data.
         snippet: String,
     },
+    /// One item of a JSON sequence ([`JsonLines`](super::JsonLines)) does not match the spec's
+    /// schema. The stream goes on: the next item is the next value.
+    #[error("item {index} of the sequence does not decode at `{path}`: {message}; it starts with: {snippet}")]
+    Item {
+        /// The item's position in the sequence (from 0).
+        index: u64,
+        /// Where in the JSON the value is wrong (`.` for the root).
+        path: String,
+        /// What serde reported.
+        message: String,
+        /// The first bytes of the item.
+        snippet: String,
+    },
     /// An event, or a body collected with a limit, is larger than allowed.
     #[error("the body is larger than the limit of {limit} bytes")]
     TooLarge {
@@ -107,7 +120,7 @@ impl BodyStream {
         }
     }
 
-    fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, StreamError>>> {
+    pub(crate) fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, StreamError>>> {
         if self.done {
             return Poll::Ready(None);
         }
@@ -148,7 +161,7 @@ impl BodyStream {
 /// download.save("report.pdf").await?;
 /// ```
 pub struct ByteStream {
-    body: BodyStream,
+    pub(crate) body: BodyStream,
     content_length: Option<u64>,
 }
 

@@ -29,6 +29,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("intercept.rs", include_str!("../../runtime/intercept.rs")),
+    ("json_lines.rs", include_str!("../../runtime/json_lines.rs")),
     ("mock.rs", include_str!("../../runtime/mock.rs")),
     ("oauth2.rs", include_str!("../../runtime/oauth2.rs")),
     ("pages.rs", include_str!("../../runtime/pages.rs")),

@@ -1,5 +1,6 @@
 //! Operations to request builders, responses and per-operation errors.
 
+use crate::model::Method;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
 
@@ -246,7 +247,17 @@ fn setter(api: &Api, param: &Parameter, home: &Home) -> TokenStream {
 }
 
 fn request_fn(api: &Api, op: &Operation) -> TokenStream {
-    let method = format_ident!("{}", op.method.as_str());
+    let method = match &op.method {
+        Method::Query | Method::Other(_) => {
+            // Not among reqwest's constants; the name was checked to be an HTTP token.
+            let name = proc_macro2::Literal::byte_string(op.method.as_str().as_bytes());
+            quote!(reqwest::Method::from_bytes(#name).expect("an HTTP method name"))
+        }
+        method => {
+            let name = format_ident!("{}", method.as_str());
+            quote!(reqwest::Method::#name)
+        }
+    };
     let path = match op.path_parts.as_slice() {
         [] => quote!(String::new()),
         [PathPart::Literal(literal)] => quote!(#literal.to_owned()),
@@ -311,7 +322,7 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
         None => (quote!(crate::runtime::Request), quote!(request)),
     };
     let (operation_id, template) = (&op.operation_id, &op.path);
-    let new_request = quote!(crate::runtime::Request::new(#operation_id, #template, reqwest::Method::#method, #path));
+    let new_request = quote!(crate::runtime::Request::new(#operation_id, #template, #method, #path));
     if mutability.is_none() {
         return quote! {
             /// The request as it will be sent, without the client-wide headers (authentication,
@@ -490,7 +501,7 @@ fn error_body_type(api: &Api, response: &Response, home: &Home) -> TokenStream {
     match &response.body {
         Some(Body::Json(ty)) => type_tokens(api, ty, home),
         Some(Body::Text) | Some(Body::Events(_)) => quote!(String),
-        Some(Body::Binary) => quote!(bytes::Bytes),
+        Some(Body::Binary) | Some(Body::Items(..)) => quote!(bytes::Bytes),
         None => quote!(()),
     }
 }
@@ -504,6 +515,10 @@ fn body_tokens(api: &Api, body: Option<&Body>, home: &Home) -> TokenStream {
         Some(Body::Events(data)) => {
             let data = event_data_type(api, data, home);
             quote!(crate::runtime::EventStream<#data>)
+        }
+        Some(Body::Items(ty, _)) => {
+            let ty = type_tokens(api, ty, home);
+            quote!(crate::runtime::JsonLines<#ty>)
         }
         None => quote!(()),
     }
@@ -593,6 +608,13 @@ fn send_fn(api: &Api, op: &Operation, home: &Home) -> TokenStream {
                 (_, Some(Body::Json(_))) => quote!(raw.ok_json_as(#wrap)),
                 (_, Some(Body::Text)) => quote!(raw.ok_text_as(#wrap)),
                 (_, Some(Body::Binary)) => quote!(raw.ok_stream_as(#wrap)),
+                (_, Some(Body::Items(_, framing))) => {
+                    let framing = match framing {
+                        crate::model::Framing::Lines => quote!(crate::runtime::Framing::Lines),
+                        crate::model::Framing::RecordSeparator => quote!(crate::runtime::Framing::RecordSeparator),
+                    };
+                    quote!(raw.ok_items_as(#framing, #wrap))
+                }
                 (_, Some(Body::Events(data))) => {
                     let decoder = event_decoder(api, data, home);
                     quote!(raw.ok_events_as(#decoder, #wrap))
@@ -664,7 +686,7 @@ fn error_arm(response: &Response, error_body: &proc_macro2::Ident) -> TokenStrea
     match &response.body {
         Some(Body::Json(_)) => quote!(raw.error_json(#error_body::#variant)),
         Some(Body::Text) | Some(Body::Events(_)) => quote!(raw.error_text(#error_body::#variant)),
-        Some(Body::Binary) => quote!(raw.error_bytes(#error_body::#variant)),
+        Some(Body::Binary) | Some(Body::Items(..)) => quote!(raw.error_bytes(#error_body::#variant)),
         None => quote!(raw.error_empty(#error_body::#variant)),
     }
 }

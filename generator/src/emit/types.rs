@@ -394,12 +394,16 @@ fn tagged_union(api: &Api, def: &TypeDef, tag: &str, variants: &[TaggedVariant])
     // writes and reads the tag itself: serde adds it only for the others. serde wants such
     // (untagged) variants after the tagged ones.
     let (own, keeping): (Vec<&TaggedVariant>, Vec<&TaggedVariant>) =
-        variants.iter().partition(|variant| !keeps_tag(api, variant.payload, tag));
+        variants.iter().partition(|variant| !variant.default && !keeps_tag(api, variant.payload, tag));
     let variant = |v: &&TaggedVariant| {
         let variant = ident(&v.rust_name);
         let payload = named_path(api, v.payload, &def.home);
         let value = v.tag_value.clone();
-        let doc = format!(" `{tag}: {value}`");
+        let doc = if v.default {
+            format!(" Any other `{tag}` (the discriminator's default mapping).")
+        } else {
+            format!(" `{tag}: {value}`")
+        };
         (variant, payload, value, doc)
     };
     let own_variants = own.iter().map(variant).map(|(variant, payload, value, doc)| {
@@ -416,7 +420,18 @@ fn tagged_union(api: &Api, def: &TypeDef, tag: &str, variants: &[TaggedVariant])
             #variant(#payload),
         }
     });
-    let decode = variants.iter().map(|v| {
+    let fallback = match variants.iter().find(|v| v.default) {
+        Some(v) => {
+            let variant = ident(&v.rust_name);
+            if keeps_tag(api, v.payload, tag) {
+                quote!(Deserialize::deserialize(crate::runtime::serde_helpers::WithTag::new(Self::TAG, tag, rest)).map(Self::#variant))
+            } else {
+                quote!(Deserialize::deserialize(rest).map(Self::#variant))
+            }
+        }
+        None => quote!(crate::runtime::serde_helpers::unknown_variant(Self::TAG, tag, rest).map(Self::Unknown)),
+    };
+    let decode = variants.iter().filter(|v| !v.default).map(|v| {
         let variant = ident(&v.rust_name);
         let value = v.tag_value.as_str();
         if keeps_tag(api, v.payload, tag) {
@@ -464,7 +479,7 @@ fn tagged_union(api: &Api, def: &TypeDef, tag: &str, variants: &[TaggedVariant])
                 use serde::Deserialize;
                 match tag {
                     #(#decode)*
-                    _ => crate::runtime::serde_helpers::unknown_variant(Self::TAG, tag, rest).map(Self::Unknown),
+                    _ => #fallback,
                 }
             }
         }

@@ -46,6 +46,14 @@ impl<'s> Lowerer<'s> {
                 ("trace", Method::Trace, &item.trace),
             ] {
                 let Some(operation) = operation else { continue };
+                // 3.2's `query` and `additionalOperations`, moved by `normalize` into path
+                // items of their own: the method and path they were written with.
+                let text = |key: &str| operation.extensions.get(key).and_then(|v| v.as_str());
+                let (method, path) = match (text(crate::normalize::METHOD), text(crate::normalize::PATH)) {
+                    (Some("QUERY"), Some(path)) => (Method::Query, path),
+                    (Some(other), Some(path)) => (Method::Other(other.to_owned()), path),
+                    _ => (method, path.as_str()),
+                };
                 let pointer = push_pointer(&path_pointer, method_name);
                 if let Some(id) = &operation.operation_id {
                     if let Some(first) = operation_ids.insert(id, pointer.clone()) {
@@ -131,7 +139,7 @@ impl<'s> Lowerer<'s> {
                     type_name,
                     group: group.module.clone(),
                     method,
-                    path: path.clone(),
+                    path: path.to_owned(),
                     path_parts,
                     params,
                     request_body,
@@ -414,6 +422,38 @@ impl<'s> Lowerer<'s> {
                     None => TypeRef::Json,
                 };
                 body = Some(Body::Json(ty));
+            } else if let Some(framing) = crate::model::sequence_framing(&essence) {
+                if matches!(body, Some(Body::Json(_)) | Some(Body::Items(..))) {
+                    continue;
+                }
+                // `itemSchema` (3.2, moved into `schema` by `normalize` with a mark) describes
+                // one item; a `schema` that is an array, the whole sequence; any other `schema`
+                // one item, as most specs before 3.2 meant it.
+                let item = match &content.schema {
+                    Some(schema) => {
+                        let schema_pointer = push_pointer(&media_pointer, "schema");
+                        let item_name = format!("{name}Item");
+                        let (item, pointer) = match schema {
+                            ReferenceOr::Item(openapiv3::Schema {
+                                schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)),
+                                schema_data,
+                            }) if !schema_data.extensions.contains_key(crate::normalize::ITEM_SCHEMA) => {
+                                match &array.items {
+                                    Some(items) => (Some(items), push_pointer(&schema_pointer, "items")),
+                                    None => (None, schema_pointer),
+                                }
+                            }
+                            _ => (None, schema_pointer),
+                        };
+                        let place = Place { name: &item_name, home, pointer: &pointer, depth: 0 };
+                        match item {
+                            Some(items) => self.lower_ref(items, &place)?,
+                            None => self.lower_ref(schema, &place)?,
+                        }
+                    }
+                    None => TypeRef::Json,
+                };
+                body = Some(Body::Items(item, framing));
             } else if essence == "text/event-stream" {
                 if events.is_some() {
                     continue;

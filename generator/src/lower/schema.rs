@@ -581,6 +581,16 @@ impl<'s> Lowerer<'s> {
                 ),
             }
         }
+        // 3.2's `defaultMapping`: the schema of every other value.
+        let default_at = push_pointer(&push_pointer(place.pointer, "discriminator"), crate::normalize::DEFAULT_MAPPING);
+        let default = match discriminator.extensions.get(crate::normalize::DEFAULT_MAPPING).and_then(|v| v.as_str()) {
+            Some(target) => {
+                let reference =
+                    if target.starts_with('#') { target.to_owned() } else { format!("#/components/schemas/{target}") };
+                Some(self.resolve_schema(&reference, &default_at)?.0)
+            }
+            None => None,
+        };
         let mut sources: Vec<(String, VariantSource<'s>)> = Vec::new();
         let mut listed: Vec<&'s str> = Vec::new();
         for (index, alternative) in alternatives.iter().enumerate() {
@@ -593,6 +603,9 @@ impl<'s> Lowerer<'s> {
                     let id = self.component_schema(reference, &at)?;
                     let values: Vec<&str> =
                         mapped.iter().filter(|(_, target, _)| *target == name).map(|(value, _, _)| *value).collect();
+                    if values.is_empty() && default == Some(name) {
+                        continue;
+                    }
                     if values.is_empty() {
                         sources.push((name.to_owned(), VariantSource::Component(id)));
                     }
@@ -635,6 +648,12 @@ impl<'s> Lowerer<'s> {
         if sources.is_empty() {
             return Ok(None);
         }
+        let default_id = match default {
+            Some(name) => {
+                Some(self.component_schema(&format!("#/components/schemas/{}", escape_name(name)), &default_at)?)
+            }
+            None => None,
+        };
         if alternatives.is_empty() {
             self.warn(
                 Kind::EmptyUnion,
@@ -652,7 +671,16 @@ impl<'s> Lowerer<'s> {
         if values.windows(2).any(|pair| pair[0] == pair[1]) {
             return Ok(None);
         }
-        let variants = self.tagged_variants(tag, sources, place)?;
+        let mut variants = self.tagged_variants(tag, sources, place)?;
+        if let (Some(id), Some(name)) = (default_id, default) {
+            let mut names = Namer::new();
+            for variant in &variants {
+                names.unique(&variant.rust_name);
+            }
+            names.unique("Unknown");
+            let rust_name = names.unique(&camel(name));
+            variants.push(TaggedVariant { rust_name, tag_value: String::new(), payload: id, default: true });
+        }
         Ok(Some(Shape::Kind(TypeKind::TaggedUnion { tag: tag.to_owned(), variants })))
     }
 
@@ -692,7 +720,7 @@ impl<'s> Lowerer<'s> {
                     id
                 }
             };
-            variants.push(TaggedVariant { rust_name, tag_value, payload });
+            variants.push(TaggedVariant { rust_name, tag_value, payload, default: false });
         }
         Ok(variants)
     }

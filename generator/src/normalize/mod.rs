@@ -17,6 +17,9 @@ pub(crate) use refs::{percent_decode, remove_at};
 mod schema;
 mod v2;
 mod v31;
+mod v32;
+
+pub use v32::{DEFAULT_MAPPING, ITEM_SCHEMA, METHOD, PATH};
 
 use serde_json::{json, Map, Value};
 
@@ -41,6 +44,8 @@ pub enum Version {
     Swagger2,
     OpenApi30,
     OpenApi31,
+    /// 3.2: read as 3.1, with what 3.2 adds (see `v32`).
+    OpenApi32,
 }
 
 /// A located problem found while normalizing: the pointer is already the user's.
@@ -133,7 +138,7 @@ pub fn detect(tree: &Value) -> Result<Version, Note> {
                 note(
                     "/openapi",
                     format!(
-                        "unsupported OpenAPI version {}: this generator reads OpenAPI 3.0.x and 3.1.x and Swagger 2.0",
+                        "unsupported OpenAPI version {}: this generator reads OpenAPI 3.0.x, 3.1.x and 3.2.x and Swagger 2.0",
                         crate::diagnostic::quoted(&shown)
                     ),
                 )
@@ -143,6 +148,7 @@ pub fn detect(tree: &Value) -> Result<Version, Note> {
             match (parts.next(), parts.next()) {
                 (Some("3"), Some("0")) => Ok(Version::OpenApi30),
                 (Some("3"), Some("1")) => Ok(Version::OpenApi31),
+                (Some("3"), Some("2")) => Ok(Version::OpenApi32),
                 _ => Err(unsupported()),
             }
         }
@@ -151,7 +157,7 @@ pub fn detect(tree: &Value) -> Result<Version, Note> {
             _ => Err(note(
                 "/swagger",
                 format!(
-                    "unsupported Swagger version {}: this generator reads Swagger 2.0 and OpenAPI 3.0.x and 3.1.x",
+                    "unsupported Swagger version {}: this generator reads Swagger 2.0 and OpenAPI 3.0.x, 3.1.x and 3.2.x",
                     crate::diagnostic::quoted(&text(version).unwrap_or_else(|| version.to_string()))
                 ),
             )),
@@ -170,8 +176,13 @@ pub fn normalize(mut tree: Value) -> Result<Normalized, Note> {
     match version {
         Version::Swagger2 => v2::convert(&mut tree, &mut cx)?,
         Version::OpenApi31 => v31::convert(&mut tree, &mut cx)?,
+        Version::OpenApi32 => {
+            v31::convert(&mut tree, &mut cx)?;
+            v32::convert(&mut tree, &mut cx);
+        }
         Version::OpenApi30 => {}
     }
+    v32::item_schemas(&mut tree, &mut cx);
     fill_required_fields(&mut tree, &mut cx);
     walk(&mut tree, "", Node::Plain, &mut cx);
     refs::settle_references(&mut tree, &mut cx);
@@ -374,7 +385,7 @@ fn fill_required_fields(tree: &mut Value, cx: &mut Context) {
             }
         }
     }
-    if cx.version != Version::OpenApi31 {
+    if !matches!(cx.version, Version::OpenApi31 | Version::OpenApi32) {
         for pointer in missing {
             cx.warn(
                 Kind::MissingResponses,
@@ -579,9 +590,10 @@ mod tests {
         assert_eq!(detect(&json!({"openapi": "3.1.0"})), Ok(Version::OpenApi31));
         assert_eq!(detect(&json!({"openapi": 3.1})), Ok(Version::OpenApi31));
         assert_eq!(detect(&json!({"swagger": "2.0"})), Ok(Version::Swagger2));
-        let error = detect(&json!({"openapi": "3.2.0", "paths": 5})).unwrap_err();
+        assert_eq!(detect(&json!({"openapi": "3.2.0"})), Ok(Version::OpenApi32));
+        let error = detect(&json!({"openapi": "4.0.0", "paths": 5})).unwrap_err();
         assert_eq!(error.pointer, "/openapi");
-        assert!(error.message.contains("\"3.2.0\""), "{}", error.message);
+        assert!(error.message.contains("\"4.0.0\""), "{}", error.message);
         assert_eq!(detect(&json!({"swagger": "1.2"})).unwrap_err().pointer, "/swagger");
         assert_eq!(detect(&json!({"openapi": true})).unwrap_err().pointer, "/openapi");
         assert_eq!(detect(&json!({"info": {}})).unwrap_err().pointer, "");
