@@ -1,4 +1,4 @@
-//! `openapi-rust-gen`: OpenAPI 3.0, 3.1 and Swagger 2.0 documents to typed async Rust client crates.
+//! `openapi-rust-gen`: OpenAPI 3.0, 3.1, 3.2 and Swagger 2.0 documents (in one file or many) to typed async Rust client crates.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,7 +37,7 @@ enum Command {
     /// Generates a standalone client crate (Cargo.toml, src/) from a spec (YAML or JSON).
     #[command(after_help = EXAMPLES)]
     Generate {
-        /// The OpenAPI 3.0 or 3.1 or Swagger 2.0 document.
+        /// The OpenAPI 3.0, 3.1 or 3.2 or Swagger 2.0 document (the root, when it is split over files).
         spec: PathBuf,
         /// The directory of the crate; created if needed. Generated files are replaced, files
         /// you add (examples, tests) are kept.

@@ -35,7 +35,10 @@ pub type Fetcher = Box<dyn Fn(&str) -> Result<String, String>>;
 /// The texts of a document's files: the root's, and each file its references reach, read once.
 pub struct Sources {
     root: String,
+    /// The files read so far.
     texts: BTreeMap<String, String>,
+    /// Files given in memory, not read yet.
+    given: BTreeMap<String, String>,
     /// Read files that are not in `texts` from the file system.
     file_system: bool,
     remote: Option<Fetcher>,
@@ -59,12 +62,14 @@ impl Sources {
     pub fn new(root: impl Into<String>, text: impl Into<String>) -> Self {
         let root = root.into();
         let texts = BTreeMap::from([(root.clone(), text.into())]);
-        Self { root, texts, file_system: true, remote: None }
+        Self { root, texts, given: BTreeMap::new(), file_system: true, remote: None }
     }
 
     /// Only the files given here, by path (`root` among them): nothing is read from the disk.
-    pub fn in_memory(root: impl Into<String>, files: BTreeMap<String, String>) -> Self {
-        Self { root: root.into(), texts: files, file_system: false, remote: None }
+    pub fn in_memory(root: impl Into<String>, mut files: BTreeMap<String, String>) -> Self {
+        let root = root.into();
+        let texts = files.remove_entry(&root).into_iter().collect();
+        Self { root, texts, given: files, file_system: false, remote: None }
     }
 
     /// Lets references to `http://` and `https://` documents be read with `fetch`.
@@ -91,7 +96,9 @@ impl Sources {
 
     fn read(&mut self, location: &str) -> Result<&str, String> {
         if !self.texts.contains_key(location) {
-            let text = if is_remote(location) {
+            let text = if let Some(text) = self.given.remove(location) {
+                text
+            } else if is_remote(location) {
                 match &self.remote {
                     Some(fetch) => fetch(location)?,
                     None => {

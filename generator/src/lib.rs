@@ -1,4 +1,4 @@
-//! An OpenAPI (3.0, 3.1, Swagger 2.0) to Rust client generator.
+//! An OpenAPI (3.0, 3.1, 3.2, Swagger 2.0; one file or many) to Rust client generator.
 //!
 //! The generator is a pure function from a spec and a [`Config`] to the files of a crate, held
 //! in memory: [`generate`]. The pipeline, one module per stage:

@@ -37,6 +37,12 @@ pub fn generate_fixture(name: &str, text: &str) -> Result<generator::Generated, 
 /// The files of the split fixture `tests/fixtures/<dir>/` in memory, by their paths from the
 /// workspace root (as messages name them), the root document being `openapi.yaml`.
 pub fn split_fixture(dir: &str) -> generator::bundle::Sources {
+    let (root, files) = split_fixture_files(dir);
+    generator::bundle::Sources::in_memory(root, files)
+}
+
+/// The root's path and every file of the split fixture `tests/fixtures/<dir>/` by path.
+pub fn split_fixture_files(dir: &str) -> (String, std::collections::BTreeMap<String, String>) {
     fn collect(dir: &Path, prefix: &str, out: &mut std::collections::BTreeMap<String, String>) {
         let mut entries: Vec<_> = std::fs::read_dir(dir).expect("read the fixture's folder").flatten().collect();
         entries.sort_by_key(|entry| entry.file_name());
@@ -52,7 +58,7 @@ pub fn split_fixture(dir: &str) -> generator::bundle::Sources {
     let prefix = format!("tests/fixtures/{dir}");
     let mut files = std::collections::BTreeMap::new();
     collect(&root().join(&prefix), &prefix, &mut files);
-    generator::bundle::Sources::in_memory(format!("{prefix}/openapi.yaml"), files)
+    (format!("{prefix}/openapi.yaml"), files)
 }
 
 /// The generated API of a crate in one text: types, operations and webhooks, not the copied

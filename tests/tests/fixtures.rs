@@ -23,16 +23,13 @@ fn split_over_files() {
 /// A problem in a referenced file is reported in that file, at its line and column.
 #[test]
 fn a_diagnostic_in_a_referenced_file_names_that_file() {
-    let mut sources = tests::split_fixture("split");
-    let mut files = sources.files().clone();
+    let (root, pristine) = tests::split_fixture_files("split");
     let owner = "tests/fixtures/split/schemas/common/owner.yaml";
+    let mut files = pristine.clone();
     files.insert(owner.to_owned(), files[owner].replace("$ref: '../pet.yaml'", "$ref: '../pet.yaml#/properties/nam'"));
-    sources = generator::bundle::Sources::in_memory(sources.root().to_owned(), files);
-    let error = {
-        let config = tests::fixture_config(sources.root());
-        generator::generate_from(&mut sources, &config)
-    }
-    .unwrap_err();
+    let mut sources = generator::bundle::Sources::in_memory(root.clone(), files);
+    let config = tests::fixture_config(&root);
+    let error = generator::generate_from(&mut sources, &config).unwrap_err();
     assert_eq!(error.file, owner);
     assert_eq!(error.location.pointer(), Some("/properties/pets/items/$ref"));
     let report = generator::diagnostic::Report::with_files(sources.root_text(), sources.files(), false);
@@ -43,16 +40,11 @@ fn a_diagnostic_in_a_referenced_file_names_that_file() {
     assert!(shown.contains("has no node at \"#/properties/nam\""), "{shown}");
 
     // A warning about a node gathered from another file: its own file, line and column.
-    let mut files = sources.files().clone();
     let pet = "tests/fixtures/split/schemas/pet.yaml";
+    let mut files = pristine.clone();
     files.insert(pet.to_owned(), files[pet].replace("  name:\n    type: string", "  name:\n    type: strin"));
-    files.insert(owner.to_owned(), tests::split_fixture("split").files()[owner].clone());
-    let mut sources = generator::bundle::Sources::in_memory(sources.root().to_owned(), files);
-    let generated = {
-        let config = tests::fixture_config(sources.root());
-        generator::generate_from(&mut sources, &config)
-    }
-    .unwrap();
+    let mut sources = generator::bundle::Sources::in_memory(root.clone(), files);
+    let generated = generator::generate_from(&mut sources, &config).unwrap();
     let warning = generated.warnings.iter().find(|w| w.file == pet).expect("a warning in pet.yaml");
     let report = generator::diagnostic::Report::with_files(sources.root_text(), sources.files(), false);
     let shown = report.human(warning);
@@ -60,8 +52,6 @@ fn a_diagnostic_in_a_referenced_file_names_that_file() {
     assert!(shown.contains("type: strin"), "{shown}");
 }
 
-/// Self and mutual recursion through lists, maps, oneOf/anyOf/allOf, tagged or not, inline or
-/// by `$ref` (the round trips run inside the crate: tests/fixture-tests/recursive_trees_*.rs).
 #[test]
 fn recursive_trees() {
     snapshot("recursive_trees");
