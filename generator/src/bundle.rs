@@ -548,7 +548,10 @@ impl Bundler<'_> {
                 continue;
             }
             let reference = reference.clone();
-            if let Some(Replacement::Ref(new)) = self.reference(&reference, Pos::Schema, &at.child(key))? {
+            // A mapping to nothing is the union's problem, not the document's: `lower` warns
+            // and decodes that value as an unknown variant (real specs carry mappings to the
+            // files they were bundled from).
+            if let Ok(Some(Replacement::Ref(new))) = self.reference(&reference, Pos::Schema, &at.child(key)) {
                 *value = Value::String(new);
             }
         }

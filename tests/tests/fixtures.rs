@@ -305,3 +305,15 @@ securityDefinitions:
     let lib: String = none.files["src/lib.rs"].split_whitespace().collect();
     assert!(lib.contains("client_credentials:None,authorization_code:None,password:None,"), "{lib}");
 }
+
+/// A cycle through the properties an allOf copies from its `$ref`'d part (`A: allOf [B, ..]`,
+/// `B.x: allOf [A, ..]`) ends in the type being lowered, boxed; it used to run into the depth
+/// guard ("schemas nest deeper than 64 levels", at a node that was not the cause).
+#[test]
+fn a_cycle_through_all_of_copies_ends_in_a_box() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      allOf:\n        - $ref: '#/components/schemas/B'\n        - {type: object, properties: {a: {type: string}}}\n    B:\n      type: object\n      properties:\n        x:\n          allOf:\n            - $ref: '#/components/schemas/A'\n            - {type: object, properties: {y: {type: integer}}}\n";
+    let generated = tests::generate_fixture("cycle.yaml", spec).unwrap_or_else(|e| panic!("{e}"));
+    let types = &generated.files["src/types/mod.rs"];
+    assert!(types.contains("pub x: Option<Box<AX>>"), "{types}");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+}

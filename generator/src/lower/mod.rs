@@ -65,6 +65,10 @@ pub(crate) struct Lowerer<'s> {
     components: HashMap<&'s str, TypeId>,
     /// Body types of responses already lowered, by the pointer of the response.
     response_types: HashMap<String, TypeRef>,
+    /// The inline schemas being lowered, outermost first: their pointer and reserved type. An
+    /// inline schema reached again while it is being lowered (through the properties an allOf
+    /// copies from a `$ref`'d part) is that type: the cycle ends there.
+    inline_stack: Vec<(String, TypeId)>,
     warnings: Vec<Warning>,
 }
 
@@ -83,6 +87,7 @@ impl<'s> Lowerer<'s> {
             },
             components: HashMap::new(),
             response_types: HashMap::new(),
+            inline_stack: Vec::new(),
             warnings: Vec::new(),
         }
     }

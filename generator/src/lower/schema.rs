@@ -68,8 +68,20 @@ impl<'s> Lowerer<'s> {
     }
 
     fn lower_inline(&mut self, schema: &'s Schema, place: &Place<'_>) -> Result<TypeRef, SpecError> {
+        if let Some((_, id)) = self.inline_stack.iter().find(|(pointer, _)| pointer == place.pointer) {
+            return Ok(TypeRef::Named(*id));
+        }
         if place.depth > MAX_DEPTH {
-            return Err(self.error(place.pointer, format!("schemas nest deeper than {MAX_DEPTH} levels")));
+            let chain: Vec<&str> =
+                self.inline_stack.iter().rev().take(8).map(|(_, id)| self.types[id.0].name.as_str()).collect();
+            return Err(self.error(
+                place.pointer,
+                format!(
+                    "inline schemas nest deeper than {MAX_DEPTH} levels here (inside `{}`{})",
+                    chain.join("` in `"),
+                    if self.inline_stack.len() > 8 { " and more" } else { "" }
+                ),
+            ));
         }
         let new_type = |lowerer: &mut Self, name: String| {
             lowerer.reserve(TypeDef {
@@ -97,7 +109,10 @@ impl<'s> Lowerer<'s> {
         }
         let name = self.type_names.unique(place.name);
         let id = new_type(self, name.clone());
-        let kind = match self.shape(schema, &Place { name: &name, ..place.clone() })? {
+        self.inline_stack.push((place.pointer.to_owned(), id));
+        let shape = self.shape(schema, &Place { name: &name, ..place.clone() });
+        self.inline_stack.pop();
+        let kind = match shape? {
             Shape::Kind(kind) => kind,
             Shape::Ref(ty) => TypeKind::Alias(ty),
         };
@@ -573,8 +588,8 @@ impl<'s> Lowerer<'s> {
                     Kind::DanglingRef,
                     &at,
                     format!(
-                        "the discriminator maps {} to {}, which is no component schema; the value decodes as \
-                         an unknown variant",
+                        "the discriminator maps {} to {}, which is no component schema of the document; that \
+                         entry of the mapping is left out",
                         quoted(value),
                         quoted(target)
                     ),
