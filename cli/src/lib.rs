@@ -87,6 +87,11 @@ pub fn default_crate_name(spec: &Path) -> String {
 /// Generates the crate for `options.spec` into `options.out` (or checks it); returns the exit
 /// code. Messages go to stderr, the summary line to stdout.
 pub fn generate(options: &GenerateOptions) -> u8 {
+    let checked = options.crate_name.as_deref().map_or(Ok(()), openapi_rust_gen::names::check_crate_name);
+    if let Err(error) = checked.and_then(|()| openapi_rust_gen::names::check_crate_version(&options.crate_version)) {
+        eprintln!("error: {error}");
+        return exit::USAGE;
+    }
     let spec_path = options.spec.display().to_string();
     let mut sources = match sources(&options.spec, options.allow_remote_refs) {
         Ok(sources) => sources,
@@ -112,6 +117,7 @@ pub fn generate(options: &GenerateOptions) -> u8 {
         standalone: true,
         pinned_names,
         strict: options.strict,
+        overlays: Vec::new(),
     };
     let started = Instant::now();
     let generated = with_progress(&spec_path, size, || openapi_rust_gen::generate_from(&mut sources, &config));

@@ -44,10 +44,10 @@ enum Command {
         #[arg(short, long)]
         out: PathBuf,
         /// The crate's name [default: the spec file's name and `-client`].
-        #[arg(long)]
+        #[arg(long, value_parser = crate_name)]
         crate_name: Option<String>,
         /// The crate's version.
-        #[arg(long, default_value = "0.1.0")]
+        #[arg(long, default_value = "0.1.0", value_parser = crate_version)]
         crate_version: String,
         /// Only these operations: comma-separated operationIds and `tag:<Tag>` items.
         #[arg(long, value_name = "SELECTION")]
@@ -168,6 +168,14 @@ fn main() -> ExitCode {
         Command::Diff { old, new, json } => openapi_rust_gen_cli::diff(&old, &new, json),
     };
     ExitCode::from(code)
+}
+
+fn crate_name(text: &str) -> Result<String, String> {
+    openapi_rust_gen::names::check_crate_name(text).map(|()| text.to_owned())
+}
+
+fn crate_version(text: &str) -> Result<String, String> {
+    openapi_rust_gen::names::check_crate_version(text).map(|()| text.to_owned())
 }
 
 impl From<Format> for MessageFormat {

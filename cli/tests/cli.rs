@@ -108,6 +108,12 @@ fn a_json_spec_with_a_syntax_error_and_usage_errors() {
     assert!(stderr.contains("3 |   \"info\": {\"title\": \"x\" \"version\": \"1\"}"), "{stderr}");
 
     assert_eq!(command(&["generate"]).status.code(), Some(2));
+    // A crate name cargo would refuse is a usage error that says the rule.
+    let name = command(&["generate", &spec, "-o", "x", "--crate-name", "ho-kubernetes-1.13"]);
+    assert_eq!(name.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&name.stderr);
+    assert!(stderr.contains("invalid crate name \"ho-kubernetes-1.13\": '.' is not allowed"), "{stderr}");
+    assert_eq!(command(&["generate", &spec, "-o", "x", "--crate-version", "1.2"]).status.code(), Some(2));
     assert_eq!(command(&["frobnicate"]).status.code(), Some(2));
     let missing = command(&["generate", "/nonexistent/spec.yaml", "-o", "x"]);
     assert_eq!(missing.status.code(), Some(4));

@@ -130,6 +130,7 @@ impl Builder {
             standalone: true,
             pinned_names: BTreeMap::new(),
             strict: self.strict,
+            overlays: Vec::new(),
         };
         let generated = crate::generate_from(&mut sources, &config);
         for line in rerun_lines(&sources) {

@@ -94,6 +94,12 @@ impl Sources {
         &self.texts
     }
 
+    /// The text of the file at `location` (a path or, when allowed, a URL), read once and kept
+    /// for diagnostics: an Overlay document, for instance.
+    pub fn read_file(&mut self, location: &str) -> Result<String, String> {
+        self.read(location).map(str::to_owned)
+    }
+
     fn read(&mut self, location: &str) -> Result<&str, String> {
         if !self.texts.contains_key(location) {
             let text = if let Some(text) = self.given.remove(location) {
@@ -158,6 +164,12 @@ impl SourceMap {
             diagnostic.location = Location::Pointer(pointer);
         }
         diagnostic
+    }
+
+    /// Records that the node at `bundled` (and what is below it) is written in `file` at
+    /// `origin` (an Overlay's action, for example).
+    pub fn record(&mut self, bundled: impl Into<String>, file: &str, origin: impl Into<String>) {
+        self.moves.push((bundled.into(), file.to_owned(), origin.into()));
     }
 
     /// Whether the document came from more than one file.

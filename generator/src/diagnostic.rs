@@ -135,6 +135,8 @@ kinds! {
     CyclicAllOf = "cyclic-all-of", true, "the part that includes the schema itself is left out, the other parts merged (a schema that is nothing but itself: any JSON value)";
     /// Something OpenAPI 3.2 adds that the client does not use yet.
     Unused32 = "unused-3.2", false, "the construct is left out; the message says what is generated without it";
+    /// An Overlay action whose target matches nothing.
+    OverlayTarget = "overlay-target", false, "the action changes nothing";
     /// A `oneOf`/`anyOf` without alternatives.
     EmptyUnion = "empty-union", true, "beside a discriminator mapping, a tagged union of the mapped schemas; otherwise any JSON value";
     /// A node of another file whose name is taken in the bundled document.

@@ -18,6 +18,7 @@ pub mod model;
 pub mod names;
 pub mod normalize;
 pub mod output;
+pub mod overlay;
 pub mod position;
 pub mod render;
 
@@ -48,6 +49,9 @@ pub struct Config {
     /// Refuse a spec with bugs the generator would otherwise tolerate (the warnings whose
     /// [`diagnostic::Kind::is_spec_bug`] is true): for the owners of a spec who want it clean.
     pub strict: bool,
+    /// Overlay documents (paths, or URLs when remote references are allowed) applied in order
+    /// to the document before it is read.
+    pub overlays: Vec<String>,
 }
 
 /// Which operations to generate.
@@ -115,7 +119,7 @@ pub fn generate(text: &str, config: &Config) -> Result<Generated, SpecError> {
 /// `sources.root()`. Afterwards `sources` holds every file that was read, for diagnostics
 /// ([`diagnostic::Report::with_files`]) and build scripts.
 pub fn generate_from(sources: &mut bundle::Sources, config: &Config) -> Result<Generated, SpecError> {
-    let loaded = load::load_sources(sources)?;
+    let loaded = load::load_sources(sources, &config.overlays)?;
     let (api, warnings) = lower::lower(&config.spec_path, &loaded.spec, &config.operations, &config.pinned_names)
         .map_err(|e| loaded.locate(e))?;
     let files = render::generate_files(&api, config)?;

@@ -63,14 +63,23 @@ fn user_refs(version: Version, message: &str) -> String {
 /// Parses `text` (JSON if it starts with `{`, YAML otherwise; a byte-order mark is skipped).
 /// `file` names the source in errors; files it references are read from beside it.
 pub fn load(file: &str, text: &str) -> Result<Loaded, SpecError> {
-    load_sources(&mut Sources::new(file, text))
+    load_sources(&mut Sources::new(file, text), &[])
 }
 
 /// [`load`] of a document whose files come from `sources` (which keeps every text it read,
 /// for diagnostics): the references to other files are resolved first ([`crate::bundle`]).
-pub fn load_sources(sources: &mut Sources) -> Result<Loaded, SpecError> {
+pub fn load_sources(sources: &mut Sources, overlays: &[String]) -> Result<Loaded, SpecError> {
     let file = &sources.root().to_owned();
-    let Bundle { tree, map: files, warnings: bundle_warnings } = crate::bundle::bundle(sources)?;
+    let Bundle { mut tree, map: mut files, warnings: mut bundle_warnings } = crate::bundle::bundle(sources)?;
+    for overlay in overlays {
+        let text = sources.read_file(overlay).map_err(|why| SpecError {
+            kind: Kind::Error,
+            file: overlay.clone(),
+            location: Location::Text { line: 0, column: 0 },
+            message: format!("cannot read the overlay {}: {why}", crate::diagnostic::quoted(overlay)),
+        })?;
+        bundle_warnings.extend(crate::overlay::apply(overlay, &text, &mut tree, &mut files)?);
+    }
     let mut loaded = load_tree(file, tree).map_err(|e| files.locate(e))?;
     loaded.warnings = bundle_warnings.into_iter().chain(loaded.warnings.into_iter().map(|w| files.locate(w))).collect();
     loaded.files = files;

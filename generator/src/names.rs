@@ -93,6 +93,52 @@ fn escape(ident: String, empty: &str) -> String {
     }
 }
 
+/// Whether `name` can name a package cargo builds: ASCII letters, digits, `-` and `_`, not
+/// starting with a digit, not a Rust keyword nor a name of the standard library's crates, at most
+/// 64 characters (crates.io's limit). The error says the rule.
+pub fn check_crate_name(name: &str) -> Result<(), String> {
+    const RULE: &str = "a crate name is ASCII letters, digits, `-` and `_`, starts with a letter, and is at most 64 \
+                        characters long (cargo's rule)";
+    let fail = |why: &str| Err(format!("invalid crate name {name:?}: {why}; {RULE}"));
+    if name.is_empty() {
+        return fail("it is empty");
+    }
+    if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+        return fail(&format!("{bad:?} is not allowed"));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return fail("it must start with a letter");
+    }
+    if name.len() > 64 {
+        return fail("it is longer than 64 characters");
+    }
+    let ident = name.replace('-', "_");
+    if KEYWORDS.contains(&ident.as_str()) || ["std", "core", "alloc", "proc_macro", "test"].contains(&ident.as_str()) {
+        return fail("it is a Rust keyword or the name of a standard crate");
+    }
+    Ok(())
+}
+
+/// Whether `version` is a semantic version cargo accepts (`1.2.3`, `0.1.0-beta.1+build.5`).
+pub fn check_crate_version(version: &str) -> Result<(), String> {
+    let core = version.split(['-', '+']).next().unwrap_or("");
+    let parts: Vec<&str> = core.split('.').collect();
+    let numeric = |part: &&str| {
+        !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()) && (part.len() == 1 || !part.starts_with('0'))
+    };
+    let extra = &version[core.len()..];
+    let extra_ok = extra.is_empty()
+        || (extra.len() > 1
+            && extra[1..]
+                .split(['.', '-', '+'])
+                .all(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric())));
+    if parts.len() == 3 && parts.iter().all(numeric) && extra_ok {
+        Ok(())
+    } else {
+        Err(format!("invalid crate version {version:?}: a version is MAJOR.MINOR.PATCH (semver, e.g. `0.1.0` or `1.2.3-beta.1`)"))
+    }
+}
+
 /// Whether `name` can be a type name as given: an upper-case ASCII letter, then ASCII letters,
 /// digits and underscores, and not a keyword.
 pub fn is_type_name(name: &str) -> bool {
@@ -224,6 +270,32 @@ impl Namer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crate_names_and_versions_follow_cargo() {
+        for good in ["petstore-client", "a", "mittwald_api-client2", "openapi"] {
+            assert_eq!(check_crate_name(good), Ok(()), "{good}");
+        }
+        for (bad, why) in [
+            ("ho-kubernetes-1.13", "'.' is not allowed"),
+            ("", "empty"),
+            ("1password", "start with a letter"),
+            ("-x", "start with a letter"),
+            ("fn", "keyword"),
+            ("std", "standard crate"),
+            ("a b", "' ' is not allowed"),
+        ] {
+            let error = check_crate_name(bad).unwrap_err();
+            assert!(error.contains(why) && error.contains("cargo's rule"), "{bad}: {error}");
+        }
+        assert!(check_crate_name(&"a".repeat(65)).is_err());
+        for good in ["0.1.0", "1.2.3", "10.20.30-beta.1", "1.0.0+build.5", "1.0.0-rc.1+x"] {
+            assert_eq!(check_crate_version(good), Ok(()), "{good}");
+        }
+        for bad in ["1", "1.2", "1.x.0", "01.2.3", "1.2.3-", "1.2.3.4", "v1.2.3"] {
+            assert!(check_crate_version(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn lock_keys_that_would_not_read_back_are_quoted() {

@@ -26,6 +26,7 @@ pub fn fixture_config(name: &str) -> generator::Config {
         standalone: false,
         pinned_names: Default::default(),
         strict: false,
+        overlays: Vec::new(),
     }
 }
 

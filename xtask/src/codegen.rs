@@ -30,6 +30,7 @@ pub fn mittwald_config() -> Result<generator::Config> {
         standalone: false,
         pinned_names: pinned_names(&workspace_root().join(CLIENT_DIR))?,
         strict: false,
+        overlays: Vec::new(),
     })
 }
 

@@ -175,6 +175,7 @@ fn run_one(entry: &Entry, base: &Path, target_dir: &Path, check: bool) -> Result
         standalone: true,
         pinned_names: Default::default(),
         strict: false,
+        overlays: Vec::new(),
     };
     let started = Instant::now();
     let generated = generator::generate(&text, &config)?;

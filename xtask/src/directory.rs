@@ -389,6 +389,7 @@ pub fn run_one(args: &[String]) -> Result<ExitCode> {
         standalone: true,
         pinned_names: Default::default(),
         strict: false,
+        overlays: Vec::new(),
     };
     let started = Instant::now();
     let result = std::panic::catch_unwind(|| generator::generate(&text, &config));

@@ -316,6 +316,7 @@ pub fn outcome(name: &str, spec: &Value) -> (Outcome, Option<generator::Generate
         standalone: true,
         pinned_names: Default::default(),
         strict: false,
+        overlays: Vec::new(),
     };
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
