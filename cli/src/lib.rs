@@ -47,6 +47,10 @@ pub struct GenerateOptions {
     pub message_format: MessageFormat,
     /// Read `$ref`s to `http://` and `https://` documents (never without being asked).
     pub allow_remote_refs: bool,
+    /// The configuration file; without one, `openapi-rust-gen.toml` beside the spec if it exists.
+    pub config: Option<PathBuf>,
+    /// Overlay documents applied after the configuration's, in order.
+    pub overlays: Vec<PathBuf>,
     /// The command line that regenerates the crate, written into every generated file.
     pub command: String,
 }
@@ -70,6 +74,45 @@ fn fetch(url: &str) -> Result<String, String> {
         .map_err(|error| format!("GET {url}: {error}"))
 }
 
+/// The configuration for `spec`: the file given, or `openapi-rust-gen.toml` beside the spec;
+/// none if neither. Its overlays are made relative to the current directory.
+pub fn read_config(
+    spec: &Path,
+    given: Option<&Path>,
+) -> Result<Option<openapi_rust_gen::config::Settings>, ConfigError> {
+    let path = match given {
+        Some(path) => path.to_path_buf(),
+        None => {
+            let beside = spec.parent().unwrap_or(Path::new("")).join(openapi_rust_gen::config::FILE_NAME);
+            if !beside.is_file() {
+                return Ok(None);
+            }
+            beside
+        }
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| ConfigError::Io(format!("cannot read the configuration {}: {e}", path.display())))?;
+    let name = path.display().to_string();
+    let mut settings =
+        openapi_rust_gen::config::parse(&name, &text).map_err(|error| ConfigError::Invalid(Box::new(error), text))?;
+    let folder = path.parent().unwrap_or(Path::new(""));
+    for overlay in &mut settings.overlays {
+        if !overlay.contains("://") {
+            *overlay = folder.join(&*overlay).display().to_string();
+        }
+    }
+    Ok(Some(settings))
+}
+
+/// Why the configuration cannot be used.
+#[derive(Debug)]
+pub enum ConfigError {
+    /// It cannot be read.
+    Io(String),
+    /// It says something wrong (located), with its text.
+    Invalid(Box<openapi_rust_gen::SpecError>, String),
+}
+
 /// The crate name for a spec file: its stem, kebab-cased, with `-client`.
 pub fn default_crate_name(spec: &Path) -> String {
     let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
@@ -87,8 +130,28 @@ pub fn default_crate_name(spec: &Path) -> String {
 /// Generates the crate for `options.spec` into `options.out` (or checks it); returns the exit
 /// code. Messages go to stderr, the summary line to stdout.
 pub fn generate(options: &GenerateOptions) -> u8 {
-    let checked = options.crate_name.as_deref().map_or(Ok(()), openapi_rust_gen::names::check_crate_name);
-    if let Err(error) = checked.and_then(|()| openapi_rust_gen::names::check_crate_version(&options.crate_version)) {
+    let settings = match read_config(&options.spec, options.config.as_deref()) {
+        Ok(settings) => settings.unwrap_or_default(),
+        Err(ConfigError::Invalid(error, text)) => {
+            print_error(&error, &Report::new(&text, color()), options.message_format);
+            return exit::USAGE;
+        }
+        Err(ConfigError::Io(error)) => {
+            eprintln!("error: {error}");
+            return exit::IO;
+        }
+    };
+    let crate_name = options.crate_name.clone().or_else(|| settings.name.clone());
+    let crate_version = if options.crate_version == "0.1.0" {
+        settings.version.clone().unwrap_or_else(|| options.crate_version.clone())
+    } else {
+        options.crate_version.clone()
+    };
+    let operations = options.operations.clone().or_else(|| settings.operations.clone());
+    let mut overlays = settings.overlays.clone();
+    overlays.extend(options.overlays.iter().map(|path| path.display().to_string()));
+    let checked = crate_name.as_deref().map_or(Ok(()), openapi_rust_gen::names::check_crate_name);
+    if let Err(error) = checked.and_then(|()| openapi_rust_gen::names::check_crate_version(&crate_version)) {
         eprintln!("error: {error}");
         return exit::USAGE;
     }
@@ -109,15 +172,16 @@ pub fn generate(options: &GenerateOptions) -> u8 {
         }
     };
     let config = openapi_rust_gen::Config {
-        crate_name: options.crate_name.clone().unwrap_or_else(|| default_crate_name(&options.spec)),
-        crate_version: options.crate_version.clone(),
+        crate_name: crate_name.unwrap_or_else(|| default_crate_name(&options.spec)),
+        crate_version,
         spec_path: spec_path.clone(),
         command: options.command.clone(),
-        operations: openapi_rust_gen::Selection::parse(options.operations.as_deref().unwrap_or("all")),
+        operations: openapi_rust_gen::Selection::parse(operations.as_deref().unwrap_or("all")),
         standalone: true,
         pinned_names,
         strict: options.strict,
-        overlays: Vec::new(),
+        overlays,
+        settings,
     };
     let started = Instant::now();
     let generated = with_progress(&spec_path, size, || openapi_rust_gen::generate_from(&mut sources, &config));

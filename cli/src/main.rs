@@ -17,6 +17,7 @@ Examples:
   openapi-rust-gen generate openapi.json -o crates/api --check      # in CI: fails if the crate is stale
   openapi-rust-gen diff old/openapi.json new/openapi.json           # what changes for the crate's users
   openapi-rust-gen bundle api/openapi.yaml -o bundled.yaml          # a spec split over files, as one file
+  openapi-rust-gen generate openapi.json -o client --overlay fixes.yaml   # a vendor's spec fixed by an Overlay
 
 Exit codes:
   0  generated (maybe with warnings), up to date, or the diff printed
@@ -70,6 +71,14 @@ enum Command {
         /// Reads `$ref`s to `http://` and `https://` documents (never fetched without this).
         #[arg(long)]
         allow_remote_refs: bool,
+        /// The configuration file (names, types, overlays) [default: `openapi-rust-gen.toml`
+        /// beside the spec, if there is one].
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// An Overlay document (1.0 or 1.1) applied to the spec before generation, after the
+        /// configuration's; repeatable, applied in order.
+        #[arg(long = "overlay", value_name = "FILE")]
+        overlays: Vec<PathBuf>,
     },
     /// Writes a document split over files as one self-contained document: every file its
     /// `$ref`s reach gathered into `components`, the references rewritten.
@@ -131,6 +140,8 @@ fn main() -> ExitCode {
             warnings,
             message_format,
             allow_remote_refs,
+            config,
+            overlays,
         } => {
             let mut command = format!("openapi-rust-gen generate {} -o {}", spec.display(), out.display());
             if let Some(name) = &crate_name {
@@ -144,6 +155,12 @@ fn main() -> ExitCode {
             }
             if allow_remote_refs {
                 command.push_str(" --allow-remote-refs");
+            }
+            if let Some(config) = &config {
+                command.push_str(&format!(" --config {}", config.display()));
+            }
+            for overlay in &overlays {
+                command.push_str(&format!(" --overlay {}", overlay.display()));
             }
             openapi_rust_gen_cli::generate(&GenerateOptions {
                 spec,
@@ -159,6 +176,8 @@ fn main() -> ExitCode {
                 },
                 message_format: message_format.into(),
                 allow_remote_refs,
+                config,
+                overlays,
                 command,
             })
         }

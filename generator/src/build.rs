@@ -131,6 +131,7 @@ impl Builder {
             pinned_names: BTreeMap::new(),
             strict: self.strict,
             overlays: Vec::new(),
+            settings: Default::default(),
         };
         let generated = crate::generate_from(&mut sources, &config);
         for line in rerun_lines(&sources) {

@@ -10,6 +10,7 @@
 pub mod api_diff;
 pub mod build;
 pub mod bundle;
+pub mod config;
 pub mod diagnostic;
 pub mod emit;
 pub mod load;
@@ -52,6 +53,9 @@ pub struct Config {
     /// Overlay documents (paths, or URLs when remote references are allowed) applied in order
     /// to the document before it is read.
     pub overlays: Vec<String>,
+    /// What the configuration file says about names and types (its crate name, version and
+    /// operations are already in the fields above).
+    pub settings: config::Settings,
 }
 
 /// Which operations to generate.
@@ -120,8 +124,9 @@ pub fn generate(text: &str, config: &Config) -> Result<Generated, SpecError> {
 /// ([`diagnostic::Report::with_files`]) and build scripts.
 pub fn generate_from(sources: &mut bundle::Sources, config: &Config) -> Result<Generated, SpecError> {
     let loaded = load::load_sources(sources, &config.overlays)?;
-    let (api, warnings) = lower::lower(&config.spec_path, &loaded.spec, &config.operations, &config.pinned_names)
-        .map_err(|e| loaded.locate(e))?;
+    let (api, warnings) =
+        lower::lower_with(&config.spec_path, &loaded.spec, &config.operations, &config.pinned_names, &config.settings)
+            .map_err(|e| loaded.locate(e))?;
     let files = render::generate_files(&api, config)?;
     let mut warnings: Vec<Warning> =
         loaded.warnings.iter().cloned().chain(warnings.into_iter().map(|w| loaded.locate(w))).collect();

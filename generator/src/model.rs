@@ -41,6 +41,9 @@ pub enum TypeRef {
     Base64,
     /// A fixed-length array of positional items (3.1 `prefixItems`): a Rust tuple.
     Tuple(Vec<TypeRef>),
+    /// A type of the program's, by its path (the configuration's `types.replace` and
+    /// `types.formats`, or the spec's `x-rust-type`), checked to be identifiers joined by `::`.
+    External(String),
 }
 
 /// Documentation carried over from the spec.
@@ -66,6 +69,8 @@ pub struct TypeDef {
     /// parameters), which implement `Deserialize` only with the generated crate's
     /// `deserialize-all` feature, to save compile time.
     pub decoded: bool,
+    /// Derives the configuration adds (`Hash`, `Eq`, `schemars::JsonSchema`, ...).
+    pub derives: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -473,6 +478,9 @@ pub struct Api {
     /// operations reach it, [`WEBHOOKS_FEATURE`] and [`OTHER_TYPES_FEATURE`]. Empty for an
     /// API with a single tag, whose crate has no tag features.
     pub type_features: Vec<Vec<String>>,
+    /// Dependencies the generated `Cargo.toml` gets beside its own: the configuration's, and the
+    /// crates of the spec's `x-rust-type`s (name to a TOML value).
+    pub dependencies: std::collections::BTreeMap<String, String>,
 }
 
 /// The feature of the webhook payloads.
@@ -531,6 +539,8 @@ pub fn is_param(types: &[TypeDef], ty: &TypeRef) -> bool {
         | TypeRef::Date
         | TypeRef::Base64
         | TypeRef::Json => true,
+        // A program's type: it would need the runtime's `ToParam`, which it cannot implement.
+        TypeRef::External(_) => false,
         TypeRef::Named(id) => match &types[id.0].kind {
             TypeKind::StringEnum(_) => true,
             TypeKind::Alias(ty) => is_param(types, ty),

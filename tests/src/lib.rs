@@ -27,6 +27,7 @@ pub fn fixture_config(name: &str) -> generator::Config {
         pinned_names: Default::default(),
         strict: false,
         overlays: Vec::new(),
+        settings: Default::default(),
     }
 }
 

@@ -31,6 +31,7 @@ pub fn mittwald_config() -> Result<generator::Config> {
         pinned_names: pinned_names(&workspace_root().join(CLIENT_DIR))?,
         strict: false,
         overlays: Vec::new(),
+        settings: Default::default(),
     })
 }
 
@@ -147,6 +148,8 @@ fn run_any_spec(spec: &str, out: &str, options: &Options) -> Result<ExitCode> {
         strict: options.strict,
         warnings: if json { generator::WarningFormat::Summary } else { options.warnings },
         allow_remote_refs: false,
+        config: None,
+        overlays: Vec::new(),
         message_format: if json {
             openapi_rust_gen_cli::MessageFormat::Json
         } else {

@@ -176,6 +176,7 @@ fn run_one(entry: &Entry, base: &Path, target_dir: &Path, check: bool) -> Result
         pinned_names: Default::default(),
         strict: false,
         overlays: Vec::new(),
+        settings: Default::default(),
     };
     let started = Instant::now();
     let generated = generator::generate(&text, &config)?;

@@ -390,6 +390,7 @@ pub fn run_one(args: &[String]) -> Result<ExitCode> {
         pinned_names: Default::default(),
         strict: false,
         overlays: Vec::new(),
+        settings: Default::default(),
     };
     let started = Instant::now();
     let result = std::panic::catch_unwind(|| generator::generate(&text, &config));

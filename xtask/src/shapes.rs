@@ -317,6 +317,7 @@ pub fn outcome(name: &str, spec: &Value) -> (Outcome, Option<generator::Generate
         pinned_names: Default::default(),
         strict: false,
         overlays: Vec::new(),
+        settings: Default::default(),
     };
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));

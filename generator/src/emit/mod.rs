@@ -333,7 +333,7 @@ thiserror = "2"
 tokio = {{ version = "1", features = ["time", "sync", "fs", "io-util"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
 uuid = {{ version = "1", features = ["serde"] }}
-
+{extra}
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util"] }}
 {workspace}"#,
@@ -343,5 +343,10 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-ut
         tag_features = tag_features,
         spec = config.spec_path,
         workspace = if config.standalone { "\n[workspace]\n" } else { "" },
+        extra = api
+            .dependencies
+            .iter()
+            .map(|(name, value)| format!("# From the configuration or the spec's `x-rust-type`.\n{name} = {value}\n"))
+            .collect::<String>(),
     )
 }

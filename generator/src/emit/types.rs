@@ -46,7 +46,16 @@ pub fn type_tokens(api: &Api, ty: &TypeRef, from: &Home) -> TokenStream {
             let items = items.iter().map(|item| type_tokens(api, item, from));
             quote!((#(#items,)*))
         }
+        TypeRef::External(path) => external_path(path),
     }
+}
+
+/// A path of the program's types, checked by `config::check_type_path` (identifiers joined by
+/// `::`), as tokens.
+pub fn external_path(path: &str) -> TokenStream {
+    let leading = path.starts_with("::").then(|| quote!(::));
+    let segments = path.trim_start_matches("::").split("::").map(|segment| Ident::new(segment, Span::call_site()));
+    quote!(#leading #(#segments)::*)
 }
 
 /// Whether a value of `ty` can be a path, query, header or cookie parameter.
@@ -91,6 +100,7 @@ pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
 fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     let docs = doc_attrs(&def.docs, &[]);
     let name = ident(&def.name);
+    let extra_derives = extra_derives(def, &["Debug", "Clone", "PartialEq", "Default"]);
     let all_optional = fields.iter().all(|f| f.is_option() || f.flatten);
     let has_flatten = fields.iter().any(|f| f.flatten);
     // serde's derives only for a flattened map (which buffers the object anyway) and an empty
@@ -116,6 +126,7 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
         return quote! {
             #docs
             #[derive(Debug, Clone, PartialEq, #default serde::Serialize #deserialize)]
+            #extra_derives
             #deserialize_all
             pub struct #name {
                 #(#field_defs)*
@@ -126,6 +137,7 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default)]
+        #extra_derives
         pub struct #name {
             #(#field_defs)*
         }
@@ -300,6 +312,7 @@ fn string_enum(def: &TypeDef, values: &[EnumValue]) -> TokenStream {
             .to_owned()],
     );
     let name = ident(&def.name);
+    let extra_derives = extra_derives(def, &["Debug", "Clone", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord"]);
     let deserialize_cfg = deserialize_cfg(def);
     let variants: Vec<Ident> = values.iter().map(|v| ident(&v.rust_name)).collect();
     let wire: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
@@ -307,6 +320,7 @@ fn string_enum(def: &TypeDef, values: &[EnumValue]) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #extra_derives
         #[non_exhaustive]
         pub enum #name {
             #(
@@ -389,6 +403,7 @@ fn tagged_union(api: &Api, def: &TypeDef, tag: &str, variants: &[TaggedVariant])
         )],
     );
     let name = ident(&def.name);
+    let extra_derives = extra_derives(def, &["Debug", "Clone", "PartialEq"]);
     let deserialize_cfg = deserialize_cfg(def);
     // A variant whose type has the tag as a field of its own (a component type, used as it is)
     // writes and reads the tag itself: serde adds it only for the others. serde wants such
@@ -458,6 +473,7 @@ fn tagged_union(api: &Api, def: &TypeDef, tag: &str, variants: &[TaggedVariant])
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #extra_derives
         #[serde(tag = #tag)]
         #[non_exhaustive]
         #[allow(clippy::large_enum_variant)]
@@ -514,6 +530,7 @@ fn untagged_union(api: &Api, def: &TypeDef, variants: &[UntaggedVariant]) -> Tok
             .to_owned()],
     );
     let name = ident(&def.name);
+    let extra_derives = extra_derives(def, &["Debug", "Clone", "PartialEq"]);
     let names: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
     let types = variants.iter().map(|v| type_tokens(api, &v.ty, &def.home));
     let to_param = variants.iter().all(|v| is_param(api, &v.ty)).then(|| {
@@ -531,6 +548,7 @@ fn untagged_union(api: &Api, def: &TypeDef, variants: &[UntaggedVariant]) -> Tok
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, serde::Serialize #deserialize)]
+        #extra_derives
         #deserialize_all
         #[serde(untagged)]
         // Alternatives differ in size; boxing them would make matching clumsier for data that is
@@ -542,4 +560,16 @@ fn untagged_union(api: &Api, def: &TypeDef, variants: &[UntaggedVariant]) -> Tok
 
         #to_param
     }
+}
+
+/// The configuration's derives for `def` beside the ones it has (`existing`), as a derive
+/// attribute of its own.
+fn extra_derives(def: &TypeDef, existing: &[&str]) -> Option<TokenStream> {
+    let paths: Vec<TokenStream> = def
+        .derives
+        .iter()
+        .filter(|derive| !existing.contains(&derive.rsplit("::").next().unwrap_or(derive)))
+        .map(|derive| external_path(derive))
+        .collect();
+    (!paths.is_empty()).then(|| quote!(#[derive(#(#paths),*)]))
 }

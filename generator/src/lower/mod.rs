@@ -4,12 +4,14 @@
 mod operation;
 mod prune;
 mod schema;
+mod shape;
 
 use std::collections::{BTreeMap, HashMap};
 
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
+use crate::config::Settings;
 use crate::diagnostic::{push_pointer, quoted, Kind, Location, SpecError, Warning};
 use crate::model::{Api, DefaultAuth, Home, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, UntaggedVariant};
 use crate::names::{camel, snake, Namer};
@@ -23,11 +25,25 @@ pub fn lower(
     selection: &Selection,
     pinned: &BTreeMap<String, String>,
 ) -> Result<(Api, Vec<Warning>), SpecError> {
-    let mut lowerer = Lowerer::new(file, spec);
+    lower_with(file, spec, selection, pinned, &Settings::default())
+}
+
+/// [`lower`] with the names and types the configuration file chooses.
+pub fn lower_with(
+    file: &str,
+    spec: &OpenAPI,
+    selection: &Selection,
+    pinned: &BTreeMap<String, String>,
+    settings: &Settings,
+) -> Result<(Api, Vec<Warning>), SpecError> {
+    let mut lowerer = Lowerer::new(file, spec, settings);
     lowerer.components(pinned)?;
     let (groups, operations) = lowerer.operations(selection)?;
     break_alias_cycles(&mut lowerer);
+    let lowerer_dependencies = shape::replace_types(&mut lowerer)?;
+    shape::rename(&mut lowerer)?;
     box_recursive_fields(&mut lowerer.types);
+    shape::derives(&mut lowerer.types, settings)?;
     let webhooks = lowerer.webhooks()?;
     let mut api = Api {
         title: spec.info.title.clone(),
@@ -45,6 +61,7 @@ pub fn lower(
         operations,
         webhooks,
         type_features: Vec::new(),
+        dependencies: lowerer_dependencies,
     };
     if let Selection::Only(_) = selection {
         prune::keep_reachable(&mut api);
@@ -59,6 +76,7 @@ pub fn lower(
 pub(crate) struct Lowerer<'s> {
     file: &'s str,
     spec: &'s OpenAPI,
+    settings: &'s Settings,
     types: Vec<TypeDef>,
     type_names: Namer,
     /// Component schema name to its type.
@@ -73,10 +91,11 @@ pub(crate) struct Lowerer<'s> {
 }
 
 impl<'s> Lowerer<'s> {
-    fn new(file: &'s str, spec: &'s OpenAPI) -> Self {
+    fn new(file: &'s str, spec: &'s OpenAPI, settings: &'s Settings) -> Self {
         Self {
             file,
             spec,
+            settings,
             types: Vec::new(),
             type_names: {
                 let mut names = Namer::new();
@@ -128,6 +147,7 @@ impl<'s> Lowerer<'s> {
                 kind: TypeKind::Alias(TypeRef::Json),
                 origin: push_pointer("/components/schemas", name),
                 decoded: false,
+                derives: Vec::new(),
             });
             self.components.insert(name.as_str(), id);
         }

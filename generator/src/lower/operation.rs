@@ -8,6 +8,7 @@ use openapiv3::{
 
 use super::schema::Place;
 use super::{namespace, Lowerer};
+use crate::config::OperationIds;
 use crate::diagnostic::{push_pointer, Kind, SpecError};
 use crate::model::{
     is_download, is_param, Body, Docs, EventData, Group, Home, Method, Operation, Pagination, ParamLocation, Parameter,
@@ -81,10 +82,12 @@ impl<'s> Lowerer<'s> {
                         continue;
                     }
                 }
-                let group_module = group_module_name(tag);
+                // The group's name: the tag's, or the one the configuration gives it.
+                let group_tag = self.settings.names.tags.get(tag).map_or(tag, String::as_str);
+                let group_module = group_module_name(group_tag);
                 let group = groups.entry(group_module.clone()).or_insert_with(|| Group {
                     module: group_module.clone(),
-                    type_name: format!("{}Api", camel(tag)),
+                    type_name: format!("{}Api", camel(group_tag)),
                     description: self.spec.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.clone()),
                 });
                 let base_name = match &operation.operation_id {
@@ -99,7 +102,30 @@ impl<'s> Lowerer<'s> {
                     }
                     None => format!("{method_name} {path}"),
                 };
-                let fn_name = fn_names.entry(group.module.clone()).or_default().unique(&snake(&base_name));
+                // A name the configuration chose (by operationId, or by a rule for all of them).
+                let chosen = match (operation.operation_id.as_ref(), self.settings.names.operation_ids) {
+                    (Some(id), _) if self.settings.names.operations.contains_key(id) => {
+                        Some(self.settings.names.operations[id].clone())
+                    }
+                    (Some(id), OperationIds::Fastapi) => crate::config::fastapi_function(id, method.as_str(), path),
+                    (_, OperationIds::MethodPath) => Some(crate::config::method_path_name(method.as_str(), path)),
+                    _ => None,
+                };
+                let base_name = chosen.clone().unwrap_or(base_name);
+                let namer = fn_names.entry(group.module.clone()).or_default();
+                if chosen.is_some() && namer.is_taken(&snake(&base_name)) {
+                    // Never numbered silently: the team chooses.
+                    return Err(self.error(
+                        &pointer,
+                        format!(
+                            "the method name `{}` the configuration gives this operation is already another \
+                             operation's in `{}`; give one of them a name of its own in `[names.operations]`",
+                            snake(&base_name),
+                            group.module
+                        ),
+                    ));
+                }
+                let fn_name = namer.unique(&snake(&base_name));
                 let type_name = self.type_names.unique(&camel(&fn_name));
                 // The emitter names these after the operation; keep inline types off them.
                 for suffix in ["Response", "ResponseBody", "EventsResponse", "Error", "Headers"] {

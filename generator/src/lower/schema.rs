@@ -91,6 +91,7 @@ impl<'s> Lowerer<'s> {
                 kind: TypeKind::Alias(TypeRef::Json),
                 origin: place.pointer.to_owned(),
                 decoded: false,
+                derives: Vec::new(),
             })
         };
         if !self.needs_name(schema) {
@@ -148,7 +149,7 @@ impl<'s> Lowerer<'s> {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<&str> = s.enumeration.iter().flatten().map(String::as_str).collect();
                 if values.is_empty() {
-                    Shape::Ref(string_format(&s.format))
+                    Shape::Ref(self.configured_format(&s.format).unwrap_or_else(|| string_format(&s.format)))
                 } else {
                     Shape::Kind(string_enum(&values))
                 }
@@ -223,6 +224,21 @@ impl<'s> Lowerer<'s> {
             }
         };
         Ok(shape)
+    }
+
+    /// The type the configuration gives a string `format` (`types.formats`), if any.
+    fn configured_format(&self, format: &VariantOrUnknownOrEmpty<StringFormat>) -> Option<TypeRef> {
+        let name = match format {
+            VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => "date-time",
+            VariantOrUnknownOrEmpty::Item(StringFormat::Date) => "date",
+            VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => "byte",
+            VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => "binary",
+            VariantOrUnknownOrEmpty::Item(StringFormat::Password) => "password",
+            VariantOrUnknownOrEmpty::Unknown(name) => name,
+            VariantOrUnknownOrEmpty::Empty => return None,
+        };
+        let path = self.settings.types.formats.get(name)?;
+        Some(if path == "String" { TypeRef::String } else { TypeRef::External(path.clone()) })
     }
 
     /// A schema without a (known) `type`: guessed from its format, else any JSON value.
@@ -726,6 +742,7 @@ impl<'s> Lowerer<'s> {
                         kind: TypeKind::Alias(TypeRef::Json),
                         origin: pointer.clone(),
                         decoded: false,
+                        derives: Vec::new(),
                     });
                     let kind = match self.object(parts, &place.child(&payload_name, &pointer))? {
                         Shape::Kind(kind) => kind,
@@ -936,5 +953,6 @@ pub(super) fn variant_name_of(ty: &TypeRef) -> String {
         TypeRef::Binary => "Binary".into(),
         TypeRef::Base64 => "Bytes".into(),
         TypeRef::Tuple(_) => "Tuple".into(),
+        TypeRef::External(path) => camel(path.rsplit("::").next().unwrap_or(path)),
     }
 }
