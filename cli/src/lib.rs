@@ -186,7 +186,12 @@ pub fn generate(options: &GenerateOptions) -> u8 {
     let started = Instant::now();
     let generated = with_progress(&spec_path, size, || openapi_rust_gen::generate_from(&mut sources, &config));
     let elapsed = started.elapsed();
-    let report = |color| Report::with_files(sources.root_text(), sources.files(), color);
+    // The configuration's text too: what it names wrong is shown in it.
+    let mut files = sources.files().clone();
+    if let Some((file, text)) = &config.settings.source {
+        files.insert(file.clone(), text.clone());
+    }
+    let report = |color| Report::with_files(sources.root_text(), &files, color);
     let generated = match generated {
         Ok(generated) => generated,
         Err(error) => {

@@ -314,3 +314,42 @@ fn remote_references_are_read_only_when_asked() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("404"), "{}", String::from_utf8_lossy(&missing.stderr));
 }
+
+#[test]
+fn a_configuration_beside_the_spec_shapes_the_client_and_its_mistakes_are_located() {
+    let dir = scratch("config");
+    let spec = write(&dir, "pets.yaml", &PETS.replace("Pett", "Pet"));
+    let out = dir.join("client").display().to_string();
+    write(
+        &dir,
+        "openapi-rust-gen.toml",
+        "name = \"shaped-pets\"\n\n[names]\noperations = { getPet = \"fetch_pet\" }\n",
+    );
+    let shaped = command(&["generate", &spec, "-o", &out]);
+    assert_eq!(shaped.status.code(), Some(0), "{}", String::from_utf8_lossy(&shaped.stderr));
+    let operations = std::fs::read_to_string(dir.join("client/src/operations/default.rs")).unwrap();
+    assert!(operations.contains("pub fn fetch_pet("), "{operations}");
+    assert!(std::fs::read_to_string(dir.join("client/Cargo.toml")).unwrap().contains("name = \"shaped-pets\""));
+
+    // A misspelt key: a usage error at its line, with the key meant.
+    let config =
+        write(&dir, "openapi-rust-gen.toml", "name = \"shaped-pets\"\n\n[names]\noperation = { getPet = \"x\" }\n");
+    let bad = command(&["generate", &spec, "-o", &out]);
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(stderr.contains(&format!("{config}:4:1")), "{stderr}");
+    assert!(stderr.contains("unknown field `operation`") && stderr.contains("did you mean `operations`?"), "{stderr}");
+    std::fs::remove_file(&config).unwrap();
+
+    // An Overlay whose target matches nothing: a warning at the overlay's line.
+    let overlay = write(
+        &dir,
+        "fix.yaml",
+        "overlay: 1.0.0\ninfo: {title: fix, version: '1'}\nactions:\n  - target: $.info\n    update: {description: Fixed.}\n  - target: $.components.schemas.Cat\n    remove: true\n",
+    );
+    let fixed = command(&["generate", &spec, "-o", &out, "--overlay", &overlay]);
+    assert_eq!(fixed.status.code(), Some(0), "{}", String::from_utf8_lossy(&fixed.stderr));
+    let stderr = String::from_utf8_lossy(&fixed.stderr);
+    assert!(stderr.contains("warning[overlay-target]") && stderr.contains(&format!("{overlay}:6:5")), "{stderr}");
+    assert!(std::fs::read_to_string(dir.join("client/src/lib.rs")).unwrap().contains("Fixed."));
+}

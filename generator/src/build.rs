@@ -55,6 +55,7 @@ pub struct Builder {
     tracing: bool,
     test_util: bool,
     out_dir: Option<PathBuf>,
+    config: Option<PathBuf>,
 }
 
 impl Builder {
@@ -68,7 +69,15 @@ impl Builder {
             tracing: false,
             test_util: false,
             out_dir: None,
+            config: None,
         }
+    }
+
+    /// The configuration file (names, types, overlays; see [`crate::config`]); without one,
+    /// `openapi-rust-gen.toml` beside the spec if it exists.
+    pub fn config(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config = Some(path.into());
+        self
     }
 
     /// The module the client becomes, as a path from the crate root (`api`, the default, or
@@ -116,6 +125,25 @@ impl Builder {
         let text = std::fs::read_to_string(&self.spec)
             .map_err(|e| BuildError::Io(format!("cannot read {}: {e}", self.spec.display())))?;
         let mut sources = crate::bundle::Sources::new(self.spec.display().to_string(), text);
+        let config_path = self.config.clone().or_else(|| {
+            let beside = self.spec.parent().unwrap_or(Path::new("")).join(crate::config::FILE_NAME);
+            beside.is_file().then_some(beside)
+        });
+        let settings = match &config_path {
+            Some(path) => {
+                println!("cargo:rerun-if-changed={}", path.display());
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| BuildError::Io(format!("cannot read {}: {e}", path.display())))?;
+                let name = path.display().to_string();
+                crate::config::parse(&name, &text).map_err(|error| BuildError::Spec {
+                    rendered: Report::new(&text, false).human_error(&error),
+                    error: Box::new(error),
+                })?
+            }
+            None => crate::config::Settings::default(),
+        };
+        let folder = config_path.as_deref().and_then(Path::parent).unwrap_or(Path::new("")).to_path_buf();
+        let overlays: Vec<String> = settings.overlays.iter().map(|o| folder.join(o).display().to_string()).collect();
         let out_dir = match &self.out_dir {
             Some(dir) => dir.clone(),
             None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or(BuildError::NoOutDir)?,
@@ -130,8 +158,8 @@ impl Builder {
             standalone: true,
             pinned_names: BTreeMap::new(),
             strict: self.strict,
-            overlays: Vec::new(),
-            settings: Default::default(),
+            overlays,
+            settings,
         };
         let generated = crate::generate_from(&mut sources, &config);
         for line in rerun_lines(&sources) {

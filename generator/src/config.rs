@@ -176,6 +176,27 @@ pub fn parse(file: &str, text: &str) -> Result<Settings, SpecError> {
         }
     }
     let mut settings = settings;
+    // A dependency's `path` is relative to this file (as in a Cargo.toml), so written absolute.
+    let folder = std::path::Path::new(file).parent().unwrap_or(std::path::Path::new(""));
+    for (name, value) in &mut settings.dependencies {
+        if crate::names::check_crate_name(&name.replace('_', "-")).is_err() {
+            return Err(error(name, format!("{name:?} is not a crate name")));
+        }
+        let Ok(toml::Value::Table(mut table)) = toml::from_str::<toml::Table>(&format!("d = {value}"))
+            .map(|mut t| t.remove("d").unwrap_or(toml::Value::Boolean(false)))
+        else {
+            continue;
+        };
+        if let Some(toml::Value::String(path)) = table.get("path") {
+            let joined = folder.join(path);
+            let absolute = std::path::absolute(&joined).unwrap_or(joined);
+            table.insert("path".into(), toml::Value::String(absolute.display().to_string()));
+            *value = toml::Value::Table(table).to_string().trim().to_owned();
+            if !value.starts_with('{') {
+                *value = format!("{{ {} }}", value.replace('\n', ", ").trim_end_matches(", "));
+            }
+        }
+    }
     settings.source = Some((file.to_owned(), text.to_owned()));
     Ok(settings)
 }
@@ -296,7 +317,9 @@ my_money = { path = "../money" }
         assert_eq!(settings.name.as_deref(), Some("pets-client"));
         assert_eq!(settings.names.operation_ids, OperationIds::Fastapi);
         assert_eq!(settings.types.replace["#/components/schemas/Money"], "my_money::Money");
-        assert_eq!(settings.dependencies["my_money"], r#"{ path = "../money" }"#);
+        // Relative to the configuration file, written absolute for the generated Cargo.toml.
+        let money = &settings.dependencies["my_money"];
+        assert!(money.starts_with("{ path = \"/") && money.ends_with("../money\" }"), "{money}");
     }
 
     #[test]

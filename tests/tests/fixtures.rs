@@ -317,3 +317,36 @@ fn a_cycle_through_all_of_copies_ends_in_a_box() {
     assert!(types.contains("pub x: Option<Box<AX>>"), "{types}");
     assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
 }
+
+/// A vendor's spec shaped by its users (`tests/fixtures/shaping/`): an Overlay 1.1 with
+/// `update`, `remove` and `copy`, and a configuration that renames operations, a field, a
+/// variant and a group, replaces a schema by the program's type, maps a format and adds derives.
+#[test]
+fn shaping() {
+    let (root, files) = tests::split_fixture_files("shaping");
+    let config_path = "tests/fixtures/shaping/openapi-rust-gen.toml";
+    let settings = generator::config::parse(config_path, &files[config_path]).unwrap_or_else(|e| panic!("{e}"));
+    let overlays = settings.overlays.iter().map(|overlay| format!("tests/fixtures/shaping/{overlay}")).collect();
+    let config = generator::Config { overlays, settings, ..tests::fixture_config(&root) };
+    let mut sources = generator::bundle::Sources::in_memory(root, files);
+    let generated = generator::generate_from(&mut sources, &config).unwrap_or_else(|e| panic!("{e}"));
+    let api = api_text(&generated);
+    for expected in [
+        "pub type Money = money::Money;",
+        "pub placed_at: String,",
+        "    Sent,",
+        "pub fn get_order(",
+        "pub struct ShopApi",
+        "#[derive(Hash, Eq)]",
+        "pub city: Option<String>,",
+    ] {
+        assert!(api.contains(expected), "{expected}");
+    }
+    assert!(!api.contains("debug"), "the Overlay removed the internal operation");
+    assert!(generated.files["Cargo.toml"].contains("money = { path = \""));
+    let [warning] = generated.warnings.as_slice() else { panic!("{:?}", generated.warnings) };
+    assert_eq!(warning.file, "tests/fixtures/shaping/fixes.overlay.yaml");
+    let report = generator::diagnostic::Report::with_files(sources.root_text(), sources.files(), false);
+    assert_eq!(report.position(warning).map(|p| (p.line, p.column)), Some((18, 5)));
+    insta::assert_snapshot!("fixture__shaping", api);
+}

@@ -19,8 +19,11 @@ pub const CLIENT_CONFIG: &str = "specs/mittwald-conversations.client.toml";
 pub fn mittwald_config() -> Result<generator::Config> {
     let root = workspace_root();
     let client = read(&root.join(CLIENT_CONFIG))?;
+    // The committed client's configuration is a configuration file like any (only its name and
+    // version are set; `cargo xtask release` writes the version).
+    let settings = generator::config::parse(CLIENT_CONFIG, &client).map_err(|e| anyhow::anyhow!("{e}"))?;
     let version = crate::release::config_version(&client).with_context(|| format!("in {CLIENT_CONFIG}"))?;
-    let name = crate::release::config_value(&client, "name").with_context(|| format!("in {CLIENT_CONFIG}"))?;
+    let name = settings.name.clone().with_context(|| format!("no `name` in {CLIENT_CONFIG}"))?;
     Ok(generator::Config {
         crate_name: name,
         crate_version: version.to_string(),
@@ -31,7 +34,7 @@ pub fn mittwald_config() -> Result<generator::Config> {
         pinned_names: pinned_names(&workspace_root().join(CLIENT_DIR))?,
         strict: false,
         overlays: Vec::new(),
-        settings: Default::default(),
+        settings,
     })
 }
 
