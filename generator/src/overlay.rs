@@ -89,7 +89,7 @@ pub fn apply(file: &str, text: &str, tree: &mut Value, map: &mut SourceMap) -> R
             // Deepest first, and later array items before earlier ones, so that no removal
             // moves a node another is about to remove.
             let mut pointers = pointers;
-            pointers.sort_by(|a, b| pointer_order(b).cmp(&pointer_order(a)));
+            pointers.sort_by_key(|pointer| std::cmp::Reverse(pointer_order(pointer)));
             for pointer in pointers {
                 crate::normalize::remove_at(tree, &pointer);
             }
