@@ -496,6 +496,24 @@ impl<T> Stream for EventStream<T> {
     }
 }
 
+/// How much of a file one chunk of an upload holds: large reads keep an upload at the speed of
+/// the disk (reqwest's own file body reads 8 KiB at a time, 2 to 4 times slower than curl).
+const FILE_CHUNK: usize = 512 * 1024;
+
+/// A file's bytes as chunks of [`FILE_CHUNK`].
+fn file_chunks(file: tokio::fs::File) -> impl Stream<Item = std::io::Result<Bytes>> + Send + 'static {
+    futures_util::stream::try_unfold(file, |mut file| async move {
+        use tokio::io::AsyncReadExt;
+        let mut chunk = bytes::BytesMut::with_capacity(FILE_CHUNK);
+        while chunk.len() < FILE_CHUNK {
+            if file.read_buf(&mut chunk).await? == 0 {
+                break;
+            }
+        }
+        Ok((!chunk.is_empty()).then(|| (chunk.freeze(), file)))
+    })
+}
+
 /// A request body or multipart file part that need not be in memory: bytes, a file (read as
 /// it is sent, and read again for a retry) or a stream (sent once: a request with one is never
 /// retried or redirected with its body).
@@ -593,7 +611,7 @@ impl Upload {
         match &self.0 {
             Source::Bytes(bytes) => Ok(reqwest::Body::from(bytes.clone())),
             Source::File { path, .. } => match tokio::fs::File::open(path).await {
-                Ok(file) => Ok(reqwest::Body::from(file)),
+                Ok(file) => Ok(reqwest::Body::wrap_stream(file_chunks(file))),
                 Err(error) => Err(format!("cannot open {}: {error}", path.display())),
             },
             Source::Stream { once, .. } => match once.lock().ok().and_then(|mut once| once.take()) {

@@ -104,8 +104,41 @@ async fn measure(what: &str, size: u64) -> u64 {
             client.file().create_file(token, CreateFileRequestBody { file: part }).send().await.expect("upload");
             count * CHUNK as u64
         }
+        "upload-file" => {
+            let path = scratch_file(size);
+            let part = FilePart::file(&path).await.expect("the file").file_name("big.bin");
+            let token = uuid::Uuid::nil();
+            client.file().create_file(token, CreateFileRequestBody { file: part }).send().await.expect("upload");
+            size
+        }
+        "upload-raw" => {
+            // The baseline: reqwest alone, the file read whole first, sent as the same multipart
+            // body (the speed of the disk and the socket, no streaming at all).
+            let path = scratch_file(size);
+            let bytes = tokio::fs::read(&path).await.expect("the file");
+            let part = reqwest::multipart::Part::bytes(bytes).file_name("big.bin");
+            let form = reqwest::multipart::Form::new().part("file", part);
+            let response = reqwest::Client::new()
+                .post(format!("{url}/v2/files"))
+                .header("Token", uuid::Uuid::nil().to_string())
+                .multipart(form)
+                .send()
+                .await
+                .expect("upload");
+            assert!(response.status().is_success());
+            size
+        }
         other => panic!("unknown measurement {other}"),
     }
+}
+
+/// A file of `size` bytes in the temporary directory, written once per size.
+fn scratch_file(size: u64) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("bench-upload-{size}.bin"));
+    if std::fs::metadata(&path).map(|m| m.len()).ok() != Some(size) {
+        std::fs::write(&path, vec![5u8; size as usize]).expect("write the file");
+    }
+    path
 }
 
 /// This process's peak resident set (Linux `VmHWM`), in kB.
@@ -164,6 +197,27 @@ fn main() -> ExitCode {
             eprintln!("{what}: the peak grew with the size: {ratio:.2} × the floor");
             failed = true;
         }
+    }
+    // Uploads of a file: `Upload::file` (read as it is sent) against reqwest with the file read
+    // whole first; the fastest of three runs each, after one run that fills the page cache.
+    let file_size = if smoke { 16 * MIB } else { 256 * MIB };
+    let _ = child("upload-raw", file_size);
+    let fastest = |what: &str| (0..3).map(|_| child(what, file_size).1).fold(f64::INFINITY, f64::min);
+    let (file_ms, raw_ms) = (fastest("upload-file"), fastest("upload-raw"));
+    let file_ratio = file_ms / raw_ms;
+    for (label, ms, factor) in [
+        ("a file with `Upload::file` (multipart)", file_ms, format!("**{file_ratio:.2}** × reqwest")),
+        ("the same file with reqwest alone, read whole first", raw_ms, "baseline".to_owned()),
+    ] {
+        println!(
+            "| {label} | {} MiB | - | {factor} | {ms:.0} ms | {:.0} MB/s |",
+            file_size / MIB,
+            file_size as f64 / 1e6 / (ms / 1000.0)
+        );
+    }
+    if file_ratio > 1.2 && !smoke {
+        eprintln!("Upload::file takes {file_ratio:.2} × reqwest's time for the same file (more than 1.2)");
+        failed = true;
     }
     let (collected, collected_ms) = child("collect", collected_size);
     println!(
