@@ -688,10 +688,14 @@ fn pagination(params: &[Parameter], responses: &[Response]) -> Option<Pagination
     }
     let success = responses.iter().find(|r| r.status.is_success())?;
     let Some(Body::Json(TypeRef::List(item))) = &success.body else { return None };
+    // `X-Pagination-TotalCount`, `X-Total-Count`, `Total-Count`: the letters end in "totalcount".
     let total_header = success
         .headers
         .iter()
-        .find(|h| h.wire_name.to_ascii_lowercase().ends_with("totalcount") && h.ty == TypeRef::I64)
+        .find(|h| {
+            let letters: String = h.wire_name.chars().filter(char::is_ascii_alphanumeric).collect();
+            letters.to_ascii_lowercase().ends_with("totalcount") && h.ty == TypeRef::I64
+        })
         .map(|h| h.rust_name.clone());
     Some(Pagination {
         limit_param: limit.rust_name.clone(),
