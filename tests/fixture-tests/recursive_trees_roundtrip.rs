@@ -135,3 +135,15 @@ fn lists_of_lists_of_any_depth() {
         assert_eq!(json[1], json!([]), "written as the list itself, depth {depth}");
     }
 }
+
+#[test]
+fn a_value_no_variant_accepts_names_each_variant_tried() {
+    let error = serde_json::from_str::<JsonValue>("null").unwrap_err().to_string();
+    assert!(error.starts_with("no variant of `JsonValue` matches: `String`: invalid type: null"), "{error}");
+    for variant in ["`Number`:", "`Bool`:", "`ObjectList`:", "`ObjectMap`:"] {
+        assert!(error.contains(variant), "{variant} in {error}");
+    }
+    // The path of the bad value inside each variant.
+    let error = serde_json::from_str::<JsonValue>(r#"[1, null]"#).unwrap_err().to_string();
+    assert!(error.contains("`ObjectList`: at `[1]`: no variant of `JsonValue` matches"), "{error}");
+}

@@ -357,7 +357,12 @@ fn shaping() {
 fn paging_stops_at_a_declared_x_total_count() {
     let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /items:\n    get:\n      operationId: listItems\n      parameters:\n        - {name: limit, in: query, schema: {type: integer, format: int64}}\n        - {name: skip, in: query, schema: {type: integer, format: int64}}\n      responses:\n        '200':\n          description: ok\n          headers:\n            X-Total-Count: {schema: {type: integer, format: int64}}\n          content:\n            application/json:\n              schema: {type: array, items: {type: string}}\n";
     let generated = tests::generate_fixture("pages.yaml", spec).unwrap_or_else(|e| panic!("{e}"));
-    let operations: String = generated.files.iter().filter(|(path, _)| path.contains("operations/")).map(|(_, text)| text.as_str()).collect();
+    let operations: String = generated
+        .files
+        .iter()
+        .filter(|(path, _)| path.contains("operations/"))
+        .map(|(_, text)| text.as_str())
+        .collect();
     let compact: String = operations.split_whitespace().collect();
     assert!(compact.contains("page.headers().ok().and_then(|headers|headers.total_count)"), "{operations}");
 }

@@ -90,6 +90,48 @@ impl Visitor<'_> for DateTimeVisitor {
     }
 }
 
+/// The variants an untagged union tried on a value, and why each refused it: the error, when
+/// none accepts it, names them all (bounded), with the path of the bad value in each.
+pub(crate) struct Tried {
+    type_name: &'static str,
+    errors: Vec<(&'static str, String)>,
+}
+
+/// How many variants' errors a message lists, and how long each may be.
+const TRIED_SHOWN: usize = 6;
+const TRIED_LEN: usize = 160;
+
+impl Tried {
+    pub(crate) fn new(type_name: &'static str) -> Self {
+        Self { type_name, errors: Vec::new() }
+    }
+
+    /// `value` as the variant `name`'s type, or `None` with its error kept.
+    pub(crate) fn attempt<T: de::DeserializeOwned>(&mut self, value: &serde_json::Value, name: &'static str) -> Option<T> {
+        match serde_path_to_error::deserialize::<_, T>(value) {
+            Ok(decoded) => Some(decoded),
+            Err(error) => {
+                let path = error.path().to_string();
+                let mut message = error.into_inner().to_string();
+                if let Some((cut, _)) = message.char_indices().nth(TRIED_LEN) {
+                    message.truncate(cut);
+                    message.push('…');
+                }
+                self.errors.push((name, if path == "." { message } else { format!("at `{path}`: {message}") }));
+                None
+            }
+        }
+    }
+
+    pub(crate) fn into_error<E: de::Error>(self) -> E {
+        let shown: Vec<String> =
+            self.errors.iter().take(TRIED_SHOWN).map(|(name, error)| format!("`{name}`: {error}")).collect();
+        let more = self.errors.len().saturating_sub(TRIED_SHOWN);
+        let more = if more > 0 { format!("; and {more} more") } else { String::new() };
+        E::custom(format_args!("no variant of `{}` matches: {}{more}", self.type_name, shown.join("; ")))
+    }
+}
+
 /// An internally tagged union (`oneOf` with a distinct constant property) whose variants'
 /// payloads do not repeat the tag.
 pub(crate) trait TaggedUnion: Sized {

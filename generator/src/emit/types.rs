@@ -544,18 +544,37 @@ fn untagged_union(api: &Api, def: &TypeDef, variants: &[UntaggedVariant]) -> Tok
             }
         }
     });
-    let (deserialize, deserialize_all) = derive_deserialize(def);
+    // Decoded by hand: the first variant that accepts the value wins, and when none does, the
+    // error names each variant tried with its own error and path (serde's untagged derive says
+    // only "data did not match any variant").
+    let deserialize_cfg = deserialize_cfg(def);
+    let type_name = def.name.as_str();
+    let variant_names: Vec<String> = variants.iter().map(|v| v.rust_name.clone()).collect();
+    let variant_types = variants.iter().map(|v| type_tokens(api, &v.ty, &def.home));
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, serde::Serialize #deserialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #extra_derives
-        #deserialize_all
         #[serde(untagged)]
         // Alternatives differ in size; boxing them would make matching clumsier for data that is
         // decoded once and read.
         #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#names(#types),)*
+        }
+
+        #deserialize_cfg
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let mut tried = crate::runtime::serde_helpers::Tried::new(#type_name);
+                #(
+                    if let Some(variant) = tried.attempt::<#variant_types>(&value, #variant_names) {
+                        return Ok(Self::#names(variant));
+                    }
+                )*
+                Err(tried.into_error())
+            }
         }
 
         #to_param
