@@ -29,7 +29,8 @@ pub mod runtime;
 pub mod types;
 pub use runtime::{Auth, BuildError, Client, ClientBuilder, RetryPolicy};
 
-/// The server the client talks to unless told otherwise.
+/// The server the client talks to unless told otherwise (empty when the spec names none:
+/// then `ClientBuilder::base_url` is required).
 pub const DEFAULT_BASE_URL: &str = "https://api.mittwald.de";
 
 /// [`ClientBuilder::token`] sends the token in the `x-access-token` header.

@@ -217,6 +217,13 @@ pub enum BuildError {
     /// The HTTP client could not be set up (TLS backend).
     #[error("the HTTP client could not be built: {0}")]
     Http(#[source] reqwest::Error),
+    /// The spec names no server, and no base URL was given.
+    #[error("no base URL: the spec names no server, so the client needs one: call `base_url()` on the builder")]
+    NoBaseUrl,
+    /// The token source cannot use this client's server (a relative OAuth2 token URL that does
+    /// not resolve against it, or resolves to plain http elsewhere).
+    #[error("the token source cannot be used with this client: {0}")]
+    TokenSource(String),
 }
 
 /// A user's configuration of the underlying `reqwest` client (proxies, TLS roots, pools).
@@ -453,11 +460,25 @@ impl ClientBuilder {
     }
 
     /// Checks the configuration and builds the client.
-    pub fn build(self) -> Result<Client, BuildError> {
-        if let Some(why) = self.auth_error {
+    pub fn build(mut self) -> Result<Client, BuildError> {
+        if let Some(why) = self.auth_error.take() {
             return Err(BuildError::InvalidToken(why));
         }
+        #[cfg(feature = "test-util")]
+        let mocked = self.mock.is_some();
+        #[cfg(not(feature = "test-util"))]
+        let mocked = false;
+        if self.base_url.is_empty() {
+            if !mocked {
+                return Err(BuildError::NoBaseUrl);
+            }
+            // Nothing is sent: any URL serves the mock's requests.
+            self.base_url = "http://127.0.0.1".to_owned();
+        }
         let base = validate_base_url(&self.base_url)?;
+        if let Auth::Provider(provider) = &self.auth {
+            provider.0.bind_base_url(&base).map_err(BuildError::TokenSource)?;
+        }
         let plain_http = base.scheme() == "http";
         if plain_http && self.auth != Auth::None && !self.allow_insecure_http && !is_loopback(&base) {
             return Err(BuildError::InsecureHttp { url: self.base_url });

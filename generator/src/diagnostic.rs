@@ -135,6 +135,8 @@ kinds! {
     CyclicAllOf = "cyclic-all-of", true, "the part that includes the schema itself is left out, the other parts merged (a schema that is nothing but itself: any JSON value)";
     /// Something OpenAPI 3.2 adds that the client does not use yet.
     Unused32 = "unused-3.2", false, "the construct is left out; the message says what is generated without it";
+    /// A spec without `servers`.
+    NoServers = "no-servers", false, "no default base URL: the client needs `ClientBuilder::base_url`";
     /// An Overlay action whose target matches nothing.
     OverlayTarget = "overlay-target", false, "the action changes nothing";
     /// A `oneOf`/`anyOf` without alternatives.

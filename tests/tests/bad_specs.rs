@@ -22,11 +22,21 @@ fn warnings_of(text: &str) -> Vec<generator::Warning> {
     generate_fixture("bad.yaml", text).unwrap_or_else(|e| panic!("a tolerated bug is not an error: {e}")).warnings
 }
 
+#[test]
+fn a_spec_without_servers_is_said_and_has_no_default_base_url() {
+    let spec = "openapi: 3.0.3\ninfo: { title: t, version: '1' }\npaths: {}\n";
+    let generated = generator::generate(spec, &tests::fixture_config("bad.yaml")).unwrap();
+    let [warning] = generated.warnings.as_slice() else { panic!("{:?}", generated.warnings) };
+    assert_eq!(warning.kind, generator::Kind::NoServers);
+    assert!(warning.message.contains("`ClientBuilder::base_url`"), "{}", warning.message);
+    assert!(generated.files["src/lib.rs"].contains("pub const DEFAULT_BASE_URL: &str = \"\";"));
+}
+
 fn pointer(location: Location) -> String {
     location.pointer().unwrap_or_else(|| panic!("expected a pointer, got {location:?}")).to_owned()
 }
 
-const HEAD: &str = "openapi: 3.0.3\ninfo: { title: t, version: '1' }\n";
+const HEAD: &str = "openapi: 3.0.3\ninfo: { title: t, version: '1' }\nservers: [{ url: 'https://api.example' }]\n";
 
 #[test]
 fn yaml_syntax_error_names_line_and_column() {

@@ -259,7 +259,8 @@ components:
 
 #[test]
 fn oauth2_flows_become_the_defaults_of_runtime_oauth2() {
-    // 3.0: the scheme the spec requires first; a relative token URL resolves against the server.
+    // 3.0: the scheme the spec requires first; a relative token URL stays relative (the runtime
+    // resolves it against the base URL the client is built with, not the spec's first server).
     let spec = r##"
 openapi: 3.0.3
 info: {title: t, version: "1"}
@@ -281,7 +282,7 @@ components:
     let lib: String =
         tests::generate_fixture("oauth.yaml", spec).unwrap().files["src/lib.rs"].split_whitespace().collect();
     assert!(
-        lib.contains(r#"client_credentials:Some(runtime::OAuth2Flow{token_url:"https://api.example.com/oauth/token",scopes:&["pets:read","pets:write"],}),"#),
+        lib.contains(r#"client_credentials:Some(runtime::OAuth2Flow{token_url:"/oauth/token",scopes:&["pets:read","pets:write"],}),"#),
         "{lib}"
     );
     assert!(lib.contains(r#"authorization_code:Some(runtime::OAuth2Flow{token_url:"https://auth.example.com/token",scopes:&["profile"],}),password:None,"#), "{lib}");
@@ -315,7 +316,7 @@ fn a_cycle_through_all_of_copies_ends_in_a_box() {
     let generated = tests::generate_fixture("cycle.yaml", spec).unwrap_or_else(|e| panic!("{e}"));
     let types = &generated.files["src/types/mod.rs"];
     assert!(types.contains("pub x: Option<Box<AX>>"), "{types}");
-    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    assert!(generated.warnings.iter().all(|w| w.kind == generator::Kind::NoServers), "{:?}", generated.warnings);
 }
 
 /// A vendor's spec shaped by its users (`tests/fixtures/shaping/`): an Overlay 1.1 with

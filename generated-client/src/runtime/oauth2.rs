@@ -25,6 +25,14 @@ pub trait TokenProvider: Send + Sync + fmt::Debug {
     /// A token for the next request. `refused` is the token the API has just answered 401 to:
     /// renew it, unless a newer one is already at hand (another call renewed it meanwhile).
     fn access_token<'a>(&'a self, refused: Option<&'a AccessToken>) -> TokenFuture<'a>;
+
+    /// Called when a client is built with this source, with the client's base URL: a token URL
+    /// the spec gives relative to the server (`tokenUrl: token`, as FastAPI writes it) is
+    /// resolved against it (the first client's, if several share the source). An error stops
+    /// the client from being built.
+    fn bind_base_url(&self, _base: &reqwest::Url) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// The OAuth2 flows the spec declares, with their token URLs and scopes (the generator emits them
@@ -219,6 +227,9 @@ pub enum ClientAuth {
 enum Grant {
     ClientCredentials,
     RefreshToken,
+    /// The resource owner password flow: the user's name and password for the first tokens
+    /// (and again whenever no refresh token renews them).
+    Password,
 }
 
 /// What `on_refresh_token` was given.
@@ -238,6 +249,8 @@ pub struct OAuth2Builder {
     client_id: String,
     client_secret: Option<Secret>,
     refresh_token: Option<Secret>,
+    /// The password flow's user name and password.
+    owner: Option<(String, Secret)>,
     token_url: Option<String>,
     scopes: Vec<String>,
     access_token: Option<AccessToken>,
@@ -254,8 +267,10 @@ pub struct OAuth2Builder {
 pub struct OAuth2 {
     grant: Grant,
     http: reqwest::Client,
-    token_url: reqwest::Url,
+    token_url: TokenUrl,
+    allow_insecure_http: bool,
     client_id: String,
+    owner: Option<(String, Secret)>,
     client_secret: Option<Secret>,
     client_auth: ClientAuth,
     scopes: Vec<String>,
@@ -264,6 +279,34 @@ pub struct OAuth2 {
     state: Mutex<State>,
     /// Held while a token request is in flight, so that there is at most one.
     flight: tokio::sync::Mutex<()>,
+}
+
+/// Where tokens are requested: a URL, or a reference relative to the API's server, resolved
+/// against the base URL of the first client built with the source.
+enum TokenUrl {
+    Absolute(reqwest::Url),
+    Relative { reference: String, resolved: std::sync::OnceLock<reqwest::Url> },
+}
+
+impl TokenUrl {
+    fn get(&self) -> Result<&reqwest::Url, TokenError> {
+        match self {
+            TokenUrl::Absolute(url) => Ok(url),
+            TokenUrl::Relative { reference, resolved } => resolved.get().ok_or_else(|| TokenError::InvalidTokenUrl {
+                url: reference.clone(),
+                reason: "a token URL relative to the API's server needs a client: give this source to \
+                         `ClientBuilder::oauth2` (or give an absolute `token_url()`)"
+                    .to_owned(),
+            }),
+        }
+    }
+
+    fn shown(&self) -> &str {
+        match self {
+            TokenUrl::Absolute(url) => url.as_str(),
+            TokenUrl::Relative { reference, resolved } => resolved.get().map_or(reference.as_str(), |url| url.as_str()),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -306,7 +349,7 @@ impl fmt::Debug for OAuth2 {
         let cached = self.state().token.is_some();
         f.debug_struct("OAuth2")
             .field("grant", &self.grant)
-            .field("token_url", &self.token_url.as_str())
+            .field("token_url", &self.token_url.shown())
             .field("client_id", &self.client_id)
             .field("scopes", &self.scopes)
             .field("token_cached", &cached)
@@ -339,6 +382,20 @@ impl OAuth2 {
         )
     }
 
+    /// The resource owner password flow (FastAPI's `OAuth2PasswordBearer`): the user's name and
+    /// password are sent to the token URL (only there) for the first tokens; a refresh token the
+    /// server issues renews them, else the password is sent again. The token URL and scopes
+    /// default to the spec's password flow.
+    pub fn password(
+        client_id: impl Into<String>,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> OAuth2Builder {
+        let mut builder = OAuth2Builder::new(crate::OAUTH2_FLOWS, Grant::Password, client_id.into(), None, None);
+        builder.owner = Some((username.into(), Secret(password.into())));
+        builder
+    }
+
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -363,7 +420,15 @@ impl OAuth2 {
                 }
             }
         }
-        let outcome = self.request_token().await;
+        let mut outcome = self.request_token().await;
+        // The password flow: a refresh token the server no longer takes is dropped, and the
+        // user's password asked for new tokens.
+        if self.grant == Grant::Password && matches!(outcome, Err(TokenError::Rejected { .. })) {
+            let had_refresh = self.state().refresh_token.take().is_some();
+            if had_refresh {
+                outcome = self.request_token().await;
+            }
+        }
         let mut state = self.state();
         state.renewals += 1;
         match &outcome {
@@ -379,12 +444,15 @@ impl OAuth2 {
     async fn request_token(&self) -> Result<AccessToken, TokenError> {
         let refresh_token = self.state().refresh_token.clone();
         let mut form = Vec::new();
-        match self.grant {
-            Grant::ClientCredentials => form.push(("grant_type", "client_credentials")),
-            Grant::RefreshToken => {
-                let refresh_token = refresh_token.as_ref().ok_or(TokenError::NoRefreshToken)?;
+        match (self.grant, &refresh_token, &self.owner) {
+            (Grant::ClientCredentials, _, _) => form.push(("grant_type", "client_credentials")),
+            (Grant::RefreshToken | Grant::Password, Some(refresh_token), _) => {
                 form.extend([("grant_type", "refresh_token"), ("refresh_token", refresh_token.0.as_str())]);
             }
+            (Grant::Password, None, Some((username, password))) => {
+                form.extend([("grant_type", "password"), ("username", username), ("password", password.0.as_str())]);
+            }
+            (Grant::RefreshToken | Grant::Password, None, _) => return Err(TokenError::NoRefreshToken),
         }
         let scope = self.scopes.join(" ");
         if !scope.is_empty() {
@@ -403,9 +471,10 @@ impl OAuth2 {
             (None, _) => form.push(("client_id", &self.client_id)),
         }
         let body: Vec<String> = form.iter().map(|(name, value)| format!("{name}={}", form_encode(value))).collect();
+        let token_url = self.token_url.get()?;
         let mut request = self
             .http
-            .post(self.token_url.clone())
+            .post(token_url.clone())
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(ACCEPT, "application/json")
             .body(body.join("&"));
@@ -418,7 +487,7 @@ impl OAuth2 {
         if status.is_redirection() {
             let location = response.headers().get(LOCATION).map(|location| {
                 let location = String::from_utf8_lossy(location.as_bytes());
-                let resolved = self.token_url.join(&location).map(String::from);
+                let resolved = token_url.join(&location).map(String::from);
                 self.redact(&resolved.unwrap_or_else(|_| location.into_owned()))
             });
             return Err(TokenError::Redirect { status, location });
@@ -428,7 +497,7 @@ impl OAuth2 {
             return Err(self.rejected(status, &body));
         }
         let (token, rotated) = parse_token(status, &body)?;
-        if let (Grant::RefreshToken, Some(rotated)) = (self.grant, rotated) {
+        if let (Grant::RefreshToken | Grant::Password, Some(rotated)) = (self.grant, rotated) {
             if refresh_token.as_ref() != Some(&rotated) {
                 self.state().refresh_token = Some(rotated.clone());
                 if let Some(RefreshHook(hook)) = &self.on_refresh_token {
@@ -468,7 +537,8 @@ impl OAuth2 {
     fn redact(&self, text: &str) -> String {
         let refresh_token = self.state().refresh_token.clone();
         let mut text = text.to_owned();
-        for secret in self.client_secret.iter().chain(refresh_token.iter()) {
+        let password = self.owner.as_ref().map(|(_, password)| password);
+        for secret in self.client_secret.iter().chain(refresh_token.iter()).chain(password) {
             text = text.replace(&secret.0, "<redacted>").replace(&form_encode(&secret.0), "<redacted>");
         }
         text
@@ -478,6 +548,25 @@ impl OAuth2 {
 impl TokenProvider for OAuth2 {
     fn access_token<'a>(&'a self, refused: Option<&'a AccessToken>) -> TokenFuture<'a> {
         Box::pin(self.token(refused))
+    }
+
+    fn bind_base_url(&self, base: &reqwest::Url) -> Result<(), String> {
+        let TokenUrl::Relative { reference, resolved } = &self.token_url else { return Ok(()) };
+        if resolved.get().is_some() {
+            return Ok(());
+        }
+        // Relative to the server URL: `token` under `https://host/api` is `https://host/api/token`.
+        let mut folder = base.clone();
+        if !folder.path().ends_with('/') {
+            folder.set_path(&format!("{}/", folder.path()));
+        }
+        let url = folder.join(reference).map_err(|e| format!("the token URL {reference:?} against {base}: {e}"))?;
+        let url = validate_token_url(url.as_str()).map_err(|e| e.to_string())?;
+        if url.scheme() == "http" && !self.allow_insecure_http && !super::client::is_loopback(&url) {
+            return Err(TokenError::InsecureTokenUrl { url: url.to_string() }.to_string());
+        }
+        let _ = resolved.set(url);
+        Ok(())
     }
 }
 
@@ -570,10 +659,13 @@ impl OAuth2Builder {
         let flow = match grant {
             Grant::ClientCredentials => flows.client_credentials,
             Grant::RefreshToken => flows.authorization_code.or(flows.password),
+            Grant::Password => flows.password,
         };
         // A refresh keeps the granted scopes unless told otherwise (RFC 6749 §6).
         let scopes = match (grant, flow) {
-            (Grant::ClientCredentials, Some(flow)) => flow.scopes.iter().map(|&scope| scope.to_owned()).collect(),
+            (Grant::ClientCredentials | Grant::Password, Some(flow)) => {
+                flow.scopes.iter().map(|&scope| scope.to_owned()).collect()
+            }
             _ => Vec::new(),
         };
         Self {
@@ -581,6 +673,7 @@ impl OAuth2Builder {
             client_id,
             client_secret,
             refresh_token,
+            owner: None,
             token_url: flow.map(|flow| flow.token_url.to_owned()),
             scopes,
             access_token: None,
@@ -659,6 +752,14 @@ impl OAuth2Builder {
         if let Some(reason) = self.client_secret.as_ref().and_then(|secret| invalid_secret(&secret.0)) {
             return Err(credential("client secret", reason));
         }
+        if let Some((username, password)) = &self.owner {
+            if username.is_empty() || username.chars().any(char::is_control) {
+                return Err(credential("user name", "it is empty or holds control characters"));
+            }
+            if password.0.is_empty() {
+                return Err(credential("password", "it is empty"));
+            }
+        }
         let refresh_token = self.refresh_token.filter(|token| !token.0.is_empty());
         if self.grant == Grant::RefreshToken && refresh_token.is_none() {
             return Err(TokenError::NoRefreshToken);
@@ -672,19 +773,30 @@ impl OAuth2Builder {
         let flow = match self.grant {
             Grant::ClientCredentials => "client credentials",
             Grant::RefreshToken => "authorization code or password",
+            Grant::Password => "password",
         };
         let url = self.token_url.ok_or(TokenError::MissingTokenUrl { flow })?;
-        let token_url = validate_token_url(&url)?;
-        let plain_http = token_url.scheme() == "http";
-        if plain_http && !self.allow_insecure_http && !super::client::is_loopback(&token_url) {
-            return Err(TokenError::InsecureTokenUrl { url });
-        }
+        // A reference without a scheme (`token`, `/auth/token`) is relative to the API's server:
+        // resolved when a client is built with this source (see `bind_base_url`).
+        let relative = !url.contains("://") && !url.is_empty();
+        let (token_url, plain_http) = if relative {
+            (TokenUrl::Relative { reference: url, resolved: std::sync::OnceLock::new() }, false)
+        } else {
+            let token_url = validate_token_url(&url)?;
+            let plain_http = token_url.scheme() == "http";
+            if plain_http && !self.allow_insecure_http && !super::client::is_loopback(&token_url) {
+                return Err(TokenError::InsecureTokenUrl { url });
+            }
+            (TokenUrl::Absolute(token_url), plain_http)
+        };
         let mut http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .referer(false)
             .timeout(self.timeout)
             .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")));
-        if plain_http {
+        // A proxy would read a plain-http request, secrets included; a token URL relative to
+        // the API's server is requested without one too, whatever its scheme turns out to be.
+        if plain_http || relative {
             http = http.no_proxy();
         }
         let http = http.build().map_err(transport)?;
@@ -693,7 +805,9 @@ impl OAuth2Builder {
             grant: self.grant,
             http,
             token_url,
+            allow_insecure_http: self.allow_insecure_http,
             client_id: self.client_id,
+            owner: self.owner,
             client_secret: self.client_secret,
             client_auth: self.client_auth,
             scopes: self.scopes,
@@ -831,6 +945,7 @@ mod tests {
         let (secret, refresh) = match grant {
             Grant::ClientCredentials => (Some(Secret(CLIENT_SECRET.into())), None),
             Grant::RefreshToken => (None, Some(Secret(REFRESH.into()))),
+            Grant::Password => (None, None),
         };
         OAuth2Builder::new(flows, grant, client_id.into(), secret, refresh)
     }
@@ -879,6 +994,48 @@ mod tests {
         let (head, body) = server.request(1);
         assert_eq!(body, "grant_type=client_credentials&scope=x%3Ay&client_id=id&client_secret=cs-SECRET%3A%2F%2B");
         assert_eq!(header(&head, "authorization"), None);
+    }
+
+    #[tokio::test]
+    async fn the_password_flow_gets_tokens_renews_them_and_falls_back_to_the_password() {
+        // First the password, then the refresh token the server issued; once the server no
+        // longer takes that, the password again. The password goes to the token URL only.
+        let server = Server::start(0, |n| match n {
+            0 => token("at-SECRET-0", r#","refresh_token":"rt-SECRET-1""#),
+            2 => json(400, r#"{"error":"invalid_grant"}"#),
+            n => token(&format!("at-SECRET-{n}"), ""),
+        })
+        .await;
+        let builder = OAuth2::password("app", "ann", "pw-SECRET").token_url(&server.url);
+        no_secret(format!("{builder:?}"));
+        let oauth = builder.build().unwrap();
+        let first = get(&oauth, None).await.unwrap();
+        assert_eq!(server.request(0).1, "grant_type=password&username=ann&password=pw-SECRET&client_id=app");
+        let second = get(&oauth, Some(&first)).await.unwrap();
+        assert_eq!(server.request(1).1, "grant_type=refresh_token&refresh_token=rt-SECRET-1&client_id=app");
+        let third = get(&oauth, Some(&second)).await.unwrap();
+        assert_eq!(third.expose_secret(), "at-SECRET-3");
+        assert_eq!(server.request(3).1, "grant_type=password&username=ann&password=pw-SECRET&client_id=app");
+        no_secret(format!("{oauth:?}"));
+        let empty = OAuth2::password("app", "ann", "").token_url(&server.url).build().unwrap_err();
+        assert!(empty.to_string().contains("password"), "{empty}");
+    }
+
+    #[tokio::test]
+    async fn a_relative_token_url_is_resolved_against_the_clients_server() {
+        let server = Server::start(0, |_| token("at-SECRET-1", "")).await;
+        // `token` relative to `http://127.0.0.1:<port>/api`: `/api/token`.
+        let oauth = OAuth2::password("app", "ann", "pw-SECRET").token_url("token").build().unwrap();
+        let error = get(&oauth, None).await.unwrap_err();
+        assert!(error.to_string().contains("needs a client"), "{error}");
+        let base = reqwest::Url::parse(&format!("{}/api", server.url.trim_end_matches("/token"))).unwrap();
+        oauth.bind_base_url(&base).unwrap();
+        get(&oauth, None).await.unwrap();
+        assert!(server.request(0).0.starts_with("POST /api/token HTTP/1.1"), "{}", server.request(0).0);
+        // Plain http to another host is refused, as for an absolute token URL.
+        let remote = OAuth2::password("app", "ann", "pw-SECRET").token_url("/token").build().unwrap();
+        let refused = remote.bind_base_url(&reqwest::Url::parse("http://api.example/v1").unwrap()).unwrap_err();
+        assert!(refused.contains("plain http"), "{refused}");
     }
 
     #[tokio::test]
@@ -1026,11 +1183,15 @@ mod tests {
         for url in ["http://127.0.0.1:8080/t", "http://localhost/t", "http://[::1]/t", "https://auth.example/t?p=1"] {
             assert!(client(url).build().is_ok(), "{url}");
         }
-        for url in ["ftp://x/t", "/token", "https://user:pw-SECRET@x/t", "https://x/t#f"] {
+        for url in ["ftp://x/t", "https://user:pw-SECRET@x/t", "https://x/t#f"] {
             let error = client(url).build().unwrap_err();
             assert!(matches!(error, TokenError::InvalidTokenUrl { .. }), "{url}: {error}");
             check_error(&error);
         }
+        // A reference relative to the API's server is checked when a client binds it.
+        let relative = client("/token").build().unwrap();
+        assert!(relative.bind_base_url(&reqwest::Url::parse("https://api.example/v1").unwrap()).is_ok());
+        assert!(format!("{relative:?}").contains("https://api.example/token"));
         assert!(with_spec(FLOWS, Grant::ClientCredentials, "id").build().is_ok(), "the spec's token URL");
         let errors = [
             OAuth2::client_credentials("id", "bad SECRET").build().unwrap_err(),

@@ -262,7 +262,8 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
 
         pub use runtime::{Auth, BuildError, Client, ClientBuilder, RetryPolicy};
 
-        /// The server the client talks to unless told otherwise.
+        /// The server the client talks to unless told otherwise (empty when the spec names none:
+        /// then `ClientBuilder::base_url` is required).
         pub const DEFAULT_BASE_URL: &str = #base_url;
 
         #[doc = #auth_doc]

@@ -37,6 +37,15 @@ pub fn lower_with(
     settings: &Settings,
 ) -> Result<(Api, Vec<Warning>), SpecError> {
     let mut lowerer = Lowerer::new(file, spec, settings);
+    if spec.servers.is_empty() {
+        lowerer.warn(
+            Kind::NoServers,
+            "",
+            "the spec names no `servers`: the client has no default base URL, and building one without \
+             `ClientBuilder::base_url` is an error (`BuildError::NoBaseUrl`)"
+                .to_owned(),
+        );
+    }
     lowerer.components(pinned)?;
     let (groups, operations) = lowerer.operations(selection)?;
     break_alias_cycles(&mut lowerer);
@@ -49,11 +58,8 @@ pub fn lower_with(
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
         description: spec.info.description.clone(),
-        base_url: spec
-            .servers
-            .first()
-            .map(|server| server.url.trim_end_matches('/').to_owned())
-            .unwrap_or_else(|| "http://localhost".to_owned()),
+        // Without servers, no default: the client asks for a base URL (never a silent localhost).
+        base_url: spec.servers.first().map(|server| server.url.trim_end_matches('/').to_owned()).unwrap_or_default(),
         default_auth: lowerer.default_auth(),
         oauth2: lowerer.oauth2_flows(),
         types: TypeSpace { types: lowerer.types },
@@ -306,9 +312,10 @@ impl<'s> Lowerer<'s> {
         let Some(flows) = required.chain(schemes.keys()).find_map(|name| oauth2(name)) else {
             return Default::default();
         };
-        let base = self.spec.servers.first().map(|server| server.url.as_str()).unwrap_or_default();
+        // A relative token URL stays relative: the runtime resolves it against the base URL the
+        // client is built with, which need not be the spec's first server.
         let flow = |token_url: &str, scopes: &indexmap::IndexMap<String, String>| crate::model::OAuth2Flow {
-            token_url: resolve_url(base, token_url),
+            token_url: token_url.to_owned(),
             scopes: scopes.keys().cloned().collect(),
         };
         crate::model::OAuth2Flows {
@@ -345,21 +352,6 @@ impl<'s> Lowerer<'s> {
             }
             _ => DefaultAuth::None,
         }
-    }
-}
-
-/// `url` as an absolute URL: as it is when it has a scheme, else against `base`'s origin (an
-/// absolute path) or `base` itself (a relative one).
-fn resolve_url(base: &str, url: &str) -> String {
-    if url.contains("://") || base.is_empty() {
-        return url.to_owned();
-    }
-    let origin_end =
-        base.find("://").map_or(0, |scheme| base[scheme + 3..].find('/').map_or(base.len(), |p| scheme + 3 + p));
-    if url.starts_with('/') {
-        format!("{}{url}", &base[..origin_end])
-    } else {
-        format!("{}/{url}", base.trim_end_matches('/'))
     }
 }
 
