@@ -10,6 +10,7 @@ mod client;
 mod error;
 mod intercept;
 mod json_lines;
+mod nullable;
 #[cfg(feature = "test-util")]
 mod mock;
 mod oauth2;
@@ -45,6 +46,7 @@ pub use error::{
 pub use request::{FilePart, JsonParam, Request, ToParam};
 pub use response::{decode_json, FromHeaders, JsonError, Response};
 pub use json_lines::{Framing, JsonLines};
+pub use nullable::Nullable;
 pub use stream::{ByteStream, Event, EventData, EventStream, StreamError, Upload};
 #[allow(unused_imports)]
 pub(crate) use stream::{event_json, event_text};

@@ -492,6 +492,16 @@ pub(crate) fn read_optional<'de, A: de::MapAccess<'de>, V: de::Deserialize<'de>>
     Ok(())
 }
 
+/// Reads an optional member that may be `null` into its slot (absent until read).
+#[inline]
+pub(crate) fn read_nullable<'de, A: de::MapAccess<'de>, V: de::Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut super::Nullable<V>,
+) -> Result<(), A::Error> {
+    *slot = map.next_value()?;
+    Ok(())
+}
+
 /// [`read_field`] for a `date-time` field (see [`date_time`]).
 #[inline]
 pub(crate) fn read_date_time<'de, A: de::MapAccess<'de>>(
@@ -570,6 +580,20 @@ impl<S: serde::Serializer> Fields<S> {
                     }
                 }
             }
+        }
+    }
+
+    /// An optional member that may be `null`: left out when absent.
+    #[inline]
+    pub(crate) fn nullable<T: serde::Serialize>(&mut self, name: &'static str, value: &super::Nullable<T>) {
+        if value.is_absent() {
+            if self.error.is_none() {
+                if let Err(error) = serde::ser::SerializeStruct::skip_field(&mut self.state, name) {
+                    self.error = Some(error);
+                }
+            }
+        } else {
+            self.field(name, value);
         }
     }
 

@@ -266,8 +266,11 @@ fn compare_types(old: &Api, new: &Api, old_id: TypeId, new_id: TypeId, add: &mut
             for field in new_fields {
                 if !old_fields.iter().any(|f| f.json_name == field.json_name) {
                     let ty = field_type(new, field);
-                    let (impact, kind) =
-                        if field.is_option() { (Impact::Addition, "optional") } else { (Impact::Breaking, "required") };
+                    let (impact, kind) = if field.is_option() || field.is_nullable_optional() {
+                        (Impact::Addition, "optional")
+                    } else {
+                        (Impact::Breaking, "required")
+                    };
                     add(impact, format!("{kind} field `{}: {ty}` added", field.json_name));
                 }
             }
@@ -343,6 +346,8 @@ fn field_type(api: &Api, field: &Field) -> String {
     let ty = show(api, &field.ty);
     if field.is_option() {
         format!("Option<{ty}>")
+    } else if field.is_nullable_optional() {
+        format!("Nullable<{ty}>")
     } else {
         ty
     }

@@ -104,7 +104,12 @@ pub struct Field {
 impl Field {
     /// Optional and nullable fields are `Option` in Rust.
     pub fn is_option(&self) -> bool {
-        !self.flatten && (!self.required || self.nullable)
+        !self.flatten && (!self.required || self.nullable) && !self.is_nullable_optional()
+    }
+
+    /// Optional and nullable: a `runtime::Nullable` (absent, `null` or a value).
+    pub fn is_nullable_optional(&self) -> bool {
+        !self.flatten && !self.required && self.nullable
     }
 }
 

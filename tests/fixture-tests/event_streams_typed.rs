@@ -95,7 +95,7 @@ fn chat_request() -> CreateChatCompletionRequest {
     CreateChatCompletionRequest {
         model: "gpt-4o".into(),
         messages: vec![Message { role: MessageRole::User, content: "Sag hallo".into() }],
-        stream: Some(true),
+        stream: true.into(),
     }
 }
 
@@ -114,7 +114,7 @@ async fn a_chat_completion_streams_typed_chunks_until_the_sentinel() {
                 assert_eq!(chunk.model, "gpt-4o");
                 for choice in chunk.choices {
                     text.push_str(choice.delta.content.as_deref().unwrap_or_default());
-                    finish = choice.finish_reason.or(finish);
+                    finish = choice.finish_reason.into_option().or(finish);
                 }
             }
             EventData::Text(sentinel) => {

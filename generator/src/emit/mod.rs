@@ -31,6 +31,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("intercept.rs", include_str!("../../runtime/intercept.rs")),
     ("json_lines.rs", include_str!("../../runtime/json_lines.rs")),
     ("mock.rs", include_str!("../../runtime/mock.rs")),
+    ("nullable.rs", include_str!("../../runtime/nullable.rs")),
     ("oauth2.rs", include_str!("../../runtime/oauth2.rs")),
     ("pages.rs", include_str!("../../runtime/pages.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),

@@ -405,6 +405,10 @@ fn multipart_parts(api: &Api, ty: &TypeRef, value: &TokenStream) -> TokenStream 
         if field.is_option() {
             let add = add(quote!(field));
             quote!(if let Some(field) = &#value.#name { #add })
+        } else if field.is_nullable_optional() {
+            // A multipart part cannot be `null`: only a value is sent.
+            let add = add(quote!(field));
+            quote!(if let crate::runtime::Nullable::Value(field) = &#value.#name { #add })
         } else {
             add(quote!(&#value.#name))
         }

@@ -101,7 +101,7 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     let docs = doc_attrs(&def.docs, &[]);
     let name = ident(&def.name);
     let extra_derives = extra_derives(def, &["Debug", "Clone", "PartialEq", "Default"]);
-    let all_optional = fields.iter().all(|f| f.is_option() || f.flatten);
+    let all_optional = fields.iter().all(|f| f.is_option() || f.is_nullable_optional() || f.flatten);
     let has_flatten = fields.iter().any(|f| f.flatten);
     // serde's derives only for a flattened map (which buffers the object anyway) and an empty
     // struct; every other struct is encoded and decoded by hand-written impls over runtime
@@ -109,7 +109,13 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     let derived = has_flatten || fields.is_empty();
     let field_defs = fields.iter().map(|field| {
         let ty = type_tokens(api, &field.ty, &def.home);
-        let ty = if field.is_option() { quote!(Option<#ty>) } else { ty };
+        let ty = if field.is_option() {
+            quote!(Option<#ty>)
+        } else if field.is_nullable_optional() {
+            quote!(crate::runtime::Nullable<#ty>)
+        } else {
+            ty
+        };
         let serde = derived.then(|| serde_attrs(field)).flatten();
         let field_docs = doc_attrs(&field.docs, &[]);
         let field_name = ident(&field.rust_name);
@@ -155,6 +161,10 @@ fn serde_attrs(field: &Field) -> Option<TokenStream> {
         let json_name = &field.json_name;
         serde.push(quote!(rename = #json_name));
     }
+    if field.is_nullable_optional() {
+        serde.push(quote!(default, skip_serializing_if = "crate::runtime::Nullable::is_absent"));
+        return Some(quote!(#[serde(#(#serde),*)]));
+    }
     if !field.required {
         serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
     }
@@ -185,12 +195,29 @@ fn object_impls(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     let slot_types = fields.iter().map(|field| {
         let ty = type_tokens(api, &field.ty, &def.home);
         // An optional field's slot is the field itself (`None` until read).
-        quote!(Option<#ty>)
+        if field.is_nullable_optional() {
+            quote!(crate::runtime::Nullable<#ty>)
+        } else {
+            quote!(Option<#ty>)
+        }
     });
-    let nones = fields.iter().map(|_| quote!(None));
-    let required: Vec<&proc_macro2::Literal> =
-        fields.iter().zip(&indices).filter(|(field, _)| !field.is_option()).map(|(_, index)| index).collect();
+    let nones = fields.iter().map(|field| {
+        if field.is_nullable_optional() {
+            quote!(crate::runtime::Nullable::Absent)
+        } else {
+            quote!(None)
+        }
+    });
+    let required: Vec<&proc_macro2::Literal> = fields
+        .iter()
+        .zip(&indices)
+        .filter(|(field, _)| !field.is_option() && !field.is_nullable_optional())
+        .map(|(_, index)| index)
+        .collect();
     let reads = fields.iter().zip(&indices).map(|(field, index)| {
+        if field.is_nullable_optional() {
+            return quote!(#index => de::read_nullable(map, &mut slots.#index),);
+        }
         let read = match (&field.ty, field.is_option()) {
             (TypeRef::DateTime, false) => quote!(read_date_time),
             (TypeRef::DateTime, true) => quote!(read_optional_date_time),
@@ -201,7 +228,7 @@ fn object_impls(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     });
     let finish = fields.iter().zip(&indices).map(|(field, index)| {
         let field_name = ident(&field.rust_name);
-        if field.is_option() {
+        if field.is_option() || field.is_nullable_optional() {
             quote!(#field_name: slots.#index,)
         } else {
             quote!(#field_name: slots.#index?,)
@@ -220,11 +247,17 @@ fn object_impls(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
         let field_name = ident(&field.rust_name);
         len_terms.push(quote!(self.#field_name.is_some() as usize));
     }
+    for field in fields.iter().filter(|f| f.is_nullable_optional()) {
+        let field_name = ident(&field.rust_name);
+        len_terms.push(quote!(!self.#field_name.is_absent() as usize));
+    }
     let writes = fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
         let json_name = &field.json_name;
         if field.is_option() {
             quote!(object.optional(#json_name, &self.#field_name);)
+        } else if field.is_nullable_optional() {
+            quote!(object.nullable(#json_name, &self.#field_name);)
         } else {
             quote!(object.field(#json_name, &self.#field_name);)
         }
