@@ -159,6 +159,24 @@ pub(crate) fn unknown_variant<'de, D: Deserializer<'de>>(
     Ok(serde_json::Value::Object(object))
 }
 
+/// Writes `payload`, a variant's type that has the tag as a field of its own, with the tag set
+/// when the type left it out (an optional tag property).
+pub(crate) fn serialize_with_tag<T: serde::Serialize, S: serde::Serializer>(
+    payload: &T,
+    tag: &str,
+    value: &str,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::Serialize;
+    let mut json = serde_json::to_value(payload).map_err(serde::ser::Error::custom)?;
+    if let serde_json::Value::Object(object) = &mut json {
+        if object.get(tag).is_none_or(serde_json::Value::is_null) {
+            object.insert(tag.to_owned(), serde_json::Value::String(value.to_owned()));
+        }
+    }
+    json.serialize(serializer)
+}
+
 /// The rest of a tagged object with its tag put back in front: for a variant whose type keeps
 /// the tag as a field of its own (a component type shared with other places), so that it
 /// decodes from the whole object, as it would anywhere else.
@@ -206,6 +224,28 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for WithTagVisitor<'_, V> {
     }
 }
 
+/// The tag's value, for the variant's tag field: a string, also where an optional field asks
+/// for an `Option` (a tag property with a default is optional in the type).
+struct TagValue<'t, E>(&'t str, PhantomData<E>);
+
+impl<'de, E: de::Error> Deserializer<'de> for TagValue<'_, E> {
+    type Error = E;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_str(self.0)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_some(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum TagState {
     Key,
@@ -234,7 +274,7 @@ impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for WithTagMap<'_, A> {
     fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
         if self.state == TagState::Value {
             self.state = TagState::Done;
-            return seed.deserialize(de::value::StrDeserializer::new(self.tag));
+            return seed.deserialize(TagValue(self.tag, PhantomData));
         }
         self.map.next_value_seed(seed)
     }

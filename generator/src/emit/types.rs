@@ -1,7 +1,7 @@
 //! Named types to Rust items.
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
 use crate::model::{Api, EnumValue, Field, Home, TaggedVariant, TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant};
@@ -461,10 +461,30 @@ fn tagged_union(api: &Api, def: &TypeDef, tag: &str, variants: &[TaggedVariant])
             #variant(#payload),
         }
     });
-    let keeping_variants = keeping.iter().map(variant).map(|(variant, payload, _, doc)| {
+    // A type that keeps the tag may leave it out (an optional property with a default, as
+    // pydantic writes `kind: Literal["dog"] = "dog"`): the tag is added when it is missing.
+    let writer = |v: &TaggedVariant| format_ident!("__write_{}_{}", heck::ToSnakeCase::to_snake_case(def.name.as_str()), heck::ToSnakeCase::to_snake_case(v.rust_name.as_str()));
+    let writers = keeping.iter().filter(|v| !v.default).map(|v| {
+        let function = writer(v);
+        let payload = named_path(api, v.payload, &def.home);
+        let value = v.tag_value.as_str();
+        quote! {
+            #[doc(hidden)]
+            fn #function<S: serde::Serializer>(payload: &#payload, serializer: S) -> Result<S::Ok, S::Error> {
+                crate::runtime::serde_helpers::serialize_with_tag(payload, #tag, #value, serializer)
+            }
+        }
+    });
+    let keeping_variants = keeping.iter().map(|v| {
+        let with = (!v.default).then(|| {
+            let function = writer(v).to_string();
+            quote!(#[serde(serialize_with = #function)])
+        });
+        let (variant, payload, _, doc) = variant(v);
         quote! {
             #[doc = #doc]
             #[serde(untagged)]
+            #with
             #variant(#payload),
         }
     });
@@ -519,6 +539,8 @@ fn tagged_union(api: &Api, def: &TypeDef, tag: &str, variants: &[TaggedVariant])
         }
 
         #(#froms)*
+
+        #(#writers)*
 
         #deserialize_cfg
         impl crate::runtime::serde_helpers::TaggedUnion for #name {

@@ -71,6 +71,10 @@ pub(super) fn rename(lowerer: &mut Lowerer<'_>) -> Result<(), SpecError> {
     let types = &mut lowerer.types;
     let find = |types: &[TypeDef], name: &str| types.iter().position(|def| def.name == name);
     for (old, new) in &settings.names.types {
+        // Already the new name: pinned by the crate's lock file from an earlier run.
+        if find(types, old).is_none() && find(types, new).is_some() {
+            continue;
+        }
         let Some(index) = find(types, old) else {
             return Err(
                 settings.error(old, format!("`names.types`: no type `{old}` is generated{}", nearest(types, old)))
