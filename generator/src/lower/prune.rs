@@ -143,20 +143,28 @@ pub(super) fn keep_reachable(api: &mut Api) {
 /// Every type `roots` reach, through fields, variants, aliases, lists and maps.
 fn reach(api: &Api, mut stack: Vec<TypeId>) -> Vec<bool> {
     let mut reached = vec![false; api.types.types.len()];
-    let visit = |ty: &TypeRef, stack: &mut Vec<TypeId>| each_named(ty, &mut |id| stack.push(id));
     while let Some(id) = stack.pop() {
         if std::mem::replace(&mut reached[id.0], true) {
             continue;
         }
-        match &api.types.types[id.0].kind {
-            TypeKind::Struct(fields) => fields.iter().for_each(|f| visit(&f.ty, &mut stack)),
-            TypeKind::TaggedUnion { variants, .. } => stack.extend(variants.iter().map(|v| v.payload)),
-            TypeKind::UntaggedUnion(variants) => variants.iter().for_each(|v| visit(&v.ty, &mut stack)),
-            TypeKind::Alias(ty) => visit(ty, &mut stack),
-            TypeKind::StringEnum(_) => {}
-        }
+        stack.extend(held(&api.types.types[id.0].kind));
     }
     reached
+}
+
+/// The named types a type holds directly: through its fields, variants or alias, and the
+/// lists, maps and boxes around them.
+pub(super) fn held(kind: &TypeKind) -> Vec<TypeId> {
+    let mut out = Vec::new();
+    let mut visit = |ty: &TypeRef| each_named(ty, &mut |id| out.push(id));
+    match kind {
+        TypeKind::Struct(fields) => fields.iter().for_each(|f| visit(&f.ty)),
+        TypeKind::TaggedUnion { variants, .. } => variants.iter().for_each(|v| visit(&TypeRef::Named(v.payload))),
+        TypeKind::UntaggedUnion(variants) => variants.iter().for_each(|v| visit(&v.ty)),
+        TypeKind::Alias(ty) => visit(ty),
+        TypeKind::StringEnum(_) => {}
+    }
+    out
 }
 
 fn each_named(ty: &TypeRef, f: &mut impl FnMut(TypeId)) {

@@ -181,31 +181,10 @@ pub(super) fn derives(types: &mut [TypeDef], settings: &Settings) -> Result<(), 
                     types[id.0].derives.push(derive.clone());
                 }
             }
-            stack.extend(held(&types[id.0].kind));
+            stack.extend(super::prune::held(&types[id.0].kind));
         }
     }
     Ok(())
-}
-
-/// The named types a type holds directly.
-fn held(kind: &TypeKind) -> Vec<TypeId> {
-    fn visit(ty: &TypeRef, out: &mut Vec<TypeId>) {
-        match ty {
-            TypeRef::Named(id) => out.push(*id),
-            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => visit(inner, out),
-            TypeRef::Tuple(items) => items.iter().for_each(|item| visit(item, out)),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    match kind {
-        TypeKind::Struct(fields) => fields.iter().for_each(|f| visit(&f.ty, &mut out)),
-        TypeKind::TaggedUnion { variants, .. } => out.extend(variants.iter().map(|v| v.payload)),
-        TypeKind::UntaggedUnion(variants) => variants.iter().for_each(|v| visit(&v.ty, &mut out)),
-        TypeKind::Alias(ty) => visit(ty, &mut out),
-        TypeKind::StringEnum(_) => {}
-    }
-    out
 }
 
 /// Which types hold only values that are `Hash`, `Eq` and `Ord` (a fixpoint: a type is plain
