@@ -591,39 +591,46 @@ impl Bundler<'_> {
         here: &Here,
         name: String,
     ) -> Result<Option<Replacement>, SpecError> {
-        let (path, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let section = pos.section(self.swagger2).expect("a component has a section");
+        let (path, file, fragment) = self.target(reference, here);
         if path.is_empty() || self.ids.contains(path) {
             return Ok(None);
         }
-        let file = self.resolve_location(&here.file, path);
-        let fragment = crate::normalize::percent_decode(fragment).unwrap_or_else(|| fragment.to_owned());
         let key = (section, file.clone(), fragment.clone());
         if file == self.root || self.gathered.contains_key(&key) || !(fragment.is_empty() || fragment.starts_with('/'))
         {
             return self.reference(reference, pos, here);
         }
-        let target = self.node(&file, &fragment).map_err(|why| {
-            let at = push_pointer(&here.origin, "$ref");
-            self.error(&here.file, &at, format!("`$ref` {} cannot be resolved: {why}", quoted(reference)))
-        })?;
+        let target = self.read_target(reference, &file, &fragment, here)?;
         self.gathered.insert(key, name);
         Ok(Some(Replacement::Node(target, Here { file, bundled: String::new(), origin: fragment })))
+    }
+
+    /// A `$ref`'s parts: the path as written, the file it names (resolved against the file that
+    /// holds it; that file itself for `#...`) and the decoded fragment.
+    fn target<'r>(&self, reference: &'r str, here: &Here) -> (&'r str, String, String) {
+        let (path, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let file = if path.is_empty() { here.file.clone() } else { self.resolve_location(&here.file, path) };
+        let fragment = crate::normalize::percent_decode(fragment).unwrap_or_else(|| fragment.to_owned());
+        (path, file, fragment)
+    }
+
+    /// The node a `$ref` names, or an error at the `$ref`.
+    fn read_target(&mut self, reference: &str, file: &str, fragment: &str, here: &Here) -> Result<Value, SpecError> {
+        self.node(file, fragment).map_err(|why| {
+            let at = push_pointer(&here.origin, "$ref");
+            self.error(&here.file, &at, format!("`$ref` {} cannot be resolved: {why}", quoted(reference)))
+        })
     }
 
     /// What a `$ref` becomes: `None` to keep it (a local reference in the root file).
     fn reference(&mut self, reference: &str, pos: Pos, here: &Here) -> Result<Option<Replacement>, SpecError> {
         let at_ref = push_pointer(&here.origin, "$ref");
-        let (path, fragment) = match reference.split_once('#') {
-            Some((path, fragment)) => (path, fragment),
-            None => (reference, ""),
-        };
+        let (path, file, fragment) = self.target(reference, here);
         if (path.is_empty() && here.file == self.root) || self.ids.contains(path) {
             // A local reference, or one to a schema's `$id` (resolved within the document).
             return Ok(None);
         }
-        let file = if path.is_empty() { here.file.clone() } else { self.resolve_location(&here.file, path) };
-        let fragment = crate::normalize::percent_decode(fragment).unwrap_or_else(|| fragment.to_owned());
         if !fragment.is_empty() && !fragment.starts_with('/') {
             // `#name` names a `$anchor`; one in the gathered nodes is resolved with the rest.
             if path.is_empty() {
@@ -643,9 +650,7 @@ impl Bundler<'_> {
             return Ok(Some(Replacement::Ref(format!("#{fragment}"))));
         }
         // The node must exist, in a file that can be read.
-        let target = self.node(&file, &fragment).map_err(|why| {
-            self.error(&here.file, &at_ref, format!("`$ref` {} cannot be resolved: {why}", quoted(reference)))
-        })?;
+        let target = self.read_target(reference, &file, &fragment, here)?;
         let Some(section) = pos.section(self.swagger2) else {
             if self.inlining.iter().any(|(f, p)| *f == file && *p == fragment) {
                 return Err(self.error(

@@ -463,7 +463,13 @@ fn tagged_union(api: &Api, def: &TypeDef, tag: &str, variants: &[TaggedVariant])
     });
     // A type that keeps the tag may leave it out (an optional property with a default, as
     // pydantic writes `kind: Literal["dog"] = "dog"`): the tag is added when it is missing.
-    let writer = |v: &TaggedVariant| format_ident!("__write_{}_{}", heck::ToSnakeCase::to_snake_case(def.name.as_str()), heck::ToSnakeCase::to_snake_case(v.rust_name.as_str()));
+    let writer = |v: &TaggedVariant| {
+        format_ident!(
+            "__write_{}_{}",
+            heck::ToSnakeCase::to_snake_case(def.name.as_str()),
+            heck::ToSnakeCase::to_snake_case(v.rust_name.as_str())
+        )
+    };
     let writers = keeping.iter().filter(|v| !v.default).map(|v| {
         let function = writer(v);
         let payload = named_path(api, v.payload, &def.home);
