@@ -39,6 +39,10 @@ pub(super) fn convert(tree: &mut Value, cx: &mut Context) {
 
 /// `itemSchema` of every media type (all versions: 3.1 documents carry it too).
 pub(super) fn item_schemas(tree: &mut Value, cx: &mut Context) {
+    // Most documents have none: no copy of their components then.
+    if !has_key(tree, "itemSchema") {
+        return;
+    }
     let mut moves = Vec::new();
     let mut warnings = Vec::new();
     let components = tree.get("components").cloned().unwrap_or(Value::Null);
@@ -108,6 +112,15 @@ pub(super) fn item_schemas(tree: &mut Value, cx: &mut Context) {
     }
     for (pointer, message) in warnings {
         cx.warn(Kind::Unused32, &pointer, message);
+    }
+}
+
+/// Whether any object of `tree` has the member `key`.
+fn has_key(tree: &Value, key: &str) -> bool {
+    match tree {
+        Value::Object(map) => map.contains_key(key) || map.values().any(|value| has_key(value, key)),
+        Value::Array(items) => items.iter().any(|item| has_key(item, key)),
+        _ => false,
     }
 }
 
