@@ -595,10 +595,8 @@ impl<'s> Lowerer<'s> {
         // The mapping's targets as component names (a bare name means a component schema).
         let mut mapped: Vec<(&'s str, &'s str, String)> = Vec::new(); // (value, component, pointer)
         for (value, target) in &discriminator.mapping {
-            let reference =
-                if target.starts_with('#') { target.clone() } else { format!("#/components/schemas/{target}") };
             let at = push_pointer(&mapping_at, value);
-            match self.resolve_schema(&reference, &at) {
+            match self.resolve_schema(&mapping_reference(target), &at) {
                 Ok((name, _)) => mapped.push((value.as_str(), name, at)),
                 Err(_) => self.warn(
                     Kind::DanglingRef,
@@ -615,11 +613,7 @@ impl<'s> Lowerer<'s> {
         // 3.2's `defaultMapping`: the schema of every other value.
         let default_at = push_pointer(&push_pointer(place.pointer, "discriminator"), crate::normalize::DEFAULT_MAPPING);
         let default = match discriminator.extensions.get(crate::normalize::DEFAULT_MAPPING).and_then(|v| v.as_str()) {
-            Some(target) => {
-                let reference =
-                    if target.starts_with('#') { target.to_owned() } else { format!("#/components/schemas/{target}") };
-                Some(self.resolve_schema(&reference, &default_at)?.0)
-            }
+            Some(target) => Some(self.resolve_schema(&mapping_reference(target), &default_at)?.0),
             None => None,
         };
         let mut sources: Vec<(String, VariantSource<'s>)> = Vec::new();
@@ -902,6 +896,15 @@ fn single_value(parts: &ObjectParts<'_>, name: &str) -> Option<String> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// A discriminator mapping's value as a `$ref`: a bare name means a component schema.
+fn mapping_reference(target: &str) -> String {
+    if target.starts_with('#') {
+        target.to_owned()
+    } else {
+        format!("#/components/schemas/{target}")
     }
 }
 
