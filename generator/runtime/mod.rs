@@ -8,6 +8,7 @@
 mod base64;
 mod client;
 mod error;
+pub mod format;
 mod intercept;
 mod json_lines;
 mod nullable;
@@ -53,4 +54,4 @@ pub(crate) use stream::{event_json, event_text};
 #[allow(unused_imports)]
 pub(crate) use pages::{items, pages, Page, Paginated};
 #[allow(unused_imports)]
-pub(crate) use request::{header_value, PathBuilder, Query, RawResponse};
+pub(crate) use request::{header_value, header_value_as, PathBuilder, Query, RawResponse};

@@ -609,6 +609,20 @@ pub(crate) fn header_value<T: std::str::FromStr>(
     text.trim().parse().map(Some).map_err(|_| invalid())
 }
 
+/// [`header_value`] for a value in a wire format of its own (`runtime::format`).
+pub(crate) fn header_value_as<F: super::format::Format<T>, T>(
+    headers: &HeaderMap,
+    name: &'static str,
+    expected: &'static str,
+) -> Result<Option<T>, HeaderError> {
+    let Some(raw) = headers.get(name) else { return Ok(None) };
+    let invalid =
+        || HeaderError { header: name, value: String::from_utf8_lossy(raw.as_bytes()).into_owned(), expected };
+    let text = raw.to_str().map_err(|_| invalid())?;
+    let text = serde::de::value::StrDeserializer::<serde::de::value::Error>::new(text.trim());
+    F::read(text).map(Some).map_err(|_| invalid())
+}
+
 /// What one attempt of a call is: its number (from 1), how it reads the body, and the token
 /// the API refused just before (to be renewed).
 #[derive(Clone, Copy)]
@@ -983,6 +997,20 @@ mod tests {
         assert_eq!(header_param("plain value"), "plain value");
         assert_eq!(header_param("evil\r\nX-Injected: 1"), "evil%0D%0AX-Injected%3A%201");
         assert_eq!(header_param("größe"), "gr%C3%B6%C3%9Fe");
+    }
+
+    #[test]
+    fn headers_in_a_wire_format_of_their_own_are_read_through_it() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-count", reqwest::header::HeaderValue::from_static(" 9007199254740993 "));
+        headers.insert("x-bad", reqwest::header::HeaderValue::from_static("many"));
+        let count = header_value_as::<super::super::format::Text, i64>(&headers, "x-count", "an integer as text");
+        assert_eq!(count.unwrap(), Some(9_007_199_254_740_993));
+        let absent = header_value_as::<super::super::format::Text, i64>(&headers, "x-none", "an integer as text");
+        assert_eq!(absent.unwrap(), None);
+        let error = header_value_as::<super::super::format::Text, i64>(&headers, "x-bad", "an integer as text");
+        let error = error.unwrap_err();
+        assert_eq!((error.header, error.value.as_str(), error.expected), ("x-bad", "many", "an integer as text"));
     }
 
     #[test]

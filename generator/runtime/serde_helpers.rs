@@ -542,6 +542,36 @@ pub(crate) fn read_nullable<'de, A: de::MapAccess<'de>, V: de::Deserialize<'de>>
     Ok(())
 }
 
+/// [`read_field`] for a value in the wire format `F` (see `runtime::format`).
+#[inline]
+pub(crate) fn read_field_as<'de, F: super::format::Format<V>, A: de::MapAccess<'de>, V>(
+    map: &mut A,
+    slot: &mut Option<V>,
+) -> Result<(), A::Error> {
+    *slot = Some(map.next_value::<super::format::Read<F, V>>()?.0);
+    Ok(())
+}
+
+/// [`read_optional`] for a value in the wire format `F`.
+#[inline]
+pub(crate) fn read_optional_as<'de, F: super::format::Format<V>, A: de::MapAccess<'de>, V>(
+    map: &mut A,
+    slot: &mut Option<V>,
+) -> Result<(), A::Error> {
+    *slot = map.next_value::<super::format::Read<super::format::Optional<F>, Option<V>>>()?.0;
+    Ok(())
+}
+
+/// [`read_nullable`] for a value in the wire format `F`.
+#[inline]
+pub(crate) fn read_nullable_as<'de, F: super::format::Format<V>, A: de::MapAccess<'de>, V>(
+    map: &mut A,
+    slot: &mut super::Nullable<V>,
+) -> Result<(), A::Error> {
+    *slot = map.next_value::<super::format::Read<super::format::Nullable<F>, super::Nullable<V>>>()?.0;
+    Ok(())
+}
+
 /// [`read_field`] for a `date-time` field (see [`date_time`]).
 #[inline]
 pub(crate) fn read_date_time<'de, A: de::MapAccess<'de>>(
@@ -634,6 +664,16 @@ impl<S: serde::Serializer> Fields<S> {
             }
         } else {
             self.field(name, value);
+        }
+    }
+
+    /// [`Self::nullable`] for a value in the wire format `F`.
+    #[inline]
+    pub(crate) fn nullable_as<F: super::format::Format<T>, T>(&mut self, name: &'static str, value: &super::Nullable<T>) {
+        match value {
+            super::Nullable::Absent => self.nullable(name, &super::Nullable::<()>::Absent),
+            super::Nullable::Null => self.field(name, &()),
+            super::Nullable::Value(value) => self.field(name, &super::format::Wire::<F, T>::new(value)),
         }
     }
 

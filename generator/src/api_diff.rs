@@ -393,7 +393,7 @@ pub fn show(api: &Api, ty: &TypeRef) -> String {
         TypeRef::Tuple(items) => {
             format!("({})", items.iter().map(|item| show(api, item)).collect::<Vec<_>>().join(", "))
         }
-        TypeRef::External(path) => path.clone(),
+        TypeRef::External(path) | TypeRef::Formatted { path, .. } => path.clone(),
     }
 }
 

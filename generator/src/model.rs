@@ -44,6 +44,23 @@ pub enum TypeRef {
     /// A type of the program's, by its path (the configuration's `types.replace` and
     /// `types.formats`, or the spec's `x-rust-type`), checked to be identifiers joined by `::`.
     External(String),
+    /// A type of the program's for a string `format` (the configuration's `types.formats`)
+    /// whose own serde form is not the spec's: it travels through a wire format of the runtime.
+    Formatted {
+        path: String,
+        format: WireFormat,
+    },
+}
+
+/// How a [`TypeRef::Formatted`] value travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WireFormat {
+    /// As JSON text through `Display` and `FromStr` (`type: string, format: int64` as an `i64`).
+    Text,
+    /// `time::OffsetDateTime` as RFC 3339 text.
+    TimeRfc3339,
+    /// `time::Date` as `YYYY-MM-DD`.
+    TimeDate,
 }
 
 /// Documentation carried over from the spec.
@@ -486,6 +503,9 @@ pub struct Api {
     /// Dependencies the generated `Cargo.toml` gets beside its own: the configuration's, and the
     /// crates of the spec's `x-rust-type`s (name to a TOML value).
     pub dependencies: std::collections::BTreeMap<String, String>,
+    /// Whether the configuration maps a format to `time`'s types: the crate gets the
+    /// `time_format` module that writes and reads them in the spec's formats.
+    pub time_format: bool,
 }
 
 /// The feature of the webhook payloads.
@@ -543,7 +563,9 @@ pub fn is_param(types: &[TypeDef], ty: &TypeRef) -> bool {
         | TypeRef::DateTime
         | TypeRef::Date
         | TypeRef::Base64
-        | TypeRef::Json => true,
+        | TypeRef::Json
+        // Written through its wire format (`runtime::format::Wire`).
+        | TypeRef::Formatted { .. } => true,
         // A program's type: it would need the runtime's `ToParam`, which it cannot implement.
         TypeRef::External(_) => false,
         TypeRef::Named(id) => match &types[id.0].kind {

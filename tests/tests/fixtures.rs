@@ -334,7 +334,9 @@ fn shaping() {
     let api = api_text(&generated);
     for expected in [
         "pub type Money = money::Money;",
-        "pub placed_at: String,",
+        "pub placed_at: time::OffsetDateTime,",
+        "pub serial: Option<i64>,",
+        "crate::time_format::Rfc3339",
         "    Sent,",
         "pub fn get_order(",
         "pub struct ShopApi",
@@ -345,6 +347,8 @@ fn shaping() {
     }
     assert!(!api.contains("debug"), "the Overlay removed the internal operation");
     assert!(generated.files["Cargo.toml"].contains("money = { path = \""));
+    assert!(generated.files["Cargo.toml"].contains(r#"time = { version = "0.3""#));
+    assert!(generated.files.contains_key("src/time_format.rs"));
     let [warning] = generated.warnings.as_slice() else { panic!("{:?}", generated.warnings) };
     assert_eq!(warning.file, "tests/fixtures/shaping/fixes.overlay.yaml");
     let report = generator::diagnostic::Report::with_files(sources.root_text(), sources.files(), false);

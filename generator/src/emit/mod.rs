@@ -28,6 +28,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("base64.rs", include_str!("../../runtime/base64.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    ("format.rs", include_str!("../../runtime/format.rs")),
     ("intercept.rs", include_str!("../../runtime/intercept.rs")),
     ("json_lines.rs", include_str!("../../runtime/json_lines.rs")),
     ("mock.rs", include_str!("../../runtime/mock.rs")),
@@ -56,6 +57,8 @@ pub enum File<'a> {
     Group(&'a Group),
     /// `webhooks.rs`, for specs that declare webhooks.
     Webhooks,
+    /// `time_format.rs`, when the configuration maps a format to `time`'s types.
+    TimeFormat,
 }
 
 /// Every file of the crate, by path relative to the crate root, with a rough size for
@@ -87,6 +90,9 @@ pub fn plan(api: &Api) -> Vec<(String, File<'_>, usize)> {
     if !api.webhooks.is_empty() {
         files.push(("src/webhooks.rs".to_owned(), File::Webhooks, api.webhooks.len()));
     }
+    if api.time_format {
+        files.push(("src/time_format.rs".to_owned(), File::TimeFormat, 1));
+    }
     for group in &api.groups {
         let weight = 1
             + api.types.iter().filter(|(_, def)| def.home == Home::Operations(group.module.clone())).count()
@@ -114,6 +120,7 @@ pub fn emit_file(api: &Api, config: &Config, file: File<'_>) -> Emitted {
         File::OperationsMod => Emitted::Rust(operations_mod(api)),
         File::Group(group) => Emitted::Rust(operations::group_file(api, group)),
         File::Webhooks => Emitted::Rust(webhooks::webhooks_file(api, &config.crate_name)),
+        File::TimeFormat => Emitted::Text(include_str!("../../templates/time_format.rs").to_owned()),
     }
 }
 
@@ -198,6 +205,11 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         .map(|d| doc_attrs(&Docs { description: Some(d.to_owned()), ..Docs::default() }, &[]));
     let version = format!(" API version {}. Generated from `{}`.", api.version, config.spec_path);
     let base_url = &api.base_url;
+    let time_format = api.time_format.then(|| {
+        quote!(
+            mod time_format;
+        )
+    });
     let webhooks = (!api.webhooks.is_empty()).then(|| {
         let cfg = api.has_tag_features().then(|| features::cfg_any([crate::model::WEBHOOKS_FEATURE]));
         quote!(
@@ -260,6 +272,7 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         pub mod runtime;
         pub mod types;
         #webhooks
+        #time_format
 
         pub use runtime::{Auth, BuildError, Client, ClientBuilder, RetryPolicy};
 

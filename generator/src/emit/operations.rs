@@ -8,7 +8,7 @@ use super::docs::doc_attrs;
 use super::types::{ident, type_def, type_tokens};
 use crate::model::{
     Api, Body, Docs, EventData, Group, Home, Operation, Pagination, ParamLocation, Parameter, PathPart, RequestBody,
-    RequestBodyKind, Response, StatusMatch, TypeRef,
+    RequestBodyKind, Response, StatusMatch, TypeRef, WireFormat,
 };
 
 /// `operations/<group>.rs`: the group's handle, its operations and the types only they use.
@@ -265,12 +265,12 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
             let steps = parts.iter().enumerate().map(|(index, part)| match (index, part) {
                 (0, PathPart::Literal(literal)) => quote!(crate::runtime::PathBuilder::new(#literal)),
                 (0, PathPart::Param(param)) => {
-                    let value = param_value(&op.params[*param], None);
+                    let value = param_value(api, &op.params[*param], None);
                     quote!(crate::runtime::PathBuilder::new("").param(#value))
                 }
                 (_, PathPart::Literal(literal)) => quote!(.literal(#literal)),
                 (_, PathPart::Param(param)) => {
-                    let value = param_value(&op.params[*param], None);
+                    let value = param_value(api, &op.params[*param], None);
                     quote!(.param(#value))
                 }
             });
@@ -282,22 +282,40 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
         let wire = &p.wire_name;
         let separator = p.separator;
         match (&p.ty, is_builder_arg(p)) {
-            _ if p.json => single_param(p, |value| quote!(request.query.push(#wire, #value);)),
+            _ if p.json => single_param(api, p, |value| quote!(request.query.push(#wire, #value);)),
+            // Items in a wire format of their own (`runtime::format`): written as text first.
+            (TypeRef::List(item), required) if super::types::wire_format(api, item).is_some() => {
+                let format = super::types::wire_format(api, item);
+                let list = if required { quote!(Some(&self.#name)) } else { quote!(self.#name.as_ref()) };
+                let texts = quote! {
+                    #list.map(|items| items.iter().map(|item| {
+                        crate::runtime::ToParam::to_param(&crate::runtime::format::Wire::<#format, _>::new(item)).into_owned()
+                    }).collect::<Vec<String>>())
+                };
+                if p.explode {
+                    quote!(request.query.push_each(#wire, #texts.as_deref());)
+                } else {
+                    quote!(request.query.push_joined(#wire, #separator, #texts.as_deref());)
+                }
+            }
             (TypeRef::List(_), true) if p.explode => quote!(request.query.push_each(#wire, Some(&self.#name));),
             (TypeRef::List(_), false) if p.explode => quote!(request.query.push_each(#wire, self.#name.as_deref());),
             (TypeRef::List(_), true) => quote!(request.query.push_joined(#wire, #separator, Some(&self.#name));),
             (TypeRef::List(_), false) => quote!(request.query.push_joined(#wire, #separator, self.#name.as_deref());),
+            _ if super::types::wire_format(api, &p.ty).is_some() => {
+                single_param(api, p, |value| quote!(request.query.push(#wire, #value);))
+            }
             (_, true) => quote!(request.query.push(#wire, &self.#name);),
             (_, false) => quote!(request.query.push_opt(#wire, self.#name.as_ref());),
         }
     });
     let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
         let wire = &p.wire_name;
-        single_param(p, |value| quote!(request.header(#wire, #value);))
+        single_param(api, p, |value| quote!(request.header(#wire, #value);))
     });
     let cookies = op.params.iter().filter(|p| p.location == ParamLocation::Cookie).map(|p| {
         let wire = &p.wire_name;
-        single_param(p, |value| quote!(request.cookie(#wire, #value);))
+        single_param(api, p, |value| quote!(request.cookie(#wire, #value);))
     });
     let body = op.request_body.as_ref().map(|body| {
         let (value, access) =
@@ -350,7 +368,10 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
 fn map_parts(api: &Api, member: &TypeRef, map: &TokenStream) -> TokenStream {
     let add = match member {
         TypeRef::Binary => quote!(request.multipart_file(name, value);),
-        member if super::types::is_param(api, member) => quote!(request.multipart_text(name, value);),
+        member if super::types::is_param(api, member) => {
+            let value = super::types::on_the_wire(api, member, quote!(value));
+            quote!(request.multipart_text(name, #value);)
+        }
         _ => quote!(request.multipart_json(name, value)?;),
     };
     quote!(for (name, value) in #map.iter() { #add })
@@ -358,7 +379,7 @@ fn map_parts(api: &Api, member: &TypeRef, map: &TokenStream) -> TokenStream {
 
 /// The expression of a parameter's value as a `&impl ToParam`: `value`, or the builder's field
 /// when `None`. JSON-content parameters are wrapped to travel as JSON text.
-fn param_value(param: &Parameter, value: Option<TokenStream>) -> TokenStream {
+fn param_value(api: &Api, param: &Parameter, value: Option<TokenStream>) -> TokenStream {
     let value = value.unwrap_or_else(|| {
         let name = ident(&param.rust_name);
         quote!(&self.#name)
@@ -366,18 +387,18 @@ fn param_value(param: &Parameter, value: Option<TokenStream>) -> TokenStream {
     if param.json {
         quote!(&crate::runtime::JsonParam(#value))
     } else {
-        value
+        super::types::on_the_wire(api, &param.ty, value)
     }
 }
 
 /// The statement that adds a parameter sent as one value, `add(value)`, for a required
 /// parameter or, inside an `if let`, an optional one.
-fn single_param(param: &Parameter, add: impl Fn(TokenStream) -> TokenStream) -> TokenStream {
+fn single_param(api: &Api, param: &Parameter, add: impl Fn(TokenStream) -> TokenStream) -> TokenStream {
     let name = ident(&param.rust_name);
     if is_builder_arg(param) {
-        add(param_value(param, None))
+        add(param_value(api, param, None))
     } else {
-        let add = add(param_value(param, Some(quote!(value))));
+        let add = add(param_value(api, param, Some(quote!(value))));
         quote!(if let Some(value) = &self.#name { #add })
     }
 }
@@ -399,7 +420,10 @@ fn multipart_parts(api: &Api, ty: &TypeRef, value: &TokenStream) -> TokenStream 
         let wire = &field.json_name;
         let add = |v: TokenStream| match &field.ty {
             TypeRef::Binary => quote!(request.multipart_file(#wire, #v);),
-            ty if super::types::is_param(api, ty) => quote!(request.multipart_text(#wire, #v);),
+            ty if super::types::is_param(api, ty) => {
+                let v = super::types::on_the_wire(api, ty, v);
+                quote!(request.multipart_text(#wire, #v);)
+            }
             _ => quote!(request.multipart_json(#wire, #v)?;),
         };
         if field.is_option() {
@@ -811,7 +835,14 @@ fn response_struct(api: &Api, op: &Operation, home: &Home, response: &proc_macro
             TypeRef::Bool => "a boolean",
             TypeRef::Uuid => "a UUID",
             TypeRef::DateTime => "an RFC 3339 date-time",
+            TypeRef::Formatted { format: WireFormat::TimeRfc3339, .. } => "an RFC 3339 date-time",
+            TypeRef::Formatted { format: WireFormat::TimeDate, .. } => "a date (YYYY-MM-DD)",
+            TypeRef::Formatted { .. } => "a value as text",
             _ => "a string",
+        });
+        let reads = success_headers.iter().map(|h| match super::types::wire_format(api, &h.ty) {
+            Some(format) => quote!(crate::runtime::header_value_as::<#format, _>),
+            None => quote!(crate::runtime::header_value),
         });
         let field_docs =
             success_headers.iter().map(|h| doc_attrs(&h.docs, &[format!("From the `{}` header.", h.wire_name)]));
@@ -835,7 +866,7 @@ fn response_struct(api: &Api, op: &Operation, home: &Home, response: &proc_macro
                     headers: &reqwest::header::HeaderMap,
                 ) -> Result<Self, crate::runtime::HeaderError> {
                     Ok(Self {
-                        #(#names: crate::runtime::header_value(headers, #wires, #expected)?,)*
+                        #(#names: #reads(headers, #wires, #expected)?,)*
                     })
                 }
             }

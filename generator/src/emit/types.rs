@@ -4,7 +4,9 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
-use crate::model::{Api, EnumValue, Field, Home, TaggedVariant, TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant};
+use crate::model::{
+    Api, EnumValue, Field, Home, TaggedVariant, TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant, WireFormat,
+};
 
 /// An identifier that may be raw (`r#type`).
 pub fn ident(name: &str) -> Ident {
@@ -46,7 +48,7 @@ pub fn type_tokens(api: &Api, ty: &TypeRef, from: &Home) -> TokenStream {
             let items = items.iter().map(|item| type_tokens(api, item, from));
             quote!((#(#items,)*))
         }
-        TypeRef::External(path) => external_path(path),
+        TypeRef::External(path) | TypeRef::Formatted { path, .. } => external_path(path),
     }
 }
 
@@ -56,6 +58,34 @@ pub fn external_path(path: &str) -> TokenStream {
     let leading = path.starts_with("::").then(|| quote!(::));
     let segments = path.trim_start_matches("::").split("::").map(|segment| Ident::new(segment, Span::call_site()));
     quote!(#leading #(#segments)::*)
+}
+
+/// The runtime's wire format (`runtime::format`) of a value of `ty` when something in it travels
+/// in a format of its own ([`TypeRef::Formatted`]), as a type: `List<Text>` for a `Vec<i64>`
+/// sent as strings. `None` when serde's own form is right.
+pub fn wire_format(api: &Api, ty: &TypeRef) -> Option<TokenStream> {
+    let format = quote!(crate::runtime::format);
+    match ty {
+        TypeRef::Formatted { format: WireFormat::Text, .. } => Some(quote!(#format::Text)),
+        TypeRef::Formatted { format: WireFormat::TimeRfc3339, .. } => Some(quote!(crate::time_format::Rfc3339)),
+        TypeRef::Formatted { format: WireFormat::TimeDate, .. } => Some(quote!(crate::time_format::IsoDate)),
+        TypeRef::List(item) => wire_format(api, item).map(|item| quote!(#format::List<#item>)),
+        TypeRef::Map(value) => wire_format(api, value).map(|value| quote!(#format::Map<#value>)),
+        TypeRef::Boxed(inner) => wire_format(api, inner).map(|inner| quote!(#format::Boxed<#inner>)),
+        TypeRef::Named(id) => match &api.types.get(*id).kind {
+            TypeKind::Alias(ty) => wire_format(api, ty),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `value` (an expression of a `&T`) wrapped to travel in `ty`'s wire format, if it has one.
+pub fn on_the_wire(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match wire_format(api, ty) {
+        Some(format) => quote!(&crate::runtime::format::Wire::<#format, _>::new(#value)),
+        None => value,
+    }
 }
 
 /// Whether a value of `ty` can be a path, query, header or cookie parameter.
@@ -116,7 +146,7 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
         } else {
             ty
         };
-        let serde = derived.then(|| serde_attrs(field)).flatten();
+        let serde = derived.then(|| serde_attrs(api, field)).flatten();
         let field_docs = doc_attrs(&field.docs, &[]);
         let field_name = ident(&field.rust_name);
         quote! {
@@ -153,13 +183,25 @@ fn struct_def(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
 }
 
 /// The `#[serde(...)]` attribute of a field of a struct that derives serde's traits.
-fn serde_attrs(field: &Field) -> Option<TokenStream> {
+fn serde_attrs(api: &Api, field: &Field) -> Option<TokenStream> {
     let mut serde = Vec::new();
     if field.flatten {
         serde.push(quote!(flatten));
     } else if field.rust_name.trim_start_matches("r#") != field.json_name {
         let json_name = &field.json_name;
         serde.push(quote!(rename = #json_name));
+    }
+    if let Some(format) = wire_format(api, &field.ty) {
+        let format = if field.is_nullable_optional() {
+            quote!(crate::runtime::format::Nullable<#format>)
+        } else if field.is_option() {
+            quote!(crate::runtime::format::Optional<#format>)
+        } else {
+            format
+        };
+        let write = format!("crate::runtime::format::write::<{}, _, _>", format.to_string().replace(' ', ""));
+        let read = format!("crate::runtime::format::read::<{}, _, _>", format.to_string().replace(' ', ""));
+        serde.push(quote!(serialize_with = #write, deserialize_with = #read));
     }
     if field.is_nullable_optional() {
         serde.push(quote!(default, skip_serializing_if = "crate::runtime::Nullable::is_absent"));
@@ -215,6 +257,16 @@ fn object_impls(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
         .map(|(_, index)| index)
         .collect();
     let reads = fields.iter().zip(&indices).map(|(field, index)| {
+        if let Some(format) = wire_format(api, &field.ty) {
+            let read = if field.is_nullable_optional() {
+                quote!(read_nullable_as)
+            } else if field.is_option() {
+                quote!(read_optional_as)
+            } else {
+                quote!(read_field_as)
+            };
+            return quote!(#index => de::#read::<#format, _, _>(map, &mut slots.#index),);
+        }
         if field.is_nullable_optional() {
             return quote!(#index => de::read_nullable(map, &mut slots.#index),);
         }
@@ -254,6 +306,16 @@ fn object_impls(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     let writes = fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
         let json_name = &field.json_name;
+        if let Some(format) = wire_format(api, &field.ty) {
+            let wire = quote!(crate::runtime::format::Wire::<#format, _>::new);
+            return if field.is_option() {
+                quote!(object.optional(#json_name, &self.#field_name.as_ref().map(#wire));)
+            } else if field.is_nullable_optional() {
+                quote!(object.nullable_as::<#format, _>(#json_name, &self.#field_name);)
+            } else {
+                quote!(object.field(#json_name, &#wire(&self.#field_name));)
+            };
+        }
         if field.is_option() {
             quote!(object.optional(#json_name, &self.#field_name);)
         } else if field.is_nullable_optional() {
@@ -594,12 +656,27 @@ fn untagged_union(api: &Api, def: &TypeDef, variants: &[UntaggedVariant]) -> Tok
     let extra_derives = extra_derives(def, &["Debug", "Clone", "PartialEq"]);
     let names: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
     let types = variants.iter().map(|v| type_tokens(api, &v.ty, &def.home));
+    let formats: Vec<Option<TokenStream>> = variants.iter().map(|v| wire_format(api, &v.ty)).collect();
+    let variant_attrs = formats.iter().map(|format| {
+        format.as_ref().map(|format| {
+            let write = format!("crate::runtime::format::write::<{}, _, _>", format.to_string().replace(' ', ""));
+            quote!(#[serde(serialize_with = #write)])
+        })
+    });
     let to_param = variants.iter().all(|v| is_param(api, &v.ty)).then(|| {
+        let arms = names.iter().zip(&formats).map(|(name, format)| match format {
+            Some(format) => quote! {
+                Self::#name(value) => std::borrow::Cow::Owned(
+                    crate::runtime::format::Wire::<#format, _>::new(value).to_param().into_owned()
+                ),
+            },
+            None => quote!(Self::#name(value) => value.to_param(),),
+        });
         quote! {
             impl crate::runtime::ToParam for #name {
                 fn to_param(&self) -> std::borrow::Cow<'_, str> {
                     match self {
-                        #(Self::#names(value) => value.to_param(),)*
+                        #(#arms)*
                     }
                 }
             }
@@ -611,7 +688,21 @@ fn untagged_union(api: &Api, def: &TypeDef, variants: &[UntaggedVariant]) -> Tok
     let deserialize_cfg = deserialize_cfg(def);
     let type_name = def.name.as_str();
     let variant_names: Vec<String> = variants.iter().map(|v| v.rust_name.clone()).collect();
-    let variant_types = variants.iter().map(|v| type_tokens(api, &v.ty, &def.home));
+    let attempts = variants.iter().zip(&formats).zip(&names).zip(&variant_names).map(|(((v, format), name), label)| {
+        let ty = type_tokens(api, &v.ty, &def.home);
+        match format {
+            Some(format) => quote! {
+                if let Some(variant) = tried.attempt::<crate::runtime::format::Read<#format, #ty>>(&value, #label) {
+                    return Ok(Self::#name(variant.0));
+                }
+            },
+            None => quote! {
+                if let Some(variant) = tried.attempt::<#ty>(&value, #label) {
+                    return Ok(Self::#name(variant));
+                }
+            },
+        }
+    });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -621,7 +712,7 @@ fn untagged_union(api: &Api, def: &TypeDef, variants: &[UntaggedVariant]) -> Tok
         // decoded once and read.
         #[allow(clippy::large_enum_variant)]
         pub enum #name {
-            #(#names(#types),)*
+            #(#variant_attrs #names(#types),)*
         }
 
         #deserialize_cfg
@@ -629,11 +720,7 @@ fn untagged_union(api: &Api, def: &TypeDef, variants: &[UntaggedVariant]) -> Tok
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
                 let mut tried = crate::runtime::serde_helpers::Tried::new(#type_name);
-                #(
-                    if let Some(variant) = tried.attempt::<#variant_types>(&value, #variant_names) {
-                        return Ok(Self::#names(variant));
-                    }
-                )*
+                #(#attempts)*
                 Err(tried.into_error())
             }
         }

@@ -68,6 +68,7 @@ pub fn lower_with(
         webhooks,
         type_features: Vec::new(),
         dependencies: lowerer_dependencies,
+        time_format: schema::uses_time(settings),
     };
     if let Selection::Only(_) = selection {
         prune::keep_reachable(&mut api);

@@ -10,7 +10,9 @@ use std::borrow::Borrow;
 
 use super::Lowerer;
 use crate::diagnostic::{push_pointer, quoted, Kind, SpecError};
-use crate::model::{Docs, EnumValue, Field, Home, TaggedVariant, TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant};
+use crate::model::{
+    Docs, EnumValue, Field, Home, TaggedVariant, TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant, WireFormat,
+};
 use crate::names::{camel, snake, Namer};
 
 /// How deep inline schemas may nest before the spec is rejected (a guard against stack
@@ -238,7 +240,7 @@ impl<'s> Lowerer<'s> {
             VariantOrUnknownOrEmpty::Empty => return None,
         };
         let path = self.settings.types.formats.get(name)?;
-        Some(if path == "String" { TypeRef::String } else { TypeRef::External(path.clone()) })
+        Some(formatted_type(name, path))
     }
 
     /// A schema without a (known) `type`: guessed from its format, else any JSON value.
@@ -956,6 +958,36 @@ pub(super) fn variant_name_of(ty: &TypeRef) -> String {
         TypeRef::Binary => "Binary".into(),
         TypeRef::Base64 => "Bytes".into(),
         TypeRef::Tuple(_) => "Tuple".into(),
-        TypeRef::External(path) => camel(path.rsplit("::").next().unwrap_or(path)),
+        TypeRef::External(path) | TypeRef::Formatted { path, .. } => camel(path.rsplit("::").next().unwrap_or(path)),
     }
+}
+
+/// The type the configuration gives a string `format` (`types.formats`): `String` and `uuid::Uuid`
+/// as always; a number or `bool` travels as text (`int64 = "i64"` for `type: string, format:
+/// int64`); `time`'s date-time and date in the spec's formats; any other type as its own serde
+/// form writes it (chrono's, jiff's and the program's own types are RFC 3339 already).
+pub(crate) fn formatted_type(format: &str, path: &str) -> TypeRef {
+    let plain = path.trim_start_matches("::");
+    match (format, plain) {
+        (_, "String" | "std::string::String") => TypeRef::String,
+        (_, "uuid::Uuid") => TypeRef::Uuid,
+        (_, "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128" | "usize")
+        | (_, "f32" | "f64" | "bool") => TypeRef::Formatted { path: plain.to_owned(), format: WireFormat::Text },
+        ("date-time", "time::OffsetDateTime") => {
+            TypeRef::Formatted { path: path.to_owned(), format: WireFormat::TimeRfc3339 }
+        }
+        ("date", "time::Date") => TypeRef::Formatted { path: path.to_owned(), format: WireFormat::TimeDate },
+        _ => TypeRef::External(path.to_owned()),
+    }
+}
+
+/// Whether the configuration maps a format to one of `time`'s types (which need the `time`
+/// dependency and the crate's `time_format` module).
+pub(crate) fn uses_time(settings: &crate::config::Settings) -> bool {
+    settings.types.formats.iter().any(|(format, path)| {
+        matches!(
+            formatted_type(format, path),
+            TypeRef::Formatted { format: WireFormat::TimeRfc3339 | WireFormat::TimeDate, .. }
+        )
+    })
 }

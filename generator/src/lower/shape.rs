@@ -17,6 +17,12 @@ use crate::model::{TypeDef, TypeId, TypeKind, TypeRef};
 pub(super) fn replace_types(lowerer: &mut Lowerer<'_>) -> Result<BTreeMap<String, String>, SpecError> {
     let settings = lowerer.settings;
     let mut dependencies = settings.dependencies.clone();
+    if super::schema::uses_time(settings) {
+        // `time_format` formats and parses with these (the program may ask for more).
+        dependencies
+            .entry("time".to_owned())
+            .or_insert_with(|| r#"{ version = "0.3", features = ["formatting", "parsing", "macros"] }"#.to_owned());
+    }
     let schemas = lowerer.spec.components.as_ref().map(|c| &c.schemas);
     for (name, schema) in schemas.into_iter().flatten() {
         let ReferenceOr::Item(schema) = schema else { continue };
@@ -202,6 +208,8 @@ fn plain_types(types: &[TypeDef]) -> Vec<bool> {
             TypeRef::F32 | TypeRef::F64 | TypeRef::Json | TypeRef::Binary | TypeRef::Base64 | TypeRef::External(_) => {
                 false
             }
+            // `time`'s types and integers are; floats are not.
+            TypeRef::Formatted { path, .. } => !matches!(path.as_str(), "f32" | "f64"),
             TypeRef::Named(id) => plain[id.0],
             TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => plain_ref(inner, plain),
             TypeRef::Tuple(items) => items.iter().all(|item| plain_ref(item, plain)),
