@@ -321,18 +321,48 @@ fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// `diff <old> <new>`: what changes for users of the generated crate, as Markdown or JSON.
-pub fn diff(old: &Path, new: &Path, json: bool) -> u8 {
-    let read = |path: &Path| std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()));
-    let (old_text, new_text) = match (read(old), read(new)) {
-        (Ok(old), Ok(new)) => (old, new),
-        (Err(error), _) | (_, Err(error)) => {
+/// `diff <old> <new>`: what changes for users of the generated crate, as Markdown or JSON. Each
+/// spec is read with its configuration (the file given, or `openapi-rust-gen.toml` beside it)
+/// and its Overlays, as `generate` reads it: a rename in the configuration is a change.
+pub fn diff(old: &Path, new: &Path, configs: [Option<&Path>; 2], json: bool) -> u8 {
+    let side = |spec: &Path, given: Option<&Path>| -> Result<_, u8> {
+        let settings = match read_config(spec, given) {
+            Ok(settings) => settings.unwrap_or_default(),
+            Err(ConfigError::Invalid(error, text)) => {
+                print_error(&error, &Report::new(&text, color()), MessageFormat::Human);
+                return Err(exit::USAGE);
+            }
+            Err(ConfigError::Io(error)) => {
+                eprintln!("error: {error}");
+                return Err(exit::IO);
+            }
+        };
+        let sources = sources(spec, false).map_err(|error| {
             eprintln!("error: {error}");
-            return exit::IO;
-        }
+            exit::IO
+        })?;
+        let config = openapi_rust_gen::Config {
+            crate_name: "api".to_owned(),
+            crate_version: "0.1.0".to_owned(),
+            spec_path: spec.display().to_string(),
+            command: String::new(),
+            operations: openapi_rust_gen::Selection::parse(settings.operations.as_deref().unwrap_or("all")),
+            standalone: true,
+            pinned_names: Default::default(),
+            strict: false,
+            overlays: settings.overlays.clone(),
+            settings,
+        };
+        Ok((sources, config))
     };
+    let ((mut old_sources, old_config), (mut new_sources, new_config)) =
+        match (side(old, configs[0]), side(new, configs[1])) {
+            (Ok(old), Ok(new)) => (old, new),
+            (Err(code), _) | (_, Err(code)) => return code,
+        };
     let (old_name, new_name) = (old.display().to_string(), new.display().to_string());
-    match openapi_rust_gen::diff_specs(&old_name, &old_text, &new_name, &new_text) {
+    let report = openapi_rust_gen::diff_configured(&mut old_sources, &old_config, &mut new_sources, &new_config);
+    match report {
         Ok(report) if json => {
             println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
             exit::OK
@@ -342,8 +372,17 @@ pub fn diff(old: &Path, new: &Path, json: bool) -> u8 {
             exit::OK
         }
         Err(error) => {
-            let source = if error.file == old_name { &old_text } else { &new_text };
-            print_error(&error, &Report::new(source, color()), MessageFormat::Human);
+            // Located in whichever file of either side it is in (a spec, a file it references,
+            // an overlay, a configuration).
+            let mut files = old_sources.files().clone();
+            files.extend(new_sources.files().iter().map(|(k, v)| (k.clone(), v.clone())));
+            for config in [&old_config, &new_config] {
+                if let Some((file, text)) = &config.settings.source {
+                    files.insert(file.clone(), text.clone());
+                }
+            }
+            let root = if error.file == new_name { new_sources.root_text() } else { old_sources.root_text() };
+            print_error(&error, &Report::with_files(root, &files, color()), MessageFormat::Human);
             exit::SPEC_ERROR
         }
     }

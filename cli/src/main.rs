@@ -105,6 +105,12 @@ enum Command {
         /// JSON instead of Markdown.
         #[arg(long)]
         json: bool,
+        /// The older spec's configuration (default: `openapi-rust-gen.toml` beside it, if any).
+        #[arg(long, value_name = "FILE")]
+        old_config: Option<PathBuf>,
+        /// The newer spec's configuration (default: `openapi-rust-gen.toml` beside it, if any).
+        #[arg(long, value_name = "FILE")]
+        new_config: Option<PathBuf>,
     },
 }
 
@@ -184,7 +190,9 @@ fn main() -> ExitCode {
         Command::Bundle { spec, out, allow_remote_refs, message_format } => {
             openapi_rust_gen_cli::bundle(&spec, &out, allow_remote_refs, message_format.into())
         }
-        Command::Diff { old, new, json } => openapi_rust_gen_cli::diff(&old, &new, json),
+        Command::Diff { old, new, json, old_config, new_config } => {
+            openapi_rust_gen_cli::diff(&old, &new, [old_config.as_deref(), new_config.as_deref()], json)
+        }
     };
     ExitCode::from(code)
 }

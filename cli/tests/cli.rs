@@ -148,6 +148,46 @@ fn diff_reports_what_changes_for_users() {
 }
 
 #[test]
+fn diff_reads_each_sides_configuration_and_overlays() {
+    // The same spec twice; only the team's configuration and Overlay changed: what users of
+    // the crate see change is reported.
+    let dir = scratch("diff-config");
+    let spec = PETS.replace("Pett", "Pet");
+    std::fs::create_dir_all(dir.join("old")).unwrap();
+    std::fs::create_dir_all(dir.join("new")).unwrap();
+    let old = write(&dir.join("old"), "openapi.yaml", &spec);
+    let new = write(&dir.join("new"), "openapi.yaml", &spec);
+    write(&dir.join("old"), "openapi-rust-gen.toml", "[names]\ntypes = { Pet = \"Animal\" }\n");
+    write(
+        &dir.join("new"),
+        "openapi-rust-gen.toml",
+        "overlays = [\"fix.yaml\"]\n[names]\ntypes = { Pet = \"Beast\" }\noperations = { getPet = \"fetch_pet\" }\n",
+    );
+    write(
+        &dir.join("new"),
+        "fix.yaml",
+        "overlay: 1.0.0\ninfo: {title: fix, version: '1'}\nactions:\n  - target: $.components.schemas.Pet.properties\n    update:\n      age: {type: integer}\n",
+    );
+    let output = command(&["diff", &old, &new]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{text}{}", String::from_utf8_lossy(&output.stderr));
+    for expected in ["Animal", "Beast", "fetch_pet", "age"] {
+        assert!(text.contains(expected), "{expected} in:\n{text}");
+    }
+    // Without the configurations the two sides are the same.
+    let none = write(&dir, "none.toml", "");
+    let same = command(&["diff", &old, &new, "--old-config", &none, "--new-config", &none, "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&same.stdout).unwrap();
+    assert_eq!(report["changes"], serde_json::json!([]), "{report}");
+    // A mistake in a side's configuration is located in it.
+    let bad = write(&dir, "bad.toml", "[names]\ntype = {}\n");
+    let output = command(&["diff", &old, &new, "--new-config", &bad]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("bad.toml:2:1") && stderr.contains("types"), "{stderr}");
+}
+
+#[test]
 fn a_swagger_2_node_is_reported_where_the_user_wrote_it() {
     // Normalization moves `definitions` to `components/schemas`; the message points at the
     // 2.0 document's own line.

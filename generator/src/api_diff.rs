@@ -167,14 +167,31 @@ pub fn compare(
     let old_types: BTreeMap<&str, TypeId> = old.types.iter().map(|(id, def)| (def.name.as_str(), id)).collect();
     let new_types: BTreeMap<&str, TypeId> = new.types.iter().map(|(id, def)| (def.name.as_str(), id)).collect();
     let mut refactored_unchanged = Vec::new();
-    for name in old_types.keys() {
-        if !new_types.contains_key(name) {
-            changes.add(Impact::Breaking, &format!("type {name}"), "removed");
+    // A component schema whose type has another name on each side (the configuration renamed
+    // it, or its name changed with the spec): a rename, compared as one type.
+    let component = |api: &Api, id: TypeId| {
+        let origin = &api.types.get(id).origin;
+        origin.strip_prefix("/components/schemas/").filter(|rest| !rest.contains('/')).map(str::to_owned)
+    };
+    let new_by_component: BTreeMap<String, &str> =
+        new_types.iter().filter_map(|(name, id)| Some((component(new, *id)?, *name))).collect();
+    let mut renamed: BTreeMap<&str, &str> = BTreeMap::new();
+    for (name, old_id) in &old_types {
+        if new_types.contains_key(name) {
+            continue;
+        }
+        let new_name = component(old, *old_id).and_then(|c| new_by_component.get(&c).copied());
+        match new_name {
+            Some(new_name) if !old_types.contains_key(new_name) => {
+                changes.add(Impact::Breaking, &format!("type {name}"), format!("renamed to `{new_name}`"));
+                renamed.insert(new_name, name);
+            }
+            _ => changes.add(Impact::Breaking, &format!("type {name}"), "removed"),
         }
     }
     for (name, new_id) in &new_types {
         let subject = format!("type {name}");
-        let Some(old_id) = old_types.get(name) else {
+        let Some(old_id) = old_types.get(name).or_else(|| renamed.get(name).and_then(|old| old_types.get(old))) else {
             changes.add(Impact::Addition, &subject, "added");
             continue;
         };

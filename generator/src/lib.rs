@@ -157,15 +157,47 @@ pub fn diff_specs(
     new_path: &str,
     new_text: &str,
 ) -> Result<api_diff::Report, SpecError> {
+    let config = |path: &str| Config {
+        crate_name: "api".to_owned(),
+        crate_version: "0.1.0".to_owned(),
+        spec_path: path.to_owned(),
+        command: String::new(),
+        operations: Selection::All,
+        standalone: true,
+        pinned_names: BTreeMap::new(),
+        strict: false,
+        overlays: Vec::new(),
+        settings: config::Settings::default(),
+    };
+    diff_configured(
+        &mut bundle::Sources::new(old_path.to_owned(), old_text),
+        &config(old_path),
+        &mut bundle::Sources::new(new_path.to_owned(), new_text),
+        &config(new_path),
+    )
+}
+
+/// Compares the public API generated from two specs, each read as [`generate_from`] reads it:
+/// with its files, its Overlays and its configuration's names and types, so that a rename in
+/// the configuration, or a fix in an Overlay, shows as what it changes for users.
+pub fn diff_configured(
+    old_sources: &mut bundle::Sources,
+    old_config: &Config,
+    new_sources: &mut bundle::Sources,
+    new_config: &Config,
+) -> Result<api_diff::Report, SpecError> {
     // The new spec is lowered with the old one's type names pinned, as regenerating the crate
     // with its lock file would: a schema added upstream does not show as a rename.
-    let model = |path: &str,
-                 text: &str,
+    let model = |sources: &mut bundle::Sources,
+                 config: &Config,
                  pinned: &BTreeMap<String, String>|
      -> Result<(model::Api, BTreeMap<String, String>), SpecError> {
-        let loaded = load::load(path, text)?;
+        let loaded = load::load_sources(sources, &config.overlays)?;
         let spec = &loaded.spec;
-        let (api, _) = lower::lower(path, spec, &Selection::All, pinned).map_err(|e| loaded.locate(e))?;
+        let mut pinned = pinned.clone();
+        pinned.extend(config.pinned_names.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let (api, _) = lower::lower_with(&config.spec_path, spec, &config.operations, &pinned, &config.settings)
+            .map_err(|e| loaded.locate(e))?;
         let schemas = spec
             .components
             .iter()
@@ -174,7 +206,7 @@ pub fn diff_specs(
             .collect();
         Ok((api, schemas))
     };
-    let (old, old_schemas) = model(old_path, old_text, &BTreeMap::new())?;
-    let (new, new_schemas) = model(new_path, new_text, &lower::component_type_names(&old))?;
+    let (old, old_schemas) = model(old_sources, old_config, &BTreeMap::new())?;
+    let (new, new_schemas) = model(new_sources, new_config, &lower::component_type_names(&old))?;
     Ok(api_diff::compare(&old, &new, &old_schemas, &new_schemas))
 }

@@ -506,6 +506,8 @@ pub struct Api {
     /// Whether the configuration maps a format to `time`'s types: the crate gets the
     /// `time_format` module that writes and reads them in the spec's formats.
     pub time_format: bool,
+    /// The configuration's type renames: the name chosen to the name the generator gave.
+    pub type_renames: std::collections::BTreeMap<String, String>,
 }
 
 /// The feature of the webhook payloads.

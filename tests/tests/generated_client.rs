@@ -2,11 +2,11 @@
 //! each of its files is pinned by a snapshot.
 
 use tests::root;
-use xtask::codegen::{mittwald_config, sync, CLIENT_DIR, SPEC};
+use xtask::codegen::{generate_mittwald, sync, CLIENT_DIR, SPEC};
 
 fn generate() -> generator::Generated {
     let spec = std::fs::read_to_string(root().join(SPEC)).expect("read the spec");
-    generator::generate(&spec, &mittwald_config().expect("the lock file reads")).expect("the spec generates")
+    generate_mittwald(&spec).expect("the spec generates")
 }
 
 #[test]

@@ -17,7 +17,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     };
     let [old, new] = paths.as_slice() else { bail!("{USAGE}") };
     // The code of the installable `openapi-rust-gen diff`.
-    Ok(ExitCode::from(openapi_rust_gen_cli::diff(Path::new(old), Path::new(new), json)))
+    Ok(ExitCode::from(openapi_rust_gen_cli::diff(Path::new(old), Path::new(new), [None, None], json)))
 }
 
 /// The report for the specs at `old` and `new`.

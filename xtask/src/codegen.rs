@@ -33,9 +33,32 @@ pub fn mittwald_config() -> Result<generator::Config> {
         standalone: false,
         pinned_names: pinned_names(&workspace_root().join(CLIENT_DIR))?,
         strict: false,
-        overlays: Vec::new(),
+        // Relative to the configuration's folder, as the workspace names them.
+        overlays: settings.overlays.iter().map(|overlay| format!("{}/{overlay}", SPECS_DIR)).collect(),
         settings,
     })
+}
+
+/// The committed client generated from the spec `text` (today's `specs/`, or another version
+/// of it) with its configuration and Overlays.
+pub fn generate_mittwald(text: &str) -> Result<generator::Generated> {
+    let config = mittwald_config()?;
+    let mut sources = mittwald_sources(&config, text)?;
+    Ok(generator::generate_from(&mut sources, &config)?)
+}
+
+/// The folder of the committed client's spec, configuration and Overlays.
+pub const SPECS_DIR: &str = "specs";
+
+/// The committed client's spec `text` with the files generation reads beside it (its Overlays),
+/// from the workspace wherever the command runs.
+pub fn mittwald_sources(config: &generator::Config, text: &str) -> Result<generator::bundle::Sources> {
+    let root = workspace_root();
+    let mut files = BTreeMap::from([(SPEC.to_owned(), text.to_owned())]);
+    for overlay in &config.overlays {
+        files.insert(overlay.clone(), read(&root.join(overlay))?);
+    }
+    Ok(generator::bundle::Sources::in_memory(SPEC, files))
 }
 
 /// The type names kept in the lock file of the crate in `dir`; none if it has no lock file.
@@ -102,8 +125,10 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     let check = options.check;
     let root = workspace_root();
     let text = read(&root.join(SPEC))?;
-    let generated = generator::generate(&text, &mittwald_config()?)?;
-    let report = generator::diagnostic::Report::new(&text, false);
+    let config = mittwald_config()?;
+    let mut sources = mittwald_sources(&config, &text)?;
+    let generated = generator::generate_from(&mut sources, &config)?;
+    let report = generator::diagnostic::Report::with_files(&text, sources.files(), false);
     for warning in &generated.warnings {
         eprintln!("{}", report.human(warning));
     }

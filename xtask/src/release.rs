@@ -96,10 +96,21 @@ pub fn plan(
     rev: &str,
     krate: &CrateChange,
 ) -> Result<Option<Release>> {
+    let report = generator::diff_specs(&format!("{SPEC}@{rev}"), base_spec, SPEC, spec)?;
+    plan_from_report(report, base, current, rev, krate)
+}
+
+/// [`plan`] for the api-diff `report` of the spec at `rev` (version `base`) against today's.
+pub fn plan_from_report(
+    report: generator::api_diff::Report,
+    base: Version,
+    current: Version,
+    rev: &str,
+    krate: &CrateChange,
+) -> Result<Option<Release>> {
     if current < base {
         bail!("refusing a downgrade: the version is {current}, below {base} at {rev}");
     }
-    let report = generator::diff_specs(&format!("{SPEC}@{rev}"), base_spec, SPEC, spec)?;
     let spec_breaking = report.changes.iter().filter(|c| c.impact == generator::api_diff::Impact::Breaking).count();
     let additions = report.changes.len() - spec_breaking;
     let changed = !report.changes.is_empty() || krate.changed;
@@ -163,6 +174,39 @@ pub fn config_value(text: &str, key: &str) -> Result<String> {
         .with_context(|| format!("no `{key} = \"...\"` line"))
 }
 
+/// The api-diff of the committed client's spec at `rev` against today's, each side read with
+/// its own configuration and Overlays (taken from git at `rev`): an Overlay's fix or a rename in
+/// the configuration is a change of the API too.
+fn configured_report(root: &Path, rev: &str) -> Result<generator::api_diff::Report> {
+    let now = crate::codegen::mittwald_config()?;
+    let mut now_sources = crate::codegen::mittwald_sources(&now, &read(&root.join(SPEC))?)?;
+    let base_spec_path = format!("{SPEC}@{rev}");
+    let (base_settings, mut base_files) = match git_show(root, rev, CLIENT_CONFIG) {
+        Ok(text) => {
+            (generator::config::parse(CLIENT_CONFIG, &text).map_err(|e| anyhow::anyhow!("{e}"))?, BTreeMap::new())
+        }
+        Err(_) => (generator::config::Settings::default(), BTreeMap::new()),
+    };
+    let mut base_overlays = Vec::new();
+    for overlay in &base_settings.overlays {
+        let path = format!("{}/{overlay}", crate::codegen::SPECS_DIR);
+        base_files.insert(path.clone(), git_show(root, rev, &path)?);
+        base_overlays.push(path);
+    }
+    base_files.insert(base_spec_path.clone(), git_show(root, rev, SPEC)?);
+    let base = generator::Config {
+        spec_path: base_spec_path.clone(),
+        overlays: base_overlays,
+        settings: base_settings,
+        pinned_names: BTreeMap::new(),
+        ..now.clone()
+    };
+    let mut base_sources = generator::bundle::Sources::in_memory(base_spec_path, base_files);
+    // Today's side keeps no pinned names of its own: the base's names are pinned by the diff.
+    let now = generator::Config { pinned_names: BTreeMap::new(), ..now };
+    Ok(generator::diff_configured(&mut base_sources, &base, &mut now_sources, &now)?)
+}
+
 fn git_show(root: &Path, rev: &str, path: &str) -> Result<String> {
     git(root, &["show", &format!("{rev}:{path}")])
 }
@@ -197,7 +241,8 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     }
     let baseline = extract_crate(&root, &rev)?;
     let krate = crate_change(&root.join(CLIENT_DIR), &baseline, &rev)?;
-    let release = plan(&git_show(&root, &rev, SPEC)?, base, &read(&root.join(SPEC))?, current, &rev, &krate)?;
+    let report = configured_report(&root, &rev)?;
+    let release = plan_from_report(report, base, current, &rev, &krate)?;
     let Some(release) = release else {
         println!("nothing to release: neither the API nor the crate changed since {rev} ({base})");
         return Ok(ExitCode::SUCCESS);

@@ -45,10 +45,14 @@ pub fn update_file(from: &str, path: &Path) -> Result<bool> {
     let current = read(path)?;
     let upstream = fetch(from)?;
     let updated = extract(&upstream, &current, from)?;
-    // Check that the result generates before it replaces anything.
-    let config = generator::Config { spec_path: SPEC.to_owned(), ..codegen::mittwald_config()? };
-    generator::generate(&updated, &config)
+    // Check that the result generates, with the committed Overlay on top, before it replaces
+    // anything. An Overlay action that no longer matches says that upstream changed what it
+    // fixed: shown, so that the maintainer removes or retargets it.
+    let generated = codegen::generate_mittwald(&updated)
         .with_context(|| format!("the spec extracted from {from} does not generate"))?;
+    for warning in generated.warnings.iter().filter(|w| w.kind == generator::Kind::OverlayTarget) {
+        eprintln!("warning: {}: {} (upstream may have fixed it: remove the action)", warning.file, warning.message);
+    }
     if updated == current {
         return Ok(false);
     }

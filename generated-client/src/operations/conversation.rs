@@ -294,7 +294,7 @@ pub struct ListConversationsHeaders {
     /// The calculate page of the list response. Refer to parameters to learn more.
     ///
     /// From the `X-Pagination-Page` header.
-    pub pagination_page: Option<f64>,
+    pub pagination_page: Option<i64>,
     /// The total amount of items available in the remote ressource. Use this value in combination with the limit to calculate the available pages.
     ///
     /// From the `X-Pagination-TotalCount` header.
@@ -319,7 +319,7 @@ impl crate::runtime::FromHeaders for ListConversationsHeaders {
             pagination_page: crate::runtime::header_value(
                 headers,
                 "X-Pagination-Page",
-                "a number",
+                "an integer",
             )?,
             pagination_total_count: crate::runtime::header_value(
                 headers,

@@ -50,7 +50,7 @@ pub fn lower_with(
     let (groups, operations) = lowerer.operations(selection)?;
     break_alias_cycles(&mut lowerer);
     let lowerer_dependencies = shape::replace_types(&mut lowerer)?;
-    shape::rename(&mut lowerer)?;
+    let type_renames = shape::rename(&mut lowerer)?;
     box_recursive_fields(&mut lowerer.types);
     shape::derives(&mut lowerer.types, settings)?;
     let webhooks = lowerer.webhooks()?;
@@ -69,6 +69,7 @@ pub fn lower_with(
         type_features: Vec::new(),
         dependencies: lowerer_dependencies,
         time_format: schema::uses_time(settings),
+        type_renames,
     };
     if let Selection::Only(_) = selection {
         prune::keep_reachable(&mut api);
@@ -372,7 +373,10 @@ pub fn component_type_names(api: &Api) -> BTreeMap<String, String> {
         .iter()
         .filter_map(|(_, def)| {
             let component = component_name(&format!("#{}", def.origin), "schemas")?.into_owned();
-            Some((component, def.name.clone()))
+            // The name before the configuration's rename: the rename is applied on every run,
+            // so taking it out of the configuration takes it back.
+            let name = api.type_renames.get(&def.name).unwrap_or(&def.name);
+            Some((component, name.clone()))
         })
         .collect()
 }

@@ -72,9 +72,10 @@ fn replace(def: &mut TypeDef, path: &str) {
 
 /// `names.types`, `names.fields` and `names.variants`: each must name something generated, and
 /// no new name may clash.
-pub(super) fn rename(lowerer: &mut Lowerer<'_>) -> Result<(), SpecError> {
+pub(super) fn rename(lowerer: &mut Lowerer<'_>) -> Result<BTreeMap<String, String>, SpecError> {
     let settings = lowerer.settings;
     let types = &mut lowerer.types;
+    let mut renames = BTreeMap::new();
     let find = |types: &[TypeDef], name: &str| types.iter().position(|def| def.name == name);
     for (old, new) in &settings.names.types {
         // Already the new name: pinned by the crate's lock file from an earlier run.
@@ -90,6 +91,7 @@ pub(super) fn rename(lowerer: &mut Lowerer<'_>) -> Result<(), SpecError> {
             return Err(settings.error(old, format!("`names.types`: `{new}` is already the name of another type")));
         }
         types[index].name = new.clone();
+        renames.insert(new.clone(), old.clone());
     }
     for (key, new) in &settings.names.fields {
         let (type_name, field) = key.split_once('.').unwrap_or((key, ""));
@@ -136,7 +138,7 @@ pub(super) fn rename(lowerer: &mut Lowerer<'_>) -> Result<(), SpecError> {
         };
         **name = new.clone();
     }
-    Ok(())
+    Ok(renames)
 }
 
 /// ` (did you mean `X`?)` for the generated type name nearest to `name`, if one is near.
