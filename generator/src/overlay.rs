@@ -78,11 +78,26 @@ pub fn apply(file: &str, text: &str, tree: &mut Value, map: &mut SourceMap) -> R
         }
         if let Some(update) = action.get("update") {
             let update_at = push_pointer(&action_at, "update");
+            let mut changed = false;
             for pointer in &pointers {
                 if let Some(node) = tree.pointer_mut(pointer) {
                     record_added(node, update, pointer, &update_at, file, map);
+                    let before = node.clone();
                     merge(node, update);
+                    changed |= *node != before;
                 }
+            }
+            // A fix the document already has (upstream made it): worth removing from the overlay.
+            if !changed && action.get("remove").is_none() && action.get("copy").is_none() {
+                warnings.push(SpecError {
+                    kind: Kind::OverlayTarget,
+                    file: file.to_owned(),
+                    location: at(&update_at),
+                    message: format!(
+                        "the overlay action's update of {} changes nothing: the document already says it",
+                        quoted(target)
+                    ),
+                });
             }
         }
         if action.get("remove").and_then(Value::as_bool) == Some(true) {

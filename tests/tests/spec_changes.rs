@@ -329,3 +329,25 @@ fn release_versions_by_the_api_change_and_refuses_a_downgrade() {
         release.entry
     );
 }
+
+/// The committed Overlay fixes upstream's quirk on every generation, and says so when upstream
+/// has fixed it itself (the action then matches nothing that it changes).
+#[test]
+fn the_committed_overlay_applies_and_tells_when_upstream_fixed_it() {
+    let spec = std::fs::read_to_string(root().join("specs/mittwald-conversations.yaml")).unwrap();
+    let generated = xtask::codegen::generate_mittwald(&spec).unwrap();
+    let operations = &generated.files["src/operations/conversation.rs"];
+    assert!(operations.contains("pub pagination_page: Option<i64>,"), "the Overlay made the page an integer");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    // Upstream fixes it: the same type either way, and a warning in the Overlay file.
+    let page = "            X-Pagination-Page:\n              description: The calculate page of the list response. Refer to parameters to learn more.\n              schema:\n                type: number\n";
+    assert!(spec.contains(page));
+    let fixed = spec.replace(page, &page.replace("type: number", "type: integer"));
+    let generated = xtask::codegen::generate_mittwald(&fixed).unwrap();
+    assert!(generated.files["src/operations/conversation.rs"].contains("pub pagination_page: Option<i64>,"));
+    let [warning] = generated.warnings.as_slice() else { panic!("{:?}", generated.warnings) };
+    assert_eq!(
+        (warning.kind, warning.file.as_str()),
+        (generator::Kind::OverlayTarget, "specs/mittwald-fixes.overlay.yaml")
+    );
+}
