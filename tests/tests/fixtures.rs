@@ -371,3 +371,52 @@ fn paging_stops_at_a_declared_x_total_count() {
     let compact: String = operations.split_whitespace().collect();
     assert!(compact.contains("page.headers().ok().and_then(|headers|headers.total_count)"), "{operations}");
 }
+
+/// A union of component types written in several places (FastAPI repeats `Cat | Dog` in every
+/// model that holds it) is one type, so a value moves from one model to another as it is.
+#[test]
+fn a_union_of_components_written_twice_is_one_type() {
+    let spec = r##"openapi: 3.1.0
+info: {title: Pets, version: "1"}
+paths: {}
+components:
+  schemas:
+    Cat:
+      type: object
+      required: [kind]
+      properties: {kind: {const: cat}, meows: {type: boolean}}
+    Dog:
+      type: object
+      required: [kind]
+      properties: {kind: {const: dog}, good: {type: boolean}}
+    Pet:
+      type: object
+      required: [details]
+      properties:
+        details:
+          oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
+          discriminator: {propertyName: kind, mapping: {cat: '#/components/schemas/Cat', dog: '#/components/schemas/Dog'}}
+    PetCreate:
+      type: object
+      required: [details]
+      properties:
+        details:
+          oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
+          discriminator: {propertyName: kind, mapping: {cat: '#/components/schemas/Cat', dog: '#/components/schemas/Dog'}}
+        others:
+          type: array
+          items:
+            oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
+            discriminator: {propertyName: kind, mapping: {cat: '#/components/schemas/Cat', dog: '#/components/schemas/Dog'}}
+        either:
+          anyOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
+"##;
+    let generated = tests::generate_fixture("union_twice", spec).unwrap_or_else(|e| panic!("{e}"));
+    let api = api_text(&generated);
+    assert_eq!(api.matches("pub enum PetDetails").count(), 1, "{api}");
+    assert!(!api.contains("PetCreateDetails") && !api.contains("PetCreateOthersItem"), "{api}");
+    assert!(api.contains("pub details: PetDetails,"), "{api}");
+    assert!(api.contains("pub others: Option<Vec<PetDetails>>,"), "{api}");
+    // Another union of the same components, without the discriminator, is another type.
+    assert!(api.contains("pub either: Option<PetCreateEither>,"), "{api}");
+}

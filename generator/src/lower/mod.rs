@@ -95,6 +95,9 @@ pub(crate) struct Lowerer<'s> {
     /// inline schema reached again while it is being lowered (through the properties an allOf
     /// copies from a `$ref`'d part) is that type: the cycle ends there.
     inline_stack: Vec<(String, TypeId)>,
+    /// Inline unions of component types already lowered, by where their type lives and their
+    /// schema's JSON: the same union written in several places is one type.
+    inline_unions: std::collections::HashMap<(Home, String), TypeId>,
     warnings: Vec<Warning>,
 }
 
@@ -115,6 +118,7 @@ impl<'s> Lowerer<'s> {
             components: HashMap::new(),
             response_types: HashMap::new(),
             inline_stack: Vec::new(),
+            inline_unions: std::collections::HashMap::new(),
             warnings: Vec::new(),
         }
     }

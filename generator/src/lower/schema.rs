@@ -110,6 +110,14 @@ impl<'s> Lowerer<'s> {
                 }
             };
         }
+        // A union of component types depends on nothing but its schema: written again elsewhere
+        // (FastAPI repeats `Cat | Dog` in `Pet`, `PetCreate`, `PetUpdate`), it is the same type.
+        let union_key = union_of_references(schema)
+            .then(|| serde_json::to_string(schema).ok().map(|json| (place.home.clone(), json)))
+            .flatten();
+        if let Some(&id) = union_key.as_ref().and_then(|key| self.inline_unions.get(key)) {
+            return Ok(TypeRef::Named(id));
+        }
         let name = self.type_names.unique(place.name);
         let id = new_type(self, name.clone());
         self.inline_stack.push((place.pointer.to_owned(), id));
@@ -120,6 +128,9 @@ impl<'s> Lowerer<'s> {
             Shape::Ref(ty) => TypeKind::Alias(ty),
         };
         self.types[id.0].kind = kind;
+        if let Some(key) = union_key {
+            self.inline_unions.insert(key, id);
+        }
         Ok(TypeRef::Named(id))
     }
 
@@ -990,4 +1001,17 @@ pub(crate) fn uses_time(settings: &crate::config::Settings) -> bool {
             TypeRef::Formatted { format: WireFormat::TimeRfc3339 | WireFormat::TimeDate, .. }
         )
     })
+}
+
+/// Whether `schema` is a `oneOf` or `anyOf` whose alternatives are all references, with nothing
+/// beside them but a discriminator and documentation: its type is the same wherever it is written.
+fn union_of_references(schema: &Schema) -> bool {
+    let all_refs = |alternatives: &[ReferenceOr<Schema>]| {
+        !alternatives.is_empty() && alternatives.iter().all(|a| matches!(a, ReferenceOr::Reference { .. }))
+    };
+    match &schema.schema_kind {
+        SchemaKind::OneOf { one_of } => all_refs(one_of),
+        SchemaKind::AnyOf { any_of } => all_refs(any_of),
+        _ => false,
+    }
 }
