@@ -7,6 +7,7 @@
 //! version = "0.1.0"
 //! operations = "all"                # or operationIds and tag:<Tag> items
 //! overlays = ["fixes.overlay.yaml"] # applied in order, relative to this file
+//! default-features = ["pets", "rustls"] # the crate's `default` features
 //!
 //! [names]
 //! operation-ids = "fastapi"         # strip FastAPI's `_{path}_{method}`; or "method-path"
@@ -48,6 +49,10 @@ pub struct Settings {
     /// Overlay documents, relative to the configuration file, applied in order.
     #[serde(default)]
     pub overlays: Vec<String>,
+    /// The generated crate's `default` features instead of every tag and `rustls` (tag
+    /// features by their group name, `webhooks`, `other-types`, `rustls`, `native-tls`,
+    /// `tracing`, `test-util`, `deserialize-all`).
+    pub default_features: Option<Vec<String>>,
     #[serde(default)]
     pub names: Names,
     #[serde(default)]

@@ -508,6 +508,8 @@ pub struct Api {
     pub time_format: bool,
     /// The configuration's type renames: the name chosen to the name the generator gave.
     pub type_renames: std::collections::BTreeMap<String, String>,
+    /// The crate's `default` features, when the configuration chooses them.
+    pub default_features: Option<Vec<String>>,
 }
 
 /// The feature of the webhook payloads.

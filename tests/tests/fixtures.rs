@@ -349,11 +349,22 @@ fn shaping() {
     assert!(generated.files["Cargo.toml"].contains("money = { path = \""));
     assert!(generated.files["Cargo.toml"].contains(r#"time = { version = "0.3""#));
     assert!(generated.files.contains_key("src/time_format.rs"));
+    assert!(generated.files["Cargo.toml"].contains("default = [\"rustls\", \"tracing\"]\n"));
     let [warning] = generated.warnings.as_slice() else { panic!("{:?}", generated.warnings) };
     assert_eq!(warning.file, "tests/fixtures/shaping/fixes.overlay.yaml");
     let report = generator::diagnostic::Report::with_files(sources.root_text(), sources.files(), false);
     assert_eq!(report.position(warning).map(|p| (p.line, p.column)), Some((18, 5)));
     insta::assert_snapshot!("fixture__shaping", api);
+
+    // A default feature the crate does not have: an error at its line, naming those it has.
+    let mut settings = config.settings.clone();
+    settings.default_features = Some(vec!["pets".to_owned()]);
+    let config = generator::Config { settings, ..config };
+    let mut sources = generator::bundle::Sources::in_memory(config.spec_path.clone(), sources.files().clone());
+    let error = generator::generate_from(&mut sources, &config).unwrap_err();
+    assert_eq!(error.file, config_path);
+    assert!(error.message.contains("no feature \"pets\"") && error.message.contains("rustls"), "{error}");
+    assert_eq!(error.location, generator::Location::Text { line: 5, column: 1 }, "{error}");
 }
 
 /// A list with `limit` and `skip` whose response declares `X-Total-Count` stops paging at the

@@ -80,7 +80,14 @@ pub fn cargo_features(api: &Api) -> String {
              # `default-features = false` pick the tags a program uses, which compiles far less.\n",
         );
     }
-    out.push_str(&format!("default = [{}]\n", quoted.join(", ")));
+    match &api.default_features {
+        Some(chosen) => {
+            let chosen: Vec<String> = chosen.iter().map(|f| format!("\"{f}\"")).collect();
+            out.push_str("# Chosen by the configuration's `default-features`.\n");
+            out.push_str(&format!("default = [{}]\n", chosen.join(", ")));
+        }
+        None => out.push_str(&format!("default = [{}]\n", quoted.join(", "))),
+    }
     for feature in &features {
         out.push_str(&format!("{feature} = []\n"));
     }
@@ -92,6 +99,23 @@ pub fn cargo_features(api: &Api) -> String {
          native-tls = [\"reqwest/native-tls\"]\n",
     );
     out
+}
+
+/// Every feature the crate has: the tags', webhooks and other types (when there are tag
+/// features), the TLS backends and the runtime's.
+pub fn all_features(api: &Api) -> Vec<String> {
+    let mut features: Vec<String> = Vec::new();
+    if api.has_tag_features() {
+        features.extend(api.groups.iter().map(|g| Api::group_feature(&g.module)));
+        if !api.webhooks.is_empty() {
+            features.push(WEBHOOKS_FEATURE.to_owned());
+        }
+        if api.type_features.iter().any(|f| f.iter().any(|f| f == OTHER_TYPES_FEATURE)) {
+            features.push(OTHER_TYPES_FEATURE.to_owned());
+        }
+    }
+    features.extend(["rustls", "native-tls", "tracing", "test-util", "deserialize-all"].map(str::to_owned));
+    features
 }
 
 /// The table of features for the crate docs.

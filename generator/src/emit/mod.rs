@@ -1,7 +1,7 @@
 //! Emitting: the model to token streams and text files of a standalone crate.
 
 pub(crate) mod docs;
-mod features;
+pub(crate) mod features;
 mod operations;
 mod types;
 mod webhooks;

@@ -70,6 +70,7 @@ pub fn lower_with(
         dependencies: lowerer_dependencies,
         time_format: schema::uses_time(settings),
         type_renames,
+        default_features: None,
     };
     if let Selection::Only(_) = selection {
         prune::keep_reachable(&mut api);
@@ -77,6 +78,16 @@ pub fn lower_with(
     prune::mark_decoded(&mut api);
     if api.has_tag_features() {
         api.type_features = prune::type_features(&api);
+    }
+    if let Some(chosen) = &settings.default_features {
+        let known = crate::emit::features::all_features(&api);
+        if let Some(unknown) = chosen.iter().find(|f| !known.contains(f)) {
+            return Err(settings.error(
+                "default-features",
+                format!("`default-features`: the crate has no feature {unknown:?} (it has {})", known.join(", ")),
+            ));
+        }
+        api.default_features = Some(chosen.clone());
     }
     Ok((api, lowerer.warnings))
 }
