@@ -4,11 +4,14 @@ use futures_util::{Stream, StreamExt};
 
 use super::{Error, Response};
 
-/// A list request that pages with `limit` and `skip`, mittwald's convention. The generator
-/// implements it for every such operation; [`pages`] and [`items`] hold the one algorithm.
+/// A list request that pages with `limit` and `skip` (or `offset`), mittwald's convention. The
+/// generator implements it for every such operation; [`pages`] and [`items`] hold the one
+/// algorithm.
 pub(crate) trait Paginated: Clone + Sized {
     /// One element of a page.
     type Item;
+    /// A page's body: the list itself, or an object that holds it (beside the total, maybe).
+    type Body;
     /// The operation's typed response headers.
     type Headers;
     /// The operation's error body.
@@ -23,7 +26,14 @@ pub(crate) trait Paginated: Clone + Sized {
     /// The same request from another `skip`.
     fn with_skip(self, skip: i64) -> Self;
 
-    /// The total count the server reports with a page, if it does.
+    /// The number of items in a page's body.
+    fn page_len(body: &Self::Body) -> usize;
+
+    /// A page's items.
+    fn page_items(body: Self::Body) -> Vec<Self::Item>;
+
+    /// The total count the server reports with a page (a header or a member of the body), if
+    /// it does.
     fn total_count(page: &Page<Self>) -> Option<i64>;
 
     /// Sends the request for one page.
@@ -31,7 +41,7 @@ pub(crate) trait Paginated: Clone + Sized {
 }
 
 /// One page of `P`.
-pub(crate) type Page<P> = Response<Vec<<P as Paginated>::Item>, <P as Paginated>::Headers>;
+pub(crate) type Page<P> = Response<<P as Paginated>::Body, <P as Paginated>::Headers>;
 
 /// All pages, fetched lazily one after the other from the request's `skip` (default 0) with its
 /// `limit` (default: the server's). The stream ends after a short or empty page, or once the
@@ -40,6 +50,7 @@ pub(crate) fn pages<'c, P>(request: P) -> impl Stream<Item = Result<Page<P>, Err
 where
     P: Paginated + 'c,
     P::Item: 'c,
+    P::Body: 'c,
     P::Headers: 'c,
     P::ErrorBody: 'c,
 {
@@ -49,7 +60,7 @@ where
         let limit = request.page_limit();
         match request.clone().send_page().await {
             Ok(page) => {
-                let next_request = next_skip(skip, limit, page.body.len(), P::total_count(&page))
+                let next_request = next_skip(skip, limit, P::page_len(&page.body), P::total_count(&page))
                     .map(|next| request.with_skip(next));
                 Some((Ok(page), next_request))
             }
@@ -63,12 +74,13 @@ pub(crate) fn items<'c, P>(request: P) -> impl Stream<Item = Result<P::Item, Err
 where
     P: Paginated + 'c,
     P::Item: 'c,
+    P::Body: 'c,
     P::Headers: 'c,
     P::ErrorBody: 'c,
 {
     pages(request).flat_map(|page| {
         let items: Vec<Result<P::Item, Error<P::ErrorBody>>> = match page {
-            Ok(page) => page.body.into_iter().map(Ok).collect(),
+            Ok(page) => P::page_items(page.body).into_iter().map(Ok).collect(),
             Err(error) => vec![Err(error)],
         };
         futures_util::stream::iter(items)

@@ -416,10 +416,22 @@ pub struct Pagination {
     /// The Rust names of the parameters.
     pub limit_param: String,
     pub skip_param: String,
-    /// The Rust name of the total-count header field, if the response declares one.
-    pub total_header: Option<String>,
+    /// Where the page's total count is, if the response declares one.
+    pub total: Option<PageTotal>,
+    /// The member of the body object that holds the items (by its JSON name), or `None` when
+    /// the body is the list itself.
+    pub items_field: Option<String>,
     /// The type of one item.
     pub item: TypeRef,
+}
+
+/// Where a page says how many items there are in all.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageTotal {
+    /// A response header (`X-Total-Count`), by the Rust name of its field in the typed headers.
+    Header(String),
+    /// A member of the body object (`total`, `totalCount`, `count`), by its JSON name.
+    Field(String),
 }
 
 impl Operation {

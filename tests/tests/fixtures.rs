@@ -52,6 +52,14 @@ fn a_diagnostic_in_a_referenced_file_names_that_file() {
     assert!(shown.contains("type: strin"), "{shown}");
 }
 
+/// Pages whose body holds the items beside the total (`{items, total}` with `limit`/`offset`,
+/// `{data, count}` with `limit`/`skip`); the paging itself runs inside the crate in CI
+/// (tests/fixture-tests/body_pages_paging.rs).
+#[test]
+fn body_pages() {
+    snapshot("body_pages");
+}
+
 #[test]
 fn recursive_trees() {
     snapshot("recursive_trees");

@@ -220,6 +220,7 @@ impl<'c> ListConversations<'c> {
 
 impl crate::runtime::Paginated for ListConversations<'_> {
     type Item = crate::types::Conversation;
+    type Body = Vec<crate::types::Conversation>;
     type Headers = ListConversationsHeaders;
     type ErrorBody = ListConversationsErrorBody;
     fn page_skip(&self) -> Option<i64> {
@@ -232,6 +233,14 @@ impl crate::runtime::Paginated for ListConversations<'_> {
 
     fn with_skip(self, skip: i64) -> Self {
         self.skip(skip)
+    }
+
+    fn page_len(body: &Self::Body) -> usize {
+        body.len()
+    }
+
+    fn page_items(body: Self::Body) -> Vec<Self::Item> {
+        body
     }
 
     fn total_count(page: &ListConversationsResponse) -> Option<i64> {

@@ -451,8 +451,34 @@ fn pagination_fns(api: &Api, op: &Operation, pagination: &Pagination, home: &Hom
     let declared_headers = op.successes().any(|r| !r.headers.is_empty());
     let headers =
         if declared_headers { format_ident!("{}Headers", op.type_name).into_token_stream() } else { quote!(()) };
-    let total_count = match &pagination.total_header {
-        Some(header) => {
+    // The body's members that hold the items and the total, as generated (renames applied).
+    let body_field = |json_name: &str| -> Option<crate::model::Field> {
+        let Some(Body::Json(TypeRef::Named(id))) = op.success().and_then(|r| r.body.as_ref()) else { return None };
+        let crate::model::TypeKind::Struct(fields) = &api.types.get(*id).kind else { return None };
+        fields.iter().find(|f| f.json_name == json_name).cloned()
+    };
+    let items_field = pagination.items_field.as_deref().and_then(body_field);
+    let body_type = op.success().and_then(|r| match &r.body {
+        Some(Body::Json(ty)) => Some(type_tokens(api, ty, home)),
+        _ => None,
+    });
+    let (body, page_len, page_items) = match (&items_field, body_type) {
+        (Some(field), Some(body)) => {
+            let name = ident(&field.rust_name);
+            if field.is_option() {
+                (body, quote!(body.#name.as_ref().map_or(0, Vec::len)), quote!(body.#name.unwrap_or_default()))
+            } else {
+                (body, quote!(body.#name.len()), quote!(body.#name))
+            }
+        }
+        _ => (quote!(Vec<#item>), quote!(body.len()), quote!(body)),
+    };
+    let total_field = match &pagination.total {
+        Some(crate::model::PageTotal::Field(json_name)) => body_field(json_name),
+        _ => None,
+    };
+    let total_count = match (&pagination.total, total_field) {
+        (Some(crate::model::PageTotal::Header(header)), _) => {
             let header = ident(header);
             quote! {
                 fn total_count(page: &#response) -> Option<i64> {
@@ -460,7 +486,21 @@ fn pagination_fns(api: &Api, op: &Operation, pagination: &Pagination, home: &Hom
                 }
             }
         }
-        None => quote! {
+        (_, Some(field)) => {
+            let name = ident(&field.rust_name);
+            let total = match (field.is_option(), &field.ty) {
+                (false, TypeRef::I32) => quote!(Some(i64::from(page.body.#name))),
+                (false, _) => quote!(Some(page.body.#name)),
+                (true, TypeRef::I32) => quote!(page.body.#name.map(i64::from)),
+                (true, _) => quote!(page.body.#name),
+            };
+            quote! {
+                fn total_count(page: &#response) -> Option<i64> {
+                    #total
+                }
+            }
+        }
+        _ => quote! {
             fn total_count(_: &#response) -> Option<i64> {
                 None
             }
@@ -469,6 +509,7 @@ fn pagination_fns(api: &Api, op: &Operation, pagination: &Pagination, home: &Hom
     quote! {
         impl crate::runtime::Paginated for #builder<'_> {
             type Item = #item;
+            type Body = #body;
             type Headers = #headers;
             type ErrorBody = #error_body;
 
@@ -482,6 +523,14 @@ fn pagination_fns(api: &Api, op: &Operation, pagination: &Pagination, home: &Hom
 
             fn with_skip(self, skip: i64) -> Self {
                 self.#skip(skip)
+            }
+
+            fn page_len(body: &Self::Body) -> usize {
+                #page_len
+            }
+
+            fn page_items(body: Self::Body) -> Vec<Self::Item> {
+                #page_items
             }
 
             #total_count

@@ -11,8 +11,9 @@ use super::{namespace, Lowerer};
 use crate::config::OperationIds;
 use crate::diagnostic::{push_pointer, Kind, SpecError};
 use crate::model::{
-    is_download, is_param, Body, Docs, EventData, Group, Home, Method, Operation, Pagination, ParamLocation, Parameter,
-    PathPart, RequestBody, RequestBodyKind, Response, ResponseHeader, StatusMatch, TypeKind, TypeRef,
+    is_download, is_param, Body, Docs, EventData, Field, Group, Home, Method, Operation, PageTotal, Pagination,
+    ParamLocation, Parameter, PathPart, RequestBody, RequestBodyKind, Response, ResponseHeader, StatusMatch, TypeDef,
+    TypeKind, TypeRef,
 };
 use crate::names::{camel, snake, Namer};
 use crate::{Selection, Selector};
@@ -158,7 +159,7 @@ impl<'s> Lowerer<'s> {
                     Some(body) => Some(self.request_body(body, &type_name, &home, &pointer)?),
                     None => None,
                 };
-                let pagination = pagination(&params, &responses);
+                let pagination = pagination(&params, &responses, &self.types);
                 operations.push(Operation {
                     operation_id: operation.operation_id.clone().unwrap_or_else(|| base_name.clone()),
                     fn_name,
@@ -671,9 +672,11 @@ impl<'s> Lowerer<'s> {
     }
 }
 
-/// An operation pages if it has optional integer `limit` and `skip` query parameters and its
-/// success body is a JSON array.
-fn pagination(params: &[Parameter], responses: &[Response]) -> Option<Pagination> {
+/// An operation pages if it has optional integer `limit` and `skip` (or `offset`) query
+/// parameters and its success body is a JSON array, or an object holding the array (`items`,
+/// `data`, `results`, ...: its one array member) beside, maybe, the total count (`total`,
+/// `totalCount`, `count`).
+fn pagination(params: &[Parameter], responses: &[Response], types: &[TypeDef]) -> Option<Pagination> {
     let integer = |name: &str| {
         params.iter().find(|p| {
             p.location == ParamLocation::Query
@@ -682,12 +685,38 @@ fn pagination(params: &[Parameter], responses: &[Response]) -> Option<Pagination
                 && matches!(p.ty, TypeRef::I64 | TypeRef::I32)
         })
     };
-    let (limit, skip) = (integer("limit")?, integer("skip")?);
+    let (limit, skip) = (integer("limit")?, integer("skip").or_else(|| integer("offset"))?);
     if limit.ty != TypeRef::I64 || skip.ty != TypeRef::I64 {
         return None;
     }
     let success = responses.iter().find(|r| r.status.is_success())?;
-    let Some(Body::Json(TypeRef::List(item))) = &success.body else { return None };
+    let (item, items_field, total_field) = match &success.body {
+        Some(Body::Json(TypeRef::List(item))) => ((**item).clone(), None, None),
+        Some(Body::Json(TypeRef::Named(id))) => {
+            let TypeKind::Struct(fields) = &types[id.0].kind else { return None };
+            let plain = |f: &&Field| !f.flatten && !f.is_nullable_optional();
+            let mut lists = fields.iter().filter(plain).filter_map(|f| match &f.ty {
+                TypeRef::List(item) => Some((f, item)),
+                _ => None,
+            });
+            let (items, item) = lists.next()?;
+            if lists.next().is_some() {
+                return None;
+            }
+            // `total`, `totalCount`, `total_count`, `totalItems`, `totalResults`, `count`.
+            let total = fields.iter().filter(plain).find(|f| {
+                let letters: String =
+                    f.json_name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+                matches!(f.ty, TypeRef::I64 | TypeRef::I32)
+                    && matches!(
+                        letters.as_str(),
+                        "total" | "totalcount" | "totalitems" | "totalresults" | "count" | "totalelements"
+                    )
+            });
+            ((**item).clone(), Some(items.json_name.clone()), total.map(|f| f.json_name.clone()))
+        }
+        _ => return None,
+    };
     // `X-Pagination-TotalCount`, `X-Total-Count`, `Total-Count`: the letters end in "totalcount".
     let total_header = success
         .headers
@@ -700,8 +729,9 @@ fn pagination(params: &[Parameter], responses: &[Response]) -> Option<Pagination
     Some(Pagination {
         limit_param: limit.rust_name.clone(),
         skip_param: skip.rust_name.clone(),
-        total_header,
-        item: (**item).clone(),
+        total: total_field.map(PageTotal::Field).or(total_header.map(PageTotal::Header)),
+        items_field,
+        item,
     })
 }
 
