@@ -22,6 +22,7 @@
 //! derive = { Pet = ["PartialOrd"] } # on these types (and the types they hold)
 //! replace = { "#/components/schemas/Money" = "my_money::Money" }
 //! formats = { date-time = "String", uuid = "String" }
+//! attributes = { Pet = ["#[doc(alias = \"animal\")]"] } # "*": every struct and enum
 //!
 //! [dependencies]                    # added to the generated Cargo.toml
 //! my_money = { path = "../money" }
@@ -132,6 +133,11 @@ pub struct Types {
     /// A `format` given another type (`date-time = "String"`).
     #[serde(default)]
     pub formats: BTreeMap<String, String>,
+    /// Attributes added to the named types (`"*"`: to every struct and enum), written as in
+    /// Rust (`"#[non_exhaustive]"`); `derive` and `serde` attributes are refused (see `derives`;
+    /// the types encode by hand).
+    #[serde(default)]
+    pub attributes: BTreeMap<String, Vec<String>>,
 }
 
 fn toml_texts<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<String, String>, D::Error> {
@@ -173,6 +179,11 @@ pub fn parse(file: &str, text: &str) -> Result<Settings, SpecError> {
     }
     for derive in settings.types.derives.iter().chain(settings.types.derive.values().flatten()) {
         check_type_path(derive).map_err(|why| error(derive, why))?;
+    }
+    for (key, attributes) in &settings.types.attributes {
+        for attribute in attributes {
+            check_attribute(attribute).map_err(|why| error(key, why))?;
+        }
     }
     let renames = [&settings.names.operations, &settings.names.types, &settings.names.fields, &settings.names.variants];
     for (key, name) in renames.into_iter().flatten().chain(&settings.names.tags) {
@@ -294,6 +305,28 @@ pub fn method_path_name(method: &str, path: &str) -> String {
     format!("{}_{}", method.to_ascii_lowercase(), words.join("_")).trim_end_matches('_').to_owned()
 }
 
+/// Whether `text` is one outer attribute (`#[...]`) the configuration may add: not a `derive`
+/// (the `derives` settings say those) nor a `serde` one (the types are encoded by hand).
+pub fn check_attribute(text: &str) -> Result<(), String> {
+    use syn::parse::Parser;
+    let attributes = syn::Attribute::parse_outer
+        .parse_str(text)
+        .map_err(|e| format!("{text:?} is not an outer attribute (`#[...]`): {e}"))?;
+    let [attribute] = attributes.as_slice() else {
+        return Err(format!("{text:?} must be exactly one attribute"));
+    };
+    let path = attribute.path();
+    if path.is_ident("derive") {
+        return Err(format!("{text:?}: derives go in `types.derives` or `types.derive`"));
+    }
+    if path.is_ident("serde") {
+        return Err(format!(
+            "{text:?}: the generated types encode and decode by hand, so serde attributes would do nothing"
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,6 +373,15 @@ my_money = { path = "../money" }
         assert!(error.message.contains("cargo's rule"), "{}", error.message);
         let error = parse("c.toml", "[names]\noperations = { a = \"not ok\" }\n").unwrap_err();
         assert!(error.message.contains("not a Rust identifier"), "{}", error.message);
+        let error = parse("c.toml", "[types]\nattributes = { Pet = [\"#[serde(rename = 'x')]\"] }\n").unwrap_err();
+        assert_eq!(error.location, Location::Text { line: 2, column: 16 });
+        assert!(error.message.contains("serde attributes would do nothing"), "{}", error.message);
+        for bad in ["non_exhaustive", "#[derive(Hash)]", "#[a] #[b]", "#[doc = ]"] {
+            let text = format!("[types]\nattributes = {{ Pet = [{bad:?}] }}\n");
+            assert!(parse("c.toml", &text).is_err(), "{bad}");
+        }
+        let text = "[types]\nattributes = { \"*\" = [\"#[doc(alias = \\\"x\\\")]\", \"#[non_exhaustive]\"] }\n";
+        assert_eq!(parse("c.toml", text).unwrap().types.attributes["*"].len(), 2);
     }
 
     #[test]

@@ -88,6 +88,9 @@ pub struct TypeDef {
     pub decoded: bool,
     /// Derives the configuration adds (`Hash`, `Eq`, `schemars::JsonSchema`, ...).
     pub derives: Vec<String>,
+    /// Attributes the configuration adds (`#[doc(alias = "animal")]`, `#[non_exhaustive]`), as
+    /// text checked to be outer attributes.
+    pub attributes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -344,6 +344,8 @@ fn shaping() {
         "pub type Money = money::Money;",
         "pub placed_at: time::OffsetDateTime,",
         "pub serial: Option<i64>,",
+        "#[non_exhaustive]\npub struct Order {",
+        "#[doc(alias = \"shop\")]\n#[non_exhaustive]\npub enum Status {",
         "crate::time_format::Rfc3339",
         "    Sent,",
         "pub fn get_order(",

@@ -738,5 +738,9 @@ fn extra_derives(def: &TypeDef, existing: &[&str]) -> Option<TokenStream> {
         .filter(|derive| !existing.contains(&derive.rsplit("::").next().unwrap_or(derive)))
         .map(|derive| external_path(derive))
         .collect();
-    (!paths.is_empty()).then(|| quote!(#[derive(#(#paths),*)]))
+    let derive = (!paths.is_empty()).then(|| quote!(#[derive(#(#paths),*)]));
+    // Checked by `config::check_attribute` to be one outer attribute each.
+    let attributes = def.attributes.iter().filter_map(|text| text.parse::<TokenStream>().ok());
+    let all = quote!(#derive #(#attributes)*);
+    (!all.is_empty()).then_some(all)
 }

@@ -171,6 +171,7 @@ impl<'s> Lowerer<'s> {
                 origin: push_pointer("/components/schemas", name),
                 decoded: false,
                 derives: Vec::new(),
+                attributes: Vec::new(),
             });
             self.components.insert(name.as_str(), id);
         }

@@ -94,6 +94,7 @@ impl<'s> Lowerer<'s> {
                 origin: place.pointer.to_owned(),
                 decoded: false,
                 derives: Vec::new(),
+                attributes: Vec::new(),
             })
         };
         if !self.needs_name(schema) {
@@ -750,6 +751,7 @@ impl<'s> Lowerer<'s> {
                         origin: pointer.clone(),
                         decoded: false,
                         derives: Vec::new(),
+                        attributes: Vec::new(),
                     });
                     let kind = match self.object(parts, &place.child(&payload_name, &pointer))? {
                         Shape::Kind(kind) => kind,

@@ -172,6 +172,19 @@ pub(super) fn derives(types: &mut [TypeDef], settings: &Settings) -> Result<(), 
             }
         }
     }
+    for (name, attributes) in &settings.types.attributes {
+        let every = name == "*";
+        if !every && !types.iter().any(|def| def.name == *name) {
+            return Err(settings
+                .error(name, format!("`types.attributes`: no type `{name}` is generated{}", nearest(types, name))));
+        }
+        for def in types.iter_mut().filter(|def| every || def.name == *name) {
+            // A type alias takes no attributes of a struct's or an enum's.
+            if !matches!(def.kind, TypeKind::Alias(_)) {
+                def.attributes.extend(attributes.iter().cloned());
+            }
+        }
+    }
     for (name, derives) in &settings.types.derive {
         let Some(start) = types.iter().position(|def| def.name == *name) else {
             return Err(
