@@ -272,7 +272,7 @@ fn print_warnings(warnings: &[openapi_rust_gen::Warning], report: &Report<'_>, o
 
 /// `bundle <spec> -o <file>`: the document and every file its references reach, as one
 /// self-contained document (YAML, or JSON if `out` ends in `.json`).
-pub fn bundle(spec: &Path, out: &Path, allow_remote_refs: bool, format: MessageFormat) -> u8 {
+pub fn bundle(spec: &Path, out: &Path, allow_remote_refs: bool, overlays: &[PathBuf], format: MessageFormat) -> u8 {
     let mut sources = match sources(spec, allow_remote_refs) {
         Ok(sources) => sources,
         Err(error) => {
@@ -280,7 +280,27 @@ pub fn bundle(spec: &Path, out: &Path, allow_remote_refs: bool, format: MessageF
             return exit::IO;
         }
     };
-    let bundled = openapi_rust_gen::bundle::bundle(&mut sources);
+    let mut bundled = openapi_rust_gen::bundle::bundle(&mut sources);
+    if let Ok(bundle) = &mut bundled {
+        for overlay in overlays {
+            let path = overlay.display().to_string();
+            let applied = sources.read_file(&path).map_err(|why| openapi_rust_gen::SpecError {
+                kind: openapi_rust_gen::Kind::Error,
+                file: path.clone(),
+                location: openapi_rust_gen::Location::Text { line: 0, column: 0 },
+                message: format!("cannot read the overlay {path}: {why}"),
+            });
+            let applied = applied
+                .and_then(|text| openapi_rust_gen::overlay::apply(&path, &text, &mut bundle.tree, &mut bundle.map));
+            match applied {
+                Ok(warnings) => bundle.warnings.extend(warnings),
+                Err(error) => {
+                    bundled = Err(error);
+                    break;
+                }
+            }
+        }
+    }
     let report = Report::with_files(sources.root_text(), sources.files(), color());
     let bundled = match bundled {
         Ok(bundled) => bundled,

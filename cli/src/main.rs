@@ -91,6 +91,10 @@ enum Command {
         /// Reads `$ref`s to `http://` and `https://` documents (never fetched without this).
         #[arg(long)]
         allow_remote_refs: bool,
+        /// An Overlay document applied to the bundle (repeatable, in order): the document a
+        /// client is generated from, e.g. for a mock server.
+        #[arg(long = "overlay", value_name = "FILE")]
+        overlays: Vec<PathBuf>,
         /// `human` or `json` messages.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         message_format: Format,
@@ -187,8 +191,8 @@ fn main() -> ExitCode {
                 command,
             })
         }
-        Command::Bundle { spec, out, allow_remote_refs, message_format } => {
-            openapi_rust_gen_cli::bundle(&spec, &out, allow_remote_refs, message_format.into())
+        Command::Bundle { spec, out, allow_remote_refs, overlays, message_format } => {
+            openapi_rust_gen_cli::bundle(&spec, &out, allow_remote_refs, &overlays, message_format.into())
         }
         Command::Diff { old, new, json, old_config, new_config } => {
             openapi_rust_gen_cli::diff(&old, &new, [old_config.as_deref(), new_config.as_deref()], json)

@@ -393,3 +393,25 @@ fn a_configuration_beside_the_spec_shapes_the_client_and_its_mistakes_are_locate
     assert!(stderr.contains("warning[overlay-target]") && stderr.contains(&format!("{overlay}:6:5")), "{stderr}");
     assert!(std::fs::read_to_string(dir.join("client/src/lib.rs")).unwrap().contains("Fixed."));
 }
+
+#[test]
+fn bundle_applies_overlays_for_the_document_a_client_is_generated_from() {
+    let dir = scratch("bundle-overlay");
+    let spec = write(&dir, "openapi.yaml", &PETS.replace("Pett", "Pet"));
+    let fix = write(
+        &dir,
+        "fix.yaml",
+        "overlay: 1.0.0\ninfo: {title: fix, version: '1'}\nactions:\n  - target: $.components.schemas.Pet.properties.name\n    update: {type: integer}\n  - target: $.nothing\n    remove: true\n",
+    );
+    let out = dir.join("bundled.json").display().to_string();
+    let output = command(&["bundle", &spec, "--overlay", &fix, "-o", &out]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let bundled: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(bundled["components"]["schemas"]["Pet"]["properties"]["name"]["type"], "integer");
+    // The action that matches nothing: a warning at its line in the overlay.
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("fix.yaml:6:") && stderr.contains("matches nothing"), "{stderr}");
+    let missing = command(&["bundle", &spec, "--overlay", "/nonexistent/fix.yaml", "-o", &out]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read the overlay"));
+}

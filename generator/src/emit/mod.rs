@@ -59,6 +59,9 @@ pub enum File<'a> {
     Webhooks,
     /// `time_format.rs`, when the configuration maps a format to `time`'s types.
     TimeFormat,
+    /// `operations/<group>/<part>.rs`: some operations of a large group (the part by its index
+    /// among [`operations::parts`]).
+    GroupPart(&'a Group, usize),
 }
 
 /// Every file of the crate, by path relative to the crate root, with a rough size for
@@ -97,11 +100,14 @@ pub fn plan(api: &Api) -> Vec<(String, File<'_>, usize)> {
         let weight = 1
             + api.types.iter().filter(|(_, def)| def.home == Home::Operations(group.module.clone())).count()
             + 4 * api.operations.iter().filter(|op| op.group == group.module).count();
-        files.push((
-            format!("src/operations/{}.rs", group.module.trim_start_matches("r#")),
-            File::Group(group),
-            weight,
-        ));
+        let folder = group.module.trim_start_matches("r#");
+        let parts = operations::parts(api, group);
+        let share = weight / (parts.len() + 1);
+        files.push((format!("src/operations/{folder}.rs"), File::Group(group), share));
+        for (index, part) in parts.into_keys().enumerate() {
+            let path = format!("src/operations/{folder}/{}.rs", part.trim_start_matches("r#"));
+            files.push((path, File::GroupPart(group, index), share));
+        }
     }
     files
 }
@@ -121,6 +127,7 @@ pub fn emit_file(api: &Api, config: &Config, file: File<'_>) -> Emitted {
         File::Group(group) => Emitted::Rust(operations::group_file(api, group)),
         File::Webhooks => Emitted::Rust(webhooks::webhooks_file(api, &config.crate_name)),
         File::TimeFormat => Emitted::Text(include_str!("../../templates/time_format.rs").to_owned()),
+        File::GroupPart(group, index) => Emitted::Rust(operations::part_file(api, group, index)),
     }
 }
 

@@ -1,6 +1,8 @@
 //! Operations to request builders, responses and per-operation errors.
 
 use crate::model::Method;
+use std::collections::BTreeMap;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
 
@@ -12,13 +14,108 @@ use crate::model::{
 };
 
 /// `operations/<group>.rs`: the group's handle, its operations and the types only they use.
+/// How many operations a group's file holds before its operations move into files of their own
+/// (`operations/<group>/<part>.rs`, by the first word of their method names).
+const PART_OPERATIONS: usize = 60;
+
+/// The parts a large group's operations are split into: by the first word of the method name
+/// (`get`, `list`, `create`), a part still over the limit by the first two, and so on; each
+/// operation's own types go with it. Empty for a group that keeps one file. The rule depends on
+/// an operation's own name and its part's size only, so that an added operation moves no other.
+pub fn parts(api: &Api, group: &Group) -> BTreeMap<String, Vec<usize>> {
+    let members: Vec<usize> = (0..api.operations.len()).filter(|&i| api.operations[i].group == group.module).collect();
+    let mut parts = BTreeMap::new();
+    if members.len() > PART_OPERATIONS {
+        split_parts(api, &members, 1, &mut parts);
+    }
+    parts
+}
+
+fn split_parts(api: &Api, members: &[usize], depth: usize, parts: &mut BTreeMap<String, Vec<usize>>) {
+    // The method's words, less the group's own (`repos_get_branch` in `repos`: `get branch`).
+    let group_words: Vec<&str> = members
+        .first()
+        .map(|&i| api.operations[i].group.trim_start_matches("r#").split('_').collect())
+        .unwrap_or_default();
+    let words = |i: usize| -> Vec<&str> {
+        let all: Vec<&str> =
+            api.operations[i].fn_name.trim_start_matches("r#").split('_').filter(|w| !w.is_empty()).collect();
+        match all.strip_prefix(group_words.as_slice()) {
+            Some(rest) if !rest.is_empty() => rest.to_vec(),
+            _ => all,
+        }
+    };
+    let mut groups: BTreeMap<Vec<&str>, Vec<usize>> = BTreeMap::new();
+    for &index in members {
+        groups.entry(words(index).into_iter().take(depth).collect()).or_default().push(index);
+    }
+    for (prefix, group) in groups {
+        if group.len() > PART_OPERATIONS && group.iter().any(|&i| words(i).len() > depth) {
+            split_parts(api, &group, depth + 1, parts);
+            continue;
+        }
+        let name = crate::names::snake(&prefix.join("_"));
+        let plain = name.trim_start_matches("r#");
+        let name = if plain == "mod" || plain == "crate" || prefix.is_empty() { format!("{plain}_ops") } else { name };
+        parts.entry(name).or_default().extend(group);
+    }
+}
+
+/// The operation (an index into `api.operations`, among `members`) whose own type `def` is: the
+/// one whose type name is the longest prefix of the type's (`ReposGetResponse` is `ReposGet`'s).
+fn owner_operation(api: &Api, members: &[usize], def: &crate::model::TypeDef) -> Option<usize> {
+    members
+        .iter()
+        .copied()
+        .filter(|&i| def.name.starts_with(api.operations[i].type_name.as_str()))
+        .max_by_key(|&i| (api.operations[i].type_name.len(), std::cmp::Reverse(i)))
+}
+
+/// The part `index` of a large group (see [`parts`]): its operations' builders and types.
+pub fn part_file(api: &Api, group: &Group, index: usize) -> TokenStream {
+    let home = Home::Operations(group.module.clone());
+    let parts = parts(api, group);
+    let Some(members) = parts.values().nth(index) else { return quote!() };
+    let all: Vec<usize> = parts.values().flatten().copied().collect();
+    let items = members.iter().map(|&i| operation_items(api, &api.operations[i], &home, true));
+    let local_types = api
+        .types
+        .iter()
+        .filter(|(_, def)| def.home == home)
+        .filter(|(_, def)| owner_operation(api, &all, def).is_some_and(|owner| members.contains(&owner)))
+        .map(|(_, def)| type_def(api, def));
+    quote! {
+        //! Operations of the group (see the parent module), in a file of their own.
+        #[allow(unused_imports)]
+        use super::*;
+
+        #(#items)*
+
+        #(#local_types)*
+    }
+}
+
 pub fn group_file(api: &Api, group: &Group) -> TokenStream {
     let home = Home::Operations(group.module.clone());
     let api_name = ident(&group.type_name);
     let operations: Vec<&Operation> = api.operations.iter().filter(|op| op.group == group.module).collect();
     let methods = operations.iter().map(|op| group_method(api, op, &home));
-    let items = operations.iter().map(|op| operation_items(api, op, &home));
-    let local_types = api.types.iter().filter(|(_, def)| def.home == home).map(|(_, def)| type_def(api, def));
+    let parts = parts(api, group);
+    let all: Vec<usize> = parts.values().flatten().copied().collect();
+    let items = operations.iter().filter(|_| parts.is_empty()).map(|op| operation_items(api, op, &home, false));
+    let part_mods = parts.keys().map(|part| {
+        let part = ident(part);
+        quote! {
+            mod #part;
+            pub use self::#part::*;
+        }
+    });
+    let local_types = api
+        .types
+        .iter()
+        .filter(|(_, def)| def.home == home)
+        .filter(|(_, def)| parts.is_empty() || owner_operation(api, &all, def).is_none())
+        .map(|(_, def)| type_def(api, def));
     let group_docs = doc_attrs(
         &Docs { description: group.description.clone(), ..Docs::default() },
         &[format!(
@@ -37,6 +134,8 @@ pub fn group_file(api: &Api, group: &Group) -> TokenStream {
         impl<'c> #api_name<'c> {
             #(#methods)*
         }
+
+        #(#part_mods)*
 
         #(#items)*
 
@@ -132,26 +231,29 @@ fn arg_conversion(ty: &TypeRef, value: TokenStream) -> TokenStream {
     }
 }
 
-fn operation_items(api: &Api, op: &Operation, home: &Home) -> TokenStream {
+fn operation_items(api: &Api, op: &Operation, home: &Home, in_part: bool) -> TokenStream {
     let builder = ident(&op.type_name);
     let response = format_ident!("{}Response", op.type_name);
     let error = format_ident!("{}Error", op.type_name);
+    // In a part of a large group (`operations/<group>/<part>.rs`), the group's methods build it
+    // from the parent module.
+    let vis = in_part.then(|| quote!(pub(super)));
     let fields = op.params.iter().map(|p| {
         let name = ident(&p.rust_name);
         let ty = type_tokens(api, &p.ty, home);
         if is_builder_arg(p) {
-            quote!(#name: #ty)
+            quote!(#vis #name: #ty)
         } else {
-            quote!(#name: Option<#ty>)
+            quote!(#vis #name: Option<#ty>)
         }
     });
     let setters = op.params.iter().filter(|p| !is_builder_arg(p)).map(|p| setter(api, p, home));
     let body_field = op.request_body.as_ref().map(|body| {
         let ty = request_body_type(api, body, home);
         if body.required {
-            quote!(body: #ty,)
+            quote!(#vis body: #ty,)
         } else {
-            quote!(body: Option<#ty>,)
+            quote!(#vis body: Option<#ty>,)
         }
     });
     let body_setter = op.request_body.as_ref().filter(|body| !body.required).map(|body| {
@@ -190,7 +292,7 @@ fn operation_items(api: &Api, op: &Operation, home: &Home) -> TokenStream {
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder<'c> {
-            client: &'c crate::Client,
+            #vis client: &'c crate::Client,
             #(#fields,)*
             #body_field
         }

@@ -1,6 +1,7 @@
 //! Lowering: the spec, with `$ref`s resolved, into the [`crate::model`]. Every naming and
 //! shaping decision is made here.
 
+mod modules;
 mod operation;
 mod prune;
 mod schema;
@@ -75,6 +76,7 @@ pub fn lower_with(
     if let Selection::Only(_) = selection {
         prune::keep_reachable(&mut api);
     }
+    modules::split_root_types(&mut api.types.types);
     prune::mark_decoded(&mut api);
     if api.has_tag_features() {
         api.type_features = prune::type_features(&api);
