@@ -76,7 +76,7 @@ pub fn lower_with(
     if let Selection::Only(_) = selection {
         prune::keep_reachable(&mut api);
     }
-    modules::split_root_types(&mut api.types.types);
+    modules::split_type_modules(&mut api.types.types);
     prune::mark_decoded(&mut api);
     if api.has_tag_features() {
         api.type_features = prune::type_features(&api);

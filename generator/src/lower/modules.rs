@@ -62,12 +62,15 @@ fn words(name: &str) -> Vec<String> {
 /// written inline in it, those of the properties on the way (`.../properties/pull_request/...`
 /// gives `pull request`), so that one huge schema can still be split, by the members that hold
 /// its inline types.
-fn key(def: &TypeDef) -> Vec<String> {
+fn key(def: &TypeDef, namespaced: bool) -> Vec<String> {
     let mut segments = def.origin.split('/').skip(1);
     let (Some("components"), Some(_), Some(name)) = (segments.next(), segments.next(), segments.next()) else {
         return words(&def.name);
     };
-    let mut key = words(&crate::diagnostic::unescape_segment(name));
+    let name = crate::diagnostic::unescape_segment(name);
+    // In a namespace's module (`microsoft.graph.user` in `graph`), the name past the namespace.
+    let name = if namespaced { name.rsplit('.').next().unwrap_or(&name).to_owned() } else { name };
+    let mut key = words(&name);
     for segment in segments {
         let structural = matches!(
             segment,
@@ -80,18 +83,28 @@ fn key(def: &TypeDef) -> Vec<String> {
     key
 }
 
-/// Moves the types of the root `types` module into modules of their names' words when the
-/// module would be too large (see the module's docs).
-pub(super) fn split_root_types(types: &mut [TypeDef]) {
-    let root: Vec<usize> = (0..types.len()).filter(|&i| types[i].home == Home::Types(None)).collect();
-    if root.iter().map(|&i| estimate(&types[i])).sum::<usize>() <= MODULE_LINES {
-        return;
+/// Moves the types of a `types` module that would be too large (the root one, or a namespace's:
+/// Microsoft Graph's `microsoft.graph.*` all share `graph`) into modules of their names' words
+/// (see the module's docs); a namespace's modules keep its name first (`graph_user`).
+pub(super) fn split_type_modules(types: &mut [TypeDef]) {
+    let mut modules: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
+    for (index, def) in types.iter().enumerate() {
+        if let Home::Types(module) = &def.home {
+            modules.entry(module.clone()).or_default().push(index);
+        }
     }
-    let keys: BTreeMap<usize, Vec<String>> = root.iter().map(|&i| (i, key(&types[i]))).collect();
-    let mut modules: BTreeMap<usize, String> = BTreeMap::new();
-    assign(&root, &keys, 1, types, &mut modules);
-    for (index, module) in modules {
-        types[index].home = Home::Types(Some(module));
+    for (module, members) in modules {
+        if members.iter().map(|&i| estimate(&types[i])).sum::<usize>() <= MODULE_LINES {
+            continue;
+        }
+        let namespace: Vec<String> = module.iter().map(|m| m.trim_start_matches("r#").to_owned()).collect();
+        let keys: BTreeMap<usize, Vec<String>> =
+            members.iter().map(|&i| (i, key(&types[i], module.is_some()))).collect();
+        let mut homes: BTreeMap<usize, String> = BTreeMap::new();
+        assign(&members, &keys, 1, types, &namespace, &mut homes);
+        for (index, home) in homes {
+            types[index].home = Home::Types(Some(home));
+        }
     }
 }
 
@@ -102,6 +115,7 @@ fn assign(
     keys: &BTreeMap<usize, Vec<String>>,
     depth: usize,
     types: &[TypeDef],
+    namespace: &[String],
     modules: &mut BTreeMap<usize, String>,
 ) {
     let mut groups: BTreeMap<Vec<&str>, Vec<usize>> = BTreeMap::new();
@@ -114,10 +128,11 @@ fn assign(
         let lines: usize = group.iter().map(|&i| estimate(&types[i])).sum();
         let longer = group.iter().any(|i| keys[i].len() > depth);
         if lines > MODULE_LINES && longer {
-            assign(&group, keys, depth + 1, types, modules);
+            assign(&group, keys, depth + 1, types, namespace, modules);
             continue;
         }
-        let name = module_name(&prefix);
+        let words: Vec<&str> = namespace.iter().map(String::as_str).chain(prefix).collect();
+        let name = module_name(&words);
         for index in group {
             modules.insert(index, name.clone());
         }
@@ -210,7 +225,7 @@ mod tests {
     #[test]
     fn a_small_spec_keeps_one_file_and_a_large_one_splits_by_words_stably() {
         let mut small = vec![def("pet", 10), def("order", 10)];
-        split_root_types(&mut small);
+        split_type_modules(&mut small);
         assert!(small.iter().all(|d| d.home == Home::Types(None)));
 
         // 60 webhook schemas of 20 fields (too many for one module: split by two words), 40
@@ -221,16 +236,28 @@ mod tests {
             .chain((0..20).map(|i| def(&format!("repository-{i}"), 20)))
             .chain([def("type", 3)])
             .collect();
-        split_root_types(&mut large);
+        split_type_modules(&mut large);
         let before = homes(&large);
         assert!(before.contains(&("WebhookIssues0".into(), "webhook_issues".into())), "{before:?}");
         assert!(before.contains(&("WebhookPullRequest7".into(), "webhook_pull".into())), "{before:?}");
         assert!(before.contains(&("Repository3".into(), "repository".into())), "{before:?}");
         assert!(before.contains(&("Type".into(), "r#type".into())), "{before:?}");
         assert_eq!(module_name(&["uuid"]), "uuid_types");
+        // A namespace's module too large: split by the names past the namespace, under its name.
+        let mut graph: Vec<TypeDef> = (0..30)
+            .map(|i| def(&format!("microsoft.graph.userSettings{i}"), 20))
+            .chain((0..30).map(|i| def(&format!("microsoft.graph.groupPolicy{i}"), 20)))
+            .collect();
+        for d in &mut graph {
+            d.home = Home::Types(Some("graph".into()));
+        }
+        split_type_modules(&mut graph);
+        let graph_homes = homes(&graph);
+        assert_eq!(graph_homes[0].1, "graph_user");
+        assert_eq!(graph_homes[59].1, "graph_group");
         let mut inline = def("x", 1);
         inline.origin = "/components/schemas/webhook-check/properties/check_run/oneOf/0/properties/app".into();
-        assert_eq!(key(&inline), ["webhook", "check", "check", "run", "app"]);
+        assert_eq!(key(&inline, false), ["webhook", "check", "check", "run", "app"]);
         assert_eq!(module_name(&["mod"]), "mod_types");
 
         // A schema added upstream moves no other type.
@@ -239,7 +266,7 @@ mod tests {
             d.home = Home::Types(None);
         }
         grown.push(def("release-asset", 20));
-        split_root_types(&mut grown);
+        split_type_modules(&mut grown);
         let after = homes(&grown);
         assert_eq!(&after[..before.len()], &before[..]);
         assert_eq!(after.last().unwrap().1, "release");
