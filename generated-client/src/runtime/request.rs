@@ -604,11 +604,7 @@ pub(crate) fn header_value<T: std::str::FromStr>(
     name: &'static str,
     expected: &'static str,
 ) -> Result<Option<T>, HeaderError> {
-    let Some(raw) = headers.get(name) else { return Ok(None) };
-    let invalid =
-        || HeaderError { header: name, value: String::from_utf8_lossy(raw.as_bytes()).into_owned(), expected };
-    let text = raw.to_str().map_err(|_| invalid())?;
-    text.trim().parse().map(Some).map_err(|_| invalid())
+    read_header(headers, name, expected, |text| text.parse().ok())
 }
 
 /// [`header_value`] for a value in a wire format of its own (`runtime::format`).
@@ -617,12 +613,24 @@ pub(crate) fn header_value_as<F: super::format::Format<T>, T>(
     name: &'static str,
     expected: &'static str,
 ) -> Result<Option<T>, HeaderError> {
+    read_header(headers, name, expected, |text| {
+        F::read(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(text)).ok()
+    })
+}
+
+/// The optional header `name`, its text trimmed and read by `parse`; an error that shows the
+/// value when it is not text or `parse` refuses it.
+fn read_header<T>(
+    headers: &HeaderMap,
+    name: &'static str,
+    expected: &'static str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<Option<T>, HeaderError> {
     let Some(raw) = headers.get(name) else { return Ok(None) };
     let invalid =
         || HeaderError { header: name, value: String::from_utf8_lossy(raw.as_bytes()).into_owned(), expected };
     let text = raw.to_str().map_err(|_| invalid())?;
-    let text = serde::de::value::StrDeserializer::<serde::de::value::Error>::new(text.trim());
-    F::read(text).map(Some).map_err(|_| invalid())
+    parse(text.trim()).map(Some).ok_or_else(invalid)
 }
 
 /// What one attempt of a call is: its number (from 1), how it reads the body, and the token
