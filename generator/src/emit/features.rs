@@ -62,16 +62,7 @@ pub fn gate(tokens: TokenStream, cfg: Option<&TokenStream>) -> TokenStream {
 /// The crate's `[features]` entries: `default` (the tags, webhooks and other types, and the TLS
 /// backend), the tag features, and the TLS backends.
 pub fn cargo_features(api: &Api) -> String {
-    let mut features: Vec<String> = Vec::new();
-    if api.has_tag_features() {
-        features.extend(api.groups.iter().map(|g| Api::group_feature(&g.module)));
-        if !api.webhooks.is_empty() {
-            features.push(WEBHOOKS_FEATURE.to_owned());
-        }
-        if api.type_features.iter().any(|f| f.iter().any(|f| f == OTHER_TYPES_FEATURE)) {
-            features.push(OTHER_TYPES_FEATURE.to_owned());
-        }
-    }
+    let features = content_features(api);
     let quoted: Vec<String> = features.iter().chain([&"rustls".to_owned()]).map(|f| format!("\"{f}\"")).collect();
     let mut out = String::new();
     if api.has_tag_features() {
@@ -101,9 +92,9 @@ pub fn cargo_features(api: &Api) -> String {
     out
 }
 
-/// Every feature the crate has: the tags', webhooks and other types (when there are tag
-/// features), the TLS backends and the runtime's.
-pub fn all_features(api: &Api) -> Vec<String> {
+/// The features of the API's content: one per tag, webhooks and other types (none for a crate
+/// without tag features).
+fn content_features(api: &Api) -> Vec<String> {
     let mut features: Vec<String> = Vec::new();
     if api.has_tag_features() {
         features.extend(api.groups.iter().map(|g| Api::group_feature(&g.module)));
@@ -114,6 +105,12 @@ pub fn all_features(api: &Api) -> Vec<String> {
             features.push(OTHER_TYPES_FEATURE.to_owned());
         }
     }
+    features
+}
+
+/// Every feature the crate has: [`content_features`], the TLS backends and the runtime's.
+pub fn all_features(api: &Api) -> Vec<String> {
+    let mut features = content_features(api);
     features.extend(["rustls", "native-tls", "tracing", "test-util", "deserialize-all"].map(str::to_owned));
     features
 }
