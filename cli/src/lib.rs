@@ -280,27 +280,10 @@ pub fn bundle(spec: &Path, out: &Path, allow_remote_refs: bool, overlays: &[Path
             return exit::IO;
         }
     };
-    let mut bundled = openapi_rust_gen::bundle::bundle(&mut sources);
-    if let Ok(bundle) = &mut bundled {
-        for overlay in overlays {
-            let path = overlay.display().to_string();
-            let applied = sources.read_file(&path).map_err(|why| openapi_rust_gen::SpecError {
-                kind: openapi_rust_gen::Kind::Error,
-                file: path.clone(),
-                location: openapi_rust_gen::Location::Text { line: 0, column: 0 },
-                message: format!("cannot read the overlay {path}: {why}"),
-            });
-            let applied = applied
-                .and_then(|text| openapi_rust_gen::overlay::apply(&path, &text, &mut bundle.tree, &mut bundle.map));
-            match applied {
-                Ok(warnings) => bundle.warnings.extend(warnings),
-                Err(error) => {
-                    bundled = Err(error);
-                    break;
-                }
-            }
-        }
-    }
+    let overlays: Vec<String> = overlays.iter().map(|path| path.display().to_string()).collect();
+    let bundled = openapi_rust_gen::bundle::bundle(&mut sources).and_then(|mut bundle| {
+        openapi_rust_gen::load::apply_overlays(&mut sources, &overlays, &mut bundle).map(|()| bundle)
+    });
     let report = Report::with_files(sources.root_text(), sources.files(), color());
     let bundled = match bundled {
         Ok(bundled) => bundled,

@@ -70,7 +70,18 @@ pub fn load(file: &str, text: &str) -> Result<Loaded, SpecError> {
 /// for diagnostics): the references to other files are resolved first ([`crate::bundle`]).
 pub fn load_sources(sources: &mut Sources, overlays: &[String]) -> Result<Loaded, SpecError> {
     let file = &sources.root().to_owned();
-    let Bundle { mut tree, map: mut files, warnings: mut bundle_warnings } = crate::bundle::bundle(sources)?;
+    let mut bundle = crate::bundle::bundle(sources)?;
+    apply_overlays(sources, overlays, &mut bundle)?;
+    let Bundle { tree, map: files, warnings: bundle_warnings } = bundle;
+    let mut loaded = load_tree(file, tree).map_err(|e| files.locate(e))?;
+    loaded.warnings = bundle_warnings.into_iter().chain(loaded.warnings.into_iter().map(|w| files.locate(w))).collect();
+    loaded.files = files;
+    Ok(loaded)
+}
+
+/// Applies the Overlay documents `overlays` (read through `sources`, so that their text locates
+/// diagnostics) to `bundle`, in order; their warnings join the bundle's.
+pub fn apply_overlays(sources: &mut Sources, overlays: &[String], bundle: &mut Bundle) -> Result<(), SpecError> {
     for overlay in overlays {
         let text = sources.read_file(overlay).map_err(|why| SpecError {
             kind: Kind::Error,
@@ -78,12 +89,9 @@ pub fn load_sources(sources: &mut Sources, overlays: &[String]) -> Result<Loaded
             location: Location::Text { line: 0, column: 0 },
             message: format!("cannot read the overlay {}: {why}", crate::diagnostic::quoted(overlay)),
         })?;
-        bundle_warnings.extend(crate::overlay::apply(overlay, &text, &mut tree, &mut files)?);
+        bundle.warnings.extend(crate::overlay::apply(overlay, &text, &mut bundle.tree, &mut bundle.map)?);
     }
-    let mut loaded = load_tree(file, tree).map_err(|e| files.locate(e))?;
-    loaded.warnings = bundle_warnings.into_iter().chain(loaded.warnings.into_iter().map(|w| files.locate(w))).collect();
-    loaded.files = files;
-    Ok(loaded)
+    Ok(())
 }
 
 fn load_tree(file: &str, tree: Value) -> Result<Loaded, SpecError> {
