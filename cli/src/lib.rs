@@ -344,19 +344,7 @@ pub fn diff(old: &Path, new: &Path, configs: [Option<&Path>; 2], json: bool) -> 
             eprintln!("error: {error}");
             exit::IO
         })?;
-        let config = openapi_rust_gen::Config {
-            crate_name: "api".to_owned(),
-            crate_version: "0.1.0".to_owned(),
-            spec_path: spec.display().to_string(),
-            command: String::new(),
-            operations: openapi_rust_gen::Selection::parse(settings.operations.as_deref().unwrap_or("all")),
-            standalone: true,
-            pinned_names: Default::default(),
-            strict: false,
-            overlays: settings.overlays.clone(),
-            settings,
-        };
-        Ok((sources, config))
+        Ok((sources, openapi_rust_gen::Config::for_diff(&spec.display().to_string(), settings)))
     };
     let ((mut old_sources, old_config), (mut new_sources, new_config)) =
         match (side(old, configs[0]), side(new, configs[1])) {

@@ -58,6 +58,25 @@ pub struct Config {
     pub settings: config::Settings,
 }
 
+impl Config {
+    /// How [`diff_configured`] reads the spec at `spec_path`: with the configuration's
+    /// operations and Overlays, names and types (the crate's name and version play no part).
+    pub fn for_diff(spec_path: &str, settings: config::Settings) -> Self {
+        Config {
+            crate_name: "api".to_owned(),
+            crate_version: "0.1.0".to_owned(),
+            spec_path: spec_path.to_owned(),
+            command: String::new(),
+            operations: Selection::parse(settings.operations.as_deref().unwrap_or("all")),
+            standalone: true,
+            pinned_names: BTreeMap::new(),
+            strict: false,
+            overlays: settings.overlays.clone(),
+            settings,
+        }
+    }
+}
+
 /// Which operations to generate.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Selection {
@@ -157,23 +176,12 @@ pub fn diff_specs(
     new_path: &str,
     new_text: &str,
 ) -> Result<api_diff::Report, SpecError> {
-    let config = |path: &str| Config {
-        crate_name: "api".to_owned(),
-        crate_version: "0.1.0".to_owned(),
-        spec_path: path.to_owned(),
-        command: String::new(),
-        operations: Selection::All,
-        standalone: true,
-        pinned_names: BTreeMap::new(),
-        strict: false,
-        overlays: Vec::new(),
-        settings: config::Settings::default(),
-    };
+    let settings = config::Settings::default();
     diff_configured(
         &mut bundle::Sources::new(old_path.to_owned(), old_text),
-        &config(old_path),
+        &Config::for_diff(old_path, settings.clone()),
         &mut bundle::Sources::new(new_path.to_owned(), new_text),
-        &config(new_path),
+        &Config::for_diff(new_path, settings),
     )
 }
 
