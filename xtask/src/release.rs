@@ -181,12 +181,12 @@ fn configured_report(root: &Path, rev: &str) -> Result<generator::api_diff::Repo
     let now = crate::codegen::mittwald_config()?;
     let mut now_sources = crate::codegen::mittwald_sources(&now, &read(&root.join(SPEC))?)?;
     let base_spec_path = format!("{SPEC}@{rev}");
-    let (base_settings, mut base_files) = match git_show(root, rev, CLIENT_CONFIG) {
-        Ok(text) => {
-            (generator::config::parse(CLIENT_CONFIG, &text).map_err(|e| anyhow::anyhow!("{e}"))?, BTreeMap::new())
-        }
-        Err(_) => (generator::config::Settings::default(), BTreeMap::new()),
+    // Before the configuration file existed, the base had none.
+    let base_settings = match git_show(root, rev, CLIENT_CONFIG) {
+        Ok(text) => generator::config::parse(CLIENT_CONFIG, &text).map_err(|e| anyhow::anyhow!("{e}"))?,
+        Err(_) => generator::config::Settings::default(),
     };
+    let mut base_files = BTreeMap::new();
     let mut base_overlays = Vec::new();
     for overlay in &base_settings.overlays {
         let path = format!("{}/{overlay}", crate::codegen::SPECS_DIR);
