@@ -80,6 +80,12 @@ pub fn wire_format(api: &Api, ty: &TypeRef) -> Option<TokenStream> {
     }
 }
 
+/// The path of `runtime::format`'s `write` or `read` function for `format`, as the text a
+/// `serialize_with`/`deserialize_with` attribute takes.
+fn format_fn(function: &str, format: &TokenStream) -> String {
+    format!("crate::runtime::format::{function}::<{}, _, _>", format.to_string().replace(' ', ""))
+}
+
 /// `value` (an expression of a `&T`) wrapped to travel in `ty`'s wire format, if it has one.
 pub fn on_the_wire(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
     match wire_format(api, ty) {
@@ -199,8 +205,7 @@ fn serde_attrs(api: &Api, field: &Field) -> Option<TokenStream> {
         } else {
             format
         };
-        let write = format!("crate::runtime::format::write::<{}, _, _>", format.to_string().replace(' ', ""));
-        let read = format!("crate::runtime::format::read::<{}, _, _>", format.to_string().replace(' ', ""));
+        let (write, read) = (format_fn("write", &format), format_fn("read", &format));
         serde.push(quote!(serialize_with = #write, deserialize_with = #read));
     }
     if field.is_nullable_optional() {
@@ -659,7 +664,7 @@ fn untagged_union(api: &Api, def: &TypeDef, variants: &[UntaggedVariant]) -> Tok
     let formats: Vec<Option<TokenStream>> = variants.iter().map(|v| wire_format(api, &v.ty)).collect();
     let variant_attrs = formats.iter().map(|format| {
         format.as_ref().map(|format| {
-            let write = format!("crate::runtime::format::write::<{}, _, _>", format.to_string().replace(' ', ""));
+            let write = format_fn("write", format);
             quote!(#[serde(serialize_with = #write)])
         })
     });
