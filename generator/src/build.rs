@@ -195,6 +195,9 @@ impl Builder {
             let default = features.lines().find(|line| line.starts_with("default = ")).unwrap_or_default();
             on.extend(default.split('"').skip(1).step_by(2).map(str::to_owned));
         }
+        // The TLS backend is the program's, by the reqwest features it picks: the module installs
+        // no rustls provider of its own.
+        on.retain(|feature| !matches!(feature.as_str(), "rustls" | "rustls-aws-lc" | "native-tls"));
         if self.tracing {
             on.insert("tracing".to_owned());
         }

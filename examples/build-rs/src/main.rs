@@ -4,6 +4,8 @@ include!(concat!(env!("OUT_DIR"), "/api.rs"));
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // The program's TLS cryptography (see Cargo.toml): reqwest's rustls uses the default provider.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let base_url = std::env::var("PETSTORE_URL").unwrap_or_else(|_| api::DEFAULT_BASE_URL.to_owned());
     let client = api::Client::builder().base_url(base_url).token(std::env::var("PETSTORE_KEY")?).build()?;
     for pet in client.pets().list_pets().limit(10).send().await?.body {
@@ -32,6 +34,8 @@ mod tests {
             stream.write_all(answer.as_bytes()).await.unwrap();
             String::from_utf8_lossy(&head[..read]).into_owned()
         });
+        // As `main` does: reqwest's rustls without a provider refuses to build a client.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = super::api::Client::builder().base_url(url).token("key-1").build().unwrap();
         let pets = client.pets().list_pets().limit(1).send().await.unwrap().body;
         assert_eq!(pets[0].name, "Rex");

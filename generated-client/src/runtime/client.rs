@@ -495,6 +495,7 @@ impl ClientBuilder {
         // origin only. Redirects are followed by the runtime (within the origin), never by
         // reqwest, and no `Referer` is sent.
         // The timeout is set per request (a stream has an idle timeout instead).
+        install_crypto_provider();
         let mut http = reqwest::Client::builder().default_headers(default_headers).connect_timeout(self.connect_timeout);
         if let Some(configure) = &self.http {
             http = configure(http);
@@ -601,6 +602,19 @@ impl Client {
     /// It shares everything else with this one (connections, the `If-Event-Reached` state).
     pub fn with_interceptor(&self, interceptor: impl super::Interceptor + 'static) -> Self {
         Self { interceptors: self.interceptors.with(std::sync::Arc::new(interceptor)), ..self.clone() }
+    }
+}
+
+/// The `rustls` feature's cryptography: *ring*, installed as the process's default rustls
+/// provider before the first client is built, unless the program installed one (which is kept)
+/// or chose aws-lc-rs with the `rustls-aws-lc` feature. *ring* builds from a little C and
+/// assembly with the platform's C compiler; aws-lc-rs's C library takes minutes on a small
+/// machine, which is the difference a first build of the crate sees.
+pub(crate) fn install_crypto_provider() {
+    #[cfg(all(feature = "rustls", not(feature = "rustls-aws-lc")))]
+    {
+        // `Err` means a provider is installed already: the program's, or ours for an earlier client.
+        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
 

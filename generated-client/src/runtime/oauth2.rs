@@ -789,6 +789,7 @@ impl OAuth2Builder {
             }
             (TokenUrl::Absolute(token_url), plain_http)
         };
+        super::client::install_crypto_provider();
         let mut http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .referer(false)

@@ -129,10 +129,12 @@ pub fn cargo_features(api: &Api) -> String {
         out.push_str(&format!("{feature} = []\n"));
     }
     out.push_str(
-        "# The TLS backend of reqwest: rustls (with aws-lc-rs and the platform's certificate\n\
-         # verifier; the default), or the system's native TLS (OpenSSL on Linux). Without either,\n\
-         # only plain http works.\n\
-         rustls = [\"reqwest/rustls\"]\n\
+        "# The TLS backend of reqwest: rustls with *ring*'s cryptography and the platform's certificate\n\
+         # verifier (the default; a light first build), rustls with aws-lc-rs (its C library takes\n\
+         # minutes to build), or the system's native TLS (OpenSSL on Linux). Without any, only plain\n\
+         # http works.\n\
+         rustls = [\"reqwest/rustls-no-provider\", \"dep:rustls\", \"rustls/ring\"]\n\
+         rustls-aws-lc = [\"reqwest/rustls\"]\n\
          native-tls = [\"reqwest/native-tls\"]\n",
     );
     out
@@ -157,7 +159,9 @@ fn content_features(api: &Api) -> Vec<String> {
 /// Every feature the crate has: [`content_features`], the TLS backends and the runtime's.
 pub fn all_features(api: &Api) -> Vec<String> {
     let mut features = content_features(api);
-    features.extend(["rustls", "native-tls", "tracing", "test-util", "deserialize-all"].map(str::to_owned));
+    features.extend(
+        ["rustls", "rustls-aws-lc", "native-tls", "tracing", "test-util", "deserialize-all"].map(str::to_owned),
+    );
     features
 }
 

@@ -347,6 +347,7 @@ http = {{ version = "1", optional = true }}
 httpdate = "1"
 percent-encoding = "2"
 reqwest = {{ version = "0.13", default-features = false, features = ["http2", "multipart", "stream"] }}
+rustls = {{ version = "0.23", default-features = false, features = ["std", "tls12"], optional = true }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
