@@ -40,6 +40,7 @@ pub(crate) const DEFAULT_AUTH: runtime::DefaultAuth = runtime::DefaultAuth::ApiK
 
 /// The OAuth2 flows the spec declares: the defaults of [`runtime::OAuth2`]'s token URL
 /// and scopes.
+#[cfg(feature = "oauth2")]
 pub(crate) const OAUTH2_FLOWS: runtime::OAuth2Flows = runtime::OAuth2Flows {
     client_credentials: None,
     authorization_code: None,

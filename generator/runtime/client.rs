@@ -69,7 +69,7 @@ pub enum Auth {
         password: Token,
     },
     /// `Authorization: Bearer <token>` with tokens from a [`TokenProvider`](super::TokenProvider):
-    /// [`OAuth2`](super::OAuth2), which renews them itself, or the program's own source.
+    /// `OAuth2` (the `oauth2` feature), which renews them itself, or the program's own source.
     Provider(Provider),
     /// No authentication: only for endpoints that need none, or for tests.
     None,
@@ -354,6 +354,7 @@ impl ClientBuilder {
     /// refresh token), e.g. `OAuth2::client_credentials(id, secret).build()?`: the token is
     /// requested before the first call, renewed before it expires and once when the API answers
     /// 401, with one renewal in flight however many calls wait for it.
+    #[cfg(feature = "oauth2")]
     pub fn oauth2(self, oauth2: super::OAuth2) -> Self {
         self.set_auth(Auth::Provider(Provider::new(oauth2)))
     }

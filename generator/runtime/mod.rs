@@ -8,18 +8,24 @@
 mod base64;
 mod client;
 mod error;
+#[cfg(feature = "event-streams")]
+mod events;
 pub mod format;
 mod intercept;
+#[cfg(feature = "event-streams")]
 mod json_lines;
 mod nullable;
 #[cfg(feature = "test-util")]
 mod mock;
+#[cfg(feature = "oauth2")]
 mod oauth2;
 mod pages;
 mod request;
 mod response;
+#[cfg(feature = "event-streams")]
 mod sse_parser;
 mod stream;
+mod token;
 #[cfg(feature = "tracing")]
 mod trace;
 pub(crate) mod serde_helpers;
@@ -34,9 +40,9 @@ pub use bytes::Bytes;
 /// of its own that could differ.
 pub use reqwest;
 pub use client::{Auth, BuildError, Client, ClientBuilder, Provider, RetryPolicy, Token};
-pub use oauth2::{
-    AccessToken, ClientAuth, OAuth2, OAuth2Builder, OAuth2Flow, OAuth2Flows, TokenError, TokenFuture, TokenProvider,
-};
+#[cfg(feature = "oauth2")]
+pub use oauth2::{ClientAuth, OAuth2, OAuth2Builder};
+pub use token::{AccessToken, OAuth2Flow, OAuth2Flows, TokenError, TokenFuture, TokenProvider};
 pub use intercept::{CallInfo, Interceptor};
 #[cfg(feature = "test-util")]
 pub use mock::{Mock, MockEvent, MockRequest, MockResponse};
@@ -46,11 +52,15 @@ pub use error::{
 };
 pub use request::{FilePart, JsonParam, Request, ToParam};
 pub use response::{decode_json, FromHeaders, JsonError, Response};
+#[cfg(feature = "event-streams")]
 pub use json_lines::{Framing, JsonLines};
 pub use nullable::Nullable;
-pub use stream::{ByteStream, Event, EventData, EventStream, StreamError, Upload};
+pub use stream::{ByteStream, StreamError, Upload};
+#[cfg(feature = "event-streams")]
+pub use events::{Event, EventData, EventStream};
+#[cfg(feature = "event-streams")]
 #[allow(unused_imports)]
-pub(crate) use stream::{event_json, event_text};
+pub(crate) use events::{event_json, event_text};
 #[allow(unused_imports)]
 pub(crate) use pages::{items, pages, Page, Paginated};
 #[allow(unused_imports)]

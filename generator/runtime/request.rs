@@ -10,7 +10,9 @@ use serde::de::DeserializeOwned;
 use super::client::{Auth, Client, RetryPolicy};
 use super::AccessToken;
 use super::response::{decode_json, Response};
-use super::stream::{BodyStream, ByteStream, DecodeData, EventStream, Resend, Upload};
+use super::stream::{BodyStream, ByteStream, Resend, Upload};
+#[cfg(feature = "event-streams")]
+use super::events::{DecodeData, EventStream};
 use super::error::{
     is_retryable_status, retry_after, snippet, ApiError, DecodeError, EncodeError, Error, HeaderError,
     RedirectError, RedirectErrorKind, SendError, TransportError, UnexpectedResponse,
@@ -515,6 +517,7 @@ impl RawResponse {
     }
 
     /// A successful event stream, each event's data decoded by `decode`, wrapped by `wrap`.
+    #[cfg(feature = "event-streams")]
     pub(crate) fn ok_events_as<D, X, H, E>(
         mut self,
         decode: DecodeData<D>,
@@ -531,6 +534,7 @@ impl RawResponse {
     }
 
     /// A successful JSON sequence (JSON Lines, NDJSON, JSON text sequences), wrapped by `wrap`.
+    #[cfg(feature = "event-streams")]
     pub(crate) fn ok_items_as<T: DeserializeOwned, X, H, E>(
         mut self,
         framing: super::Framing,

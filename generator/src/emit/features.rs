@@ -109,7 +109,10 @@ fn is_trait_impl(item: &TokenStream) -> bool {
 /// backend), the tag features, and the TLS backends.
 pub fn cargo_features(api: &Api) -> String {
     let features = content_features(api);
-    let quoted: Vec<String> = features.iter().chain([&"rustls".to_owned()]).map(|f| format!("\"{f}\"")).collect();
+    let mut defaults = features.clone();
+    defaults.extend(runtime_defaults(api));
+    defaults.push("rustls".to_owned());
+    let quoted: Vec<String> = defaults.iter().map(|f| format!("\"{f}\"")).collect();
     let mut out = String::new();
     if api.has_tag_features() {
         out.push_str(
@@ -126,7 +129,9 @@ pub fn cargo_features(api: &Api) -> String {
         None => out.push_str(&format!("default = [{}]\n", quoted.join(", "))),
     }
     for feature in &features {
-        out.push_str(&format!("{feature} = []\n"));
+        // A tag whose operations stream events turns on the runtime's event streams.
+        let streams = api.operations.iter().any(|op| Api::group_feature(&op.group) == *feature && op.streams_events());
+        out.push_str(&format!("{feature} = [{}]\n", if streams { "\"event-streams\"" } else { "" }));
     }
     out.push_str(
         "# The TLS backend of reqwest: rustls with *ring*'s cryptography and the platform's certificate\n\
@@ -137,7 +142,27 @@ pub fn cargo_features(api: &Api) -> String {
          rustls-aws-lc = [\"reqwest/rustls\"]\n\
          native-tls = [\"reqwest/native-tls\"]\n",
     );
+    out.push_str(
+        "# The runtime's OAuth2 client (`runtime::OAuth2`: client credentials, refresh and password\n\
+         # flows); on by default when the spec declares an OAuth2 flow.\n\
+         oauth2 = []\n\
+         # The runtime's streams of server-sent events and JSON sequences (`runtime::EventStream`,\n\
+         # `runtime::JsonLines`); on with the tags whose operations stream them.\n\
+         event-streams = []\n",
+    );
     out
+}
+
+/// The runtime's parts the spec uses, on by default: `oauth2` when it declares an OAuth2 flow,
+/// `event-streams` when an operation streams (through its tag's feature when there are tags).
+fn runtime_defaults(api: &Api) -> Vec<String> {
+    let oauth2 = &api.oauth2;
+    let declared = oauth2.client_credentials.is_some() || oauth2.authorization_code.is_some() || oauth2.password.is_some();
+    let streams = !api.has_tag_features() && api.operations.iter().any(|op| op.streams_events());
+    [(declared, "oauth2"), (streams, "event-streams")]
+        .into_iter()
+        .filter_map(|(on, feature)| on.then(|| feature.to_owned()))
+        .collect()
 }
 
 /// The features of the API's content: one per tag, webhooks and other types (none for a crate

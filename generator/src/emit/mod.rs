@@ -28,6 +28,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("base64.rs", include_str!("../../runtime/base64.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    ("events.rs", include_str!("../../runtime/events.rs")),
     ("format.rs", include_str!("../../runtime/format.rs")),
     ("intercept.rs", include_str!("../../runtime/intercept.rs")),
     ("json_lines.rs", include_str!("../../runtime/json_lines.rs")),
@@ -40,6 +41,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("serde_helpers.rs", include_str!("../../runtime/serde_helpers.rs")),
     ("sse_parser.rs", include_str!("../../runtime/sse_parser.rs")),
     ("stream.rs", include_str!("../../runtime/stream.rs")),
+    ("token.rs", include_str!("../../runtime/token.rs")),
     ("trace.rs", include_str!("../../runtime/trace.rs")),
 ];
 
@@ -226,6 +228,14 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
     });
     let feature_docs = features::docs_table(api);
     let docs_rs = api.has_tag_features().then(|| quote!(#![cfg_attr(docsrs, feature(doc_cfg))]));
+    // Without tag features nothing turns the runtime's event streams on or off with the
+    // operations that return them: the feature is required, and saying so beats a type error.
+    let streams_required = (!api.has_tag_features() && api.operations.iter().any(|op| op.streams_events())).then(|| {
+        quote! {
+            #[cfg(not(feature = "event-streams"))]
+            compile_error!("this API's operations stream events: the crate needs its `event-streams` feature (on by default)");
+        }
+    });
     let (default_auth, auth_doc) = match &api.default_auth {
         DefaultAuth::ApiKeyHeader(header) => (
             quote!(runtime::DefaultAuth::ApiKeyHeader(#header)),
@@ -282,6 +292,7 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         #time_format
 
         pub use runtime::{Auth, BuildError, Client, ClientBuilder, RetryPolicy};
+        #streams_required
 
         /// The server the client talks to unless told otherwise (empty when the spec names none:
         /// then `ClientBuilder::base_url` is required).
@@ -292,6 +303,7 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
 
         /// The OAuth2 flows the spec declares: the defaults of [`runtime::OAuth2`]'s token URL
         /// and scopes.
+        #[cfg(feature = "oauth2")]
         pub(crate) const OAUTH2_FLOWS: runtime::OAuth2Flows = runtime::OAuth2Flows {
             client_credentials: #client_credentials,
             authorization_code: #authorization_code,
