@@ -440,9 +440,7 @@ pub enum PageTotal {
 impl Operation {
     /// Whether a response streams events or JSON items (the runtime's `event-streams` part).
     pub fn streams_events(&self) -> bool {
-        self.responses
-            .iter()
-            .any(|r| r.events.is_some() || matches!(r.body, Some(Body::Events(_) | Body::Items(..))))
+        self.responses.iter().any(|r| r.events.is_some() || matches!(r.body, Some(Body::Events(_) | Body::Items(..))))
     }
 
     /// The successful response whose body is returned (the first 2XX one).

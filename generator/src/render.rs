@@ -20,7 +20,8 @@ fn header(config: &Config) -> String {
 /// the scheduling: files are collected by path.
 pub fn generate_files(api: &Api, config: &Config) -> Result<BTreeMap<String, String>, SpecError> {
     let header = header(config);
-    let mut plan = emit::plan(api);
+    let layouts = emit::operations::layouts(api);
+    let mut plan = emit::plan(api, &layouts);
     // Largest files first, so that no thread is left with a big one at the end.
     plan.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
     let next = AtomicUsize::new(0);

@@ -157,7 +157,8 @@ pub fn cargo_features(api: &Api) -> String {
 /// `event-streams` when an operation streams (through its tag's feature when there are tags).
 fn runtime_defaults(api: &Api) -> Vec<String> {
     let oauth2 = &api.oauth2;
-    let declared = oauth2.client_credentials.is_some() || oauth2.authorization_code.is_some() || oauth2.password.is_some();
+    let declared =
+        oauth2.client_credentials.is_some() || oauth2.authorization_code.is_some() || oauth2.password.is_some();
     let streams = !api.has_tag_features() && api.operations.iter().any(|op| op.streams_events());
     [(declared, "oauth2"), (streams, "event-streams")]
         .into_iter()

@@ -2,11 +2,11 @@
 
 pub(crate) mod docs;
 pub(crate) mod features;
-mod operations;
+pub mod operations;
 mod types;
 mod webhooks;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -56,19 +56,19 @@ pub enum File<'a> {
     /// `types/<module>.rs`, or `types/mod.rs` for `None`.
     Types(Option<&'a str>),
     OperationsMod,
-    Group(&'a Group),
+    Group(&'a Group, &'a operations::Layout),
     /// `webhooks.rs`, for specs that declare webhooks.
     Webhooks,
     /// `time_format.rs`, when the configuration maps a format to `time`'s types.
     TimeFormat,
     /// `operations/<group>/<part>.rs`: some operations of a large group (the part by its index
-    /// among [`operations::parts`]).
-    GroupPart(&'a Group, usize),
+    /// among the parts of its [`operations::Layout`]).
+    GroupPart(&'a Group, &'a operations::Layout, usize),
 }
 
 /// Every file of the crate, by path relative to the crate root, with a rough size for
 /// scheduling (the number of items in it).
-pub fn plan(api: &Api) -> Vec<(String, File<'_>, usize)> {
+pub fn plan<'a>(api: &'a Api, layouts: &'a HashMap<&'a str, operations::Layout>) -> Vec<(String, File<'a>, usize)> {
     let mut files = vec![
         ("Cargo.toml".to_owned(), File::CargoToml, 1),
         (crate::names::LOCK_FILE.to_owned(), File::TypeNames, 1),
@@ -98,17 +98,16 @@ pub fn plan(api: &Api) -> Vec<(String, File<'_>, usize)> {
     if api.time_format {
         files.push(("src/time_format.rs".to_owned(), File::TimeFormat, 1));
     }
+    static EMPTY: std::sync::OnceLock<operations::Layout> = std::sync::OnceLock::new();
     for group in &api.groups {
-        let weight = 1
-            + api.types.iter().filter(|(_, def)| def.home == Home::Operations(group.module.clone())).count()
-            + 4 * api.operations.iter().filter(|op| op.group == group.module).count();
+        let layout = layouts.get(group.module.as_str()).unwrap_or_else(|| EMPTY.get_or_init(Default::default));
+        let weight = 1 + layout.local_types.len() + 4 * layout.members.len();
         let folder = group.module.trim_start_matches("r#");
-        let parts = operations::parts(api, group);
-        let share = weight / (parts.len() + 1);
-        files.push((format!("src/operations/{folder}.rs"), File::Group(group), share));
-        for (index, part) in parts.into_keys().enumerate() {
+        let share = weight / (layout.parts.len() + 1);
+        files.push((format!("src/operations/{folder}.rs"), File::Group(group, layout), share));
+        for (index, part) in layout.parts.keys().enumerate() {
             let path = format!("src/operations/{folder}/{}.rs", part.trim_start_matches("r#"));
-            files.push((path, File::GroupPart(group, index), share));
+            files.push((path, File::GroupPart(group, layout, index), share));
         }
     }
     files
@@ -126,16 +125,17 @@ pub fn emit_file(api: &Api, config: &Config, file: File<'_>) -> Emitted {
         }
         File::Types(module) => Emitted::Rust(types_file(api, module)),
         File::OperationsMod => Emitted::Rust(operations_mod(api)),
-        File::Group(group) => Emitted::Rust(operations::group_file(api, group)),
+        File::Group(group, layout) => Emitted::Rust(operations::group_file(api, group, layout)),
         File::Webhooks => Emitted::Rust(webhooks::webhooks_file(api, &config.crate_name)),
         File::TimeFormat => Emitted::Text(include_str!("../../templates/time_format.rs").to_owned()),
-        File::GroupPart(group, index) => Emitted::Rust(operations::part_file(api, group, index)),
+        File::GroupPart(group, layout, index) => Emitted::Rust(operations::part_file(api, group, layout, index)),
     }
 }
 
 /// Every file of the crate, by path relative to the crate root, emitted one after the other.
 pub fn emit(api: &Api, config: &Config) -> BTreeMap<String, Emitted> {
-    plan(api).into_iter().map(|(path, file, _)| (path, emit_file(api, config, file))).collect()
+    let layouts = operations::layouts(api);
+    plan(api, &layouts).into_iter().map(|(path, file, _)| (path, emit_file(api, config, file))).collect()
 }
 
 fn types_file(api: &Api, module: Option<&str>) -> TokenStream {
@@ -148,21 +148,22 @@ fn types_file(api: &Api, module: Option<&str>) -> TokenStream {
     match module {
         Some(_) => quote!(#(#items)*),
         None => {
-            // Each submodule, under the features of any of its types.
-            let mut submodules: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
-            for (id, def) in api.types.iter() {
-                if let Home::Types(Some(module)) = &def.home {
-                    let features = submodules.entry(module.as_str()).or_default();
-                    features.extend(api.type_features.get(id.0).into_iter().flatten().map(String::as_str));
-                }
-            }
-            let modules = submodules.iter().map(|(module, features)| {
-                let cfg = api.has_tag_features().then(|| features::cfg_any(features.iter().copied()));
+            // Each submodule, always: its types carry their features' cfgs (the union of those of a
+            // module of a huge API is a list of dozens of features, twice per module), and a module
+            // whose types are all off is empty (its re-export then imports nothing, which is fine).
+            let submodules: std::collections::BTreeSet<&str> = api
+                .types
+                .iter()
+                .filter_map(|(_, def)| match &def.home {
+                    Home::Types(Some(module)) => Some(module.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let modules = submodules.iter().map(|module| {
                 let module = ident(module);
                 quote! {
-                    #cfg
                     mod #module;
-                    #cfg
+                    #[allow(unused_imports)]
                     pub use self::#module::*;
                 }
             });

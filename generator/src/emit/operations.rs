@@ -1,7 +1,7 @@
 //! Operations to request builders, responses and per-operation errors.
 
 use crate::model::Method;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
@@ -10,7 +10,7 @@ use super::docs::doc_attrs;
 use super::types::{ident, type_def, type_tokens};
 use crate::model::{
     Api, Body, Docs, EventData, Group, Home, Operation, Pagination, ParamLocation, Parameter, PathPart, RequestBody,
-    RequestBodyKind, Response, StatusMatch, TypeRef, WireFormat,
+    RequestBodyKind, Response, StatusMatch, TypeId, TypeRef, WireFormat,
 };
 
 /// `operations/<group>.rs`: the group's handle, its operations and the types only they use.
@@ -18,20 +18,69 @@ use crate::model::{
 /// (`operations/<group>/<part>.rs`, by the first word of their method names).
 const PART_OPERATIONS: usize = 60;
 
-/// The parts a large group's operations are split into: by the first word of the method name
-/// (`get`, `list`, `create`), a part still over the limit by the first two, and so on; each
-/// operation's own types go with it. Empty for a group that keeps one file. The rule depends on
-/// an operation's own name and its part's size only, so that an added operation moves no other.
-pub fn parts(api: &Api, group: &Group) -> BTreeMap<String, Vec<usize>> {
-    let members: Vec<usize> = (0..api.operations.len()).filter(|&i| api.operations[i].group == group.module).collect();
-    let mut parts = BTreeMap::new();
-    if members.len() > PART_OPERATIONS {
-        split_parts(api, &members, 1, &mut parts);
-    }
-    parts
+/// Where a group's operations and their own types go: computed once per group (see
+/// [`layouts`]), since a huge API has thousands of groups and files.
+#[derive(Debug, Default)]
+pub struct Layout {
+    /// The group's operations, as indices into `api.operations`.
+    pub members: Vec<usize>,
+    /// The group's own types (at home in its module), each with the operation that owns it, if
+    /// one does: the one whose type name is the longest prefix of the type's.
+    pub local_types: Vec<(TypeId, Option<usize>)>,
+    /// The parts the group is split into (see [`layouts`]); empty when it keeps one file.
+    pub parts: BTreeMap<String, Vec<usize>>,
 }
 
-fn split_parts(api: &Api, members: &[usize], depth: usize, parts: &mut BTreeMap<String, Vec<usize>>) {
+/// Every group's [`Layout`], by module. A large group is split into parts by the first word of
+/// the method name (`get`, `list`, `create`), a part still over the limit by the first two, and
+/// so on; each operation's own types go with it. A part's limit is 60 operations and the
+/// estimated lines a types module may hold before it is split (Microsoft Graph's operations carry
+/// enums of hundreds of `$select` values each). The rule depends on an operation's own name and
+/// size and its part's size only, so that an added operation moves no other.
+pub fn layouts(api: &Api) -> HashMap<&str, Layout> {
+    let mut layouts: HashMap<&str, Layout> = HashMap::new();
+    for (index, op) in api.operations.iter().enumerate() {
+        layouts.entry(op.group.as_str()).or_default().members.push(index);
+    }
+    for (id, def) in api.types.iter() {
+        if let Home::Operations(group) = &def.home {
+            layouts.entry(group.as_str()).or_default().local_types.push((id, None));
+        }
+    }
+    for layout in layouts.values_mut() {
+        let members = std::mem::take(&mut layout.members);
+        let mut weights: BTreeMap<usize, usize> =
+            members.iter().map(|&i| (i, 100 + 20 * api.operations[i].params.len())).collect();
+        for (id, owner) in &mut layout.local_types {
+            let def = api.types.get(*id);
+            *owner = owner_operation(api, &members, def);
+            if let Some(owner) = owner {
+                *weights.entry(*owner).or_default() += crate::lower::modules::estimate(def);
+            }
+        }
+        if too_large(&members, &weights) {
+            split_parts(api, &members, &weights, 1, &mut layout.parts);
+        }
+        layout.members = members;
+    }
+    layouts
+}
+
+/// An operation's estimated generated lines: its builder, about 100 lines and 20 per parameter
+/// (measured on Microsoft Graph), and its own types (see [`layouts`]).
+fn too_large(members: &[usize], weights: &BTreeMap<usize, usize>) -> bool {
+    members.len() > PART_OPERATIONS
+        || members.iter().map(|i| weights.get(i).copied().unwrap_or(0)).sum::<usize>()
+            > crate::lower::modules::MODULE_LINES
+}
+
+fn split_parts(
+    api: &Api,
+    members: &[usize],
+    weights: &BTreeMap<usize, usize>,
+    depth: usize,
+    parts: &mut BTreeMap<String, Vec<usize>>,
+) {
     // The method's words, less the group's own (`repos_get_branch` in `repos`: `get branch`).
     let group_words: Vec<&str> = members
         .first()
@@ -50,8 +99,8 @@ fn split_parts(api: &Api, members: &[usize], depth: usize, parts: &mut BTreeMap<
         groups.entry(words(index).into_iter().take(depth).collect()).or_default().push(index);
     }
     for (prefix, group) in groups {
-        if group.len() > PART_OPERATIONS && group.iter().any(|&i| words(i).len() > depth) {
-            split_parts(api, &group, depth + 1, parts);
+        if too_large(&group, weights) && group.iter().any(|&i| words(i).len() > depth) {
+            split_parts(api, &group, weights, depth + 1, parts);
             continue;
         }
         let name = crate::names::snake(&prefix.join("_"));
@@ -71,23 +120,28 @@ fn owner_operation(api: &Api, members: &[usize], def: &crate::model::TypeDef) ->
         .max_by_key(|&i| (api.operations[i].type_name.len(), std::cmp::Reverse(i)))
 }
 
-/// The part `index` of a large group (see [`parts`]): its operations' builders and types.
-pub fn part_file(api: &Api, group: &Group, index: usize) -> TokenStream {
+/// The part `index` of a large group (see [`layouts`]): its operations' builders and types.
+pub fn part_file(api: &Api, group: &Group, layout: &Layout, index: usize) -> TokenStream {
     let home = Home::Operations(group.module.clone());
-    let parts = parts(api, group);
-    let Some(members) = parts.values().nth(index) else { return quote!() };
-    let all: Vec<usize> = parts.values().flatten().copied().collect();
+    let Some(members) = layout.parts.values().nth(index) else { return quote!() };
     let items = members.iter().map(|&i| operation_items(api, &api.operations[i], &home, true));
-    let local_types = api
-        .types
+    let local_types = layout
+        .local_types
         .iter()
-        .filter(|(_, def)| def.home == home)
-        .filter(|(_, def)| owner_operation(api, &all, def).is_some_and(|owner| members.contains(&owner)))
-        .map(|(_, def)| type_def(api, def));
+        .filter(|(_, owner)| owner.is_some_and(|owner| members.contains(&owner)))
+        .map(|&(id, _)| type_def(api, api.types.get(id)));
+    // The group's methods for these operations, in an impl block of this file: a group of
+    // hundreds of operations would otherwise hold all their methods in one file.
+    let api_name = ident(&group.type_name);
+    let methods = members.iter().map(|&i| group_method(api, &api.operations[i], &home));
     quote! {
         //! Operations of the group (see the parent module), in a file of their own.
         #[allow(unused_imports)]
         use super::*;
+
+        impl<'c> #api_name<'c> {
+            #(#methods)*
+        }
 
         #(#items)*
 
@@ -95,13 +149,13 @@ pub fn part_file(api: &Api, group: &Group, index: usize) -> TokenStream {
     }
 }
 
-pub fn group_file(api: &Api, group: &Group) -> TokenStream {
+pub fn group_file(api: &Api, group: &Group, layout: &Layout) -> TokenStream {
     let home = Home::Operations(group.module.clone());
     let api_name = ident(&group.type_name);
-    let operations: Vec<&Operation> = api.operations.iter().filter(|op| op.group == group.module).collect();
-    let methods = operations.iter().map(|op| group_method(api, op, &home));
-    let parts = parts(api, group);
-    let all: Vec<usize> = parts.values().flatten().copied().collect();
+    let operations: Vec<&Operation> = layout.members.iter().map(|&i| &api.operations[i]).collect();
+    let parts = &layout.parts;
+    // A split group's methods are in its parts' files.
+    let methods = operations.iter().filter(|_| parts.is_empty()).map(|op| group_method(api, op, &home));
     let items = operations.iter().filter(|_| parts.is_empty()).map(|op| operation_items(api, op, &home, false));
     let part_mods = parts.keys().map(|part| {
         let part = ident(part);
@@ -110,12 +164,14 @@ pub fn group_file(api: &Api, group: &Group) -> TokenStream {
             pub use self::#part::*;
         }
     });
-    let local_types = api
-        .types
+    // In a split group, the types no operation owns (shared by several) stay here.
+    let local_types = layout
+        .local_types
         .iter()
-        .filter(|(_, def)| def.home == home)
-        .filter(|(_, def)| parts.is_empty() || owner_operation(api, &all, def).is_none())
-        .map(|(_, def)| type_def(api, def));
+        .filter(|(_, owner)| parts.is_empty() || owner.is_none())
+        .map(|&(id, _)| type_def(api, api.types.get(id)));
+    let methods: Vec<TokenStream> = methods.collect();
+    let methods_impl = (!methods.is_empty()).then(|| quote!(impl<'c> #api_name<'c> { #(#methods)* }));
     let group_docs = doc_attrs(
         &Docs { description: group.description.clone(), ..Docs::default() },
         &[format!(
@@ -131,9 +187,7 @@ pub fn group_file(api: &Api, group: &Group) -> TokenStream {
             pub(crate) client: &'c crate::Client,
         }
 
-        impl<'c> #api_name<'c> {
-            #(#methods)*
-        }
+        #methods_impl
 
         #(#part_mods)*
 

@@ -1,7 +1,7 @@
 //! Lowering: the spec, with `$ref`s resolved, into the [`crate::model`]. Every naming and
 //! shaping decision is made here.
 
-mod modules;
+pub(crate) mod modules;
 mod operation;
 mod prune;
 mod schema;

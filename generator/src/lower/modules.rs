@@ -17,10 +17,10 @@ use crate::model::{Home, TypeDef, TypeKind};
 /// The estimated lines of generated code a module may hold before it is split (the emitted
 /// lines of a type grow with its fields and variants; measured on GitHub's spec: about 40 lines
 /// per type, 15 per field, 5 per variant).
-const MODULE_LINES: usize = 12_000;
+pub(crate) const MODULE_LINES: usize = 12_000;
 
 /// The estimated generated lines of `def`.
-fn estimate(def: &TypeDef) -> usize {
+pub(crate) fn estimate(def: &TypeDef) -> usize {
     match &def.kind {
         TypeKind::Struct(fields) => 40 + 15 * fields.len(),
         TypeKind::StringEnum(values) => 30 + 5 * values.len(),
