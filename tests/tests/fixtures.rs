@@ -473,3 +473,30 @@ fn a_large_api_is_split_into_files_by_stable_rules() {
     let largest = generated.files.values().map(|text| text.lines().count()).max().unwrap();
     assert!(largest < 5_000, "{largest}");
 }
+
+/// A group of few operations whose own types are huge (Microsoft Graph's `$select` enums of
+/// hundreds of values per operation) is split by its estimated size, not only by its count; the
+/// group's methods go with their operations into the parts' files.
+#[test]
+fn a_group_of_few_but_huge_operations_is_split_by_size() {
+    let values: Vec<String> = (0..600).map(|i| format!("field{i}")).collect();
+    let mut spec = String::from("openapi: 3.0.3\ninfo: {title: Huge, version: '1'}\npaths:\n");
+    for (verb, noun) in [("get", "user"), ("list", "users"), ("get", "group"), ("list", "groups"), ("delta", "users")] {
+        spec.push_str(&format!(
+            "  /{noun}/{verb}:\n    get:\n      operationId: {verb}_{noun}\n      tags: [directory]\n      parameters:\n\
+             \x20       - {{name: $select, in: query, schema: {{type: array, items: {{type: string, enum: [{}]}}}}}}\n\
+             \x20     responses:\n        '200': {{description: ok}}\n",
+            values.join(", ")
+        ));
+    }
+    let generated = tests::generate_fixture("huge_operations.yaml", &spec).unwrap_or_else(|e| panic!("{e}"));
+    let parts: Vec<&str> =
+        generated.files.keys().map(String::as_str).filter(|path| path.starts_with("src/operations/directory/")).collect();
+    assert!(parts.len() >= 2, "five operations of ~3,000 estimated lines each are split: {parts:?}");
+    let group = &generated.files["src/operations/directory.rs"];
+    assert!(!group.contains("pub fn get_user"), "the methods are in the parts: {group}");
+    let get = generated.files.iter().find(|(_, text)| text.contains("pub struct GetUser<'c>")).expect("a part with GetUser");
+    assert!(get.1.contains("impl<'c> DirectoryApi<'c> {") && get.1.contains("pub fn get_user("), "{}", get.0);
+    let largest = generated.files.values().map(|text| text.lines().count()).max().unwrap();
+    assert!(largest < 12_000, "{largest}");
+}
