@@ -384,6 +384,24 @@ fn compile_report(out: &mut String) {
     }
     out.push_str(&table.0);
     out.push('\n');
+
+    // A first build: the 3-operation crate and all its dependencies, from an empty target
+    // directory (sources already downloaded), with each TLS backend.
+    let _ = writeln!(out, "### A first build of a small generated crate (`cargo build`, debug, empty target directory)\n");
+    let mut table = Table::new(&["TLS backend (features)", "cold build, dependencies included", "compilation units"]);
+    for (backend, features) in [
+        ("rustls with *ring* (the default)", &[][..]),
+        ("rustls with aws-lc-rs (`rustls-aws-lc`)", &["--no-default-features", "--features", "rustls-aws-lc"][..]),
+    ] {
+        let cold = root.join("target/bench-compile/cold");
+        let _ = std::fs::remove_dir_all(&cold);
+        let time = cargo_timed("build", features, &small_dir, &cold, "mittwald-bench-small", false);
+        let crates = std::fs::read_dir(cold.join("debug/.fingerprint")).map_or(0, |d| d.count());
+        table.row(&[backend.to_owned(), secs(time), crates.to_string()]);
+        let _ = std::fs::remove_dir_all(&cold);
+    }
+    out.push_str(&table.0);
+    out.push('\n');
 }
 
 fn machine() -> String {
@@ -636,7 +654,119 @@ fn huge_documents_report(out: &mut String, install_peer: bool) -> Vec<(String, P
     }
     out.push_str(&table.0);
     out.push('\n');
+    if let Some((_, dir, _, operations)) = crates.get(1) {
+        line_kinds(dir, *operations, out);
+    }
     crates
+}
+
+/// Where our lines go on GitHub's crate, by kind of item (each line counted with the item it is in).
+fn line_kinds(dir: &Path, operations: usize, out: &mut String) {
+    let mut kinds: std::collections::BTreeMap<&'static str, usize> = Default::default();
+    let mut stack = vec![dir.join("src")];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(&next).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let runtime = path.components().any(|c| c.as_os_str() == "runtime");
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut kind = "other items";
+            for line in text.lines() {
+                let trimmed = line.trim_start();
+                let item = trimmed.starts_with("impl") || trimmed.starts_with("pub struct") || trimmed.starts_with("pub enum");
+                if runtime {
+                    kind = "the runtime (hand-written, the same in every crate)";
+                } else if trimmed.starts_with("///") || trimmed.starts_with("//!") {
+                    *kinds.entry("doc comments (the spec's descriptions)").or_default() += 1;
+                    continue;
+                } else if line.starts_with("#[cfg(") {
+                    kind = "feature gates (`#[cfg]` of the tags that reach an item)";
+                } else if item && trimmed.contains("serde_helpers::Object for") {
+                    kind = "decoding of structs (`Object`: the field table serde's derive would expand to)";
+                } else if item && (trimmed.contains("serde::Serialize for") || trimmed.contains("serde::Deserialize<'de> for")) {
+                    kind = "serde impls written out (no derive macros: 3× faster to check)";
+                } else if item
+                    && ["From<", "std::str::FromStr for", "std::fmt::Display for", "ToParam for"]
+                        .iter()
+                        .any(|t| trimmed.contains(t))
+                {
+                    kind = "conversions of enums and unions (`From`, `FromStr`, `Display`, `ToParam`)";
+                } else if item && (trimmed.starts_with("pub struct") || trimmed.starts_with("pub enum")) {
+                    kind = "type definitions (structs, enums: fields and variants)";
+                } else if item && trimmed.starts_with("impl") {
+                    kind = "methods (request builders, `send`, accessors)";
+                }
+                *kinds.entry(kind).or_default() += 1;
+            }
+        }
+    }
+    let total: usize = kinds.values().sum();
+    let _ = writeln!(out, "Where the lines of our GitHub crate go ({total} lines, {operations} operations):\n");
+    let mut table = Table::new(&["kind of line", "lines", "share", "per operation"]);
+    let mut rows: Vec<_> = kinds.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1));
+    for (kind, lines) in rows {
+        table.row(&[
+            kind.to_owned(),
+            lines.to_string(),
+            format!("{:.0}%", 100.0 * lines as f64 / total as f64),
+            format!("{:.0}", lines as f64 / operations.max(1) as f64),
+        ]);
+    }
+    out.push_str(&table.0);
+    out.push('\n');
+}
+
+/// Fresh `cargo check` of our crate and of the peer's output (in a crate of its own, with the
+/// dependencies it asks for in `REQUIRED_DEPS.toml`), dependencies built first, for each document
+/// the peer generated.
+fn huge_compile_report(crates: &[(String, PathBuf, Option<PathBuf>, usize)], out: &mut String) {
+    let root = root();
+    let target = root.join("target/bench-large/target");
+    let _ = writeln!(
+        out,
+        "### Huge documents: fresh `cargo check` of the generated crates (dependencies built), same run\n\n\
+         The peer's output is put in a crate of its own with the dependencies its `REQUIRED_DEPS.toml` names.\n"
+    );
+    let mut table = Table::new(&["document", "ours", "peer", "× peer"]);
+    // GitHub's crates only: Graph's (3.7 million lines of ours) would take this run's hour.
+    for (name, ours, peer, _) in crates.iter().skip(1).take(1) {
+        let Some(peer) = peer else { continue };
+        let crate_dir = peer.with_extension("crate");
+        let _ = std::fs::remove_dir_all(&crate_dir);
+        std::fs::create_dir_all(crate_dir.join("src/generated")).unwrap();
+        for entry in std::fs::read_dir(peer).unwrap().flatten() {
+            if entry.path().extension().is_some_and(|e| e == "rs") {
+                std::fs::copy(entry.path(), crate_dir.join("src/generated").join(entry.file_name())).unwrap();
+            }
+        }
+        let deps = std::fs::read_to_string(peer.join("REQUIRED_DEPS.toml")).unwrap_or_default();
+        let deps = deps.split("[dependencies]").nth(1).unwrap_or_default();
+        std::fs::write(
+            crate_dir.join("Cargo.toml"),
+            format!("[package]\nname = \"peer-huge\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[dependencies]{deps}\n[workspace]\n"),
+        )
+        .unwrap();
+        // The peer's code as its README shows it used: a module of the user's crate; its lints are
+        // not ours to judge, so warnings are allowed here.
+        std::fs::write(crate_dir.join("src/lib.rs"), "#![allow(warnings)]\npub mod generated;\n").unwrap();
+        let relaxed = [("RUSTFLAGS", "")];
+        cargo_timed_with("check", &[], ours, &target, "huge", false, &relaxed);
+        let us = cargo_timed_with("check", &[], ours, &target, "huge", true, &relaxed);
+        cargo_timed_with("check", &[], &crate_dir, &target, "peer-huge", false, &relaxed);
+        let them = cargo_timed_with("check", &[], &crate_dir, &target, "peer-huge", true, &relaxed);
+        table.row(&[
+            name.clone(),
+            format!("{:.1} s", us.as_secs_f64()),
+            format!("{:.1} s", them.as_secs_f64()),
+            format!("**{:.2}**", us.as_secs_f64() / them.as_secs_f64()),
+        ]);
+    }
+    out.push_str(&table.0);
+    out.push('\n');
 }
 
 fn main() {
@@ -663,7 +793,10 @@ fn main() {
     out.push_str(&sibling_tables("bench_streams"));
     if large {
         out.push_str(&sibling_tables_with("bench_generation", &["--large"]));
-        huge_documents_report(&mut out, args.iter().any(|a| a == "--peer"));
+        let crates = huge_documents_report(&mut out, args.iter().any(|a| a == "--peer"));
+        if compile {
+            huge_compile_report(&crates, &mut out);
+        }
     }
     if compile {
         compile_report(&mut out);
