@@ -490,12 +490,17 @@ fn a_group_of_few_but_huge_operations_is_split_by_size() {
         ));
     }
     let generated = tests::generate_fixture("huge_operations.yaml", &spec).unwrap_or_else(|e| panic!("{e}"));
-    let parts: Vec<&str> =
-        generated.files.keys().map(String::as_str).filter(|path| path.starts_with("src/operations/directory/")).collect();
+    let parts: Vec<&str> = generated
+        .files
+        .keys()
+        .map(String::as_str)
+        .filter(|path| path.starts_with("src/operations/directory/"))
+        .collect();
     assert!(parts.len() >= 2, "five operations of ~3,000 estimated lines each are split: {parts:?}");
     let group = &generated.files["src/operations/directory.rs"];
     assert!(!group.contains("pub fn get_user"), "the methods are in the parts: {group}");
-    let get = generated.files.iter().find(|(_, text)| text.contains("pub struct GetUser<'c>")).expect("a part with GetUser");
+    let get =
+        generated.files.iter().find(|(_, text)| text.contains("pub struct GetUser<'c>")).expect("a part with GetUser");
     assert!(get.1.contains("impl<'c> DirectoryApi<'c> {") && get.1.contains("pub fn get_user("), "{}", get.0);
     let largest = generated.files.values().map(|text| text.lines().count()).max().unwrap();
     assert!(largest < 12_000, "{largest}");

@@ -387,7 +387,8 @@ fn compile_report(out: &mut String) {
 
     // A first build: the 3-operation crate and all its dependencies, from an empty target
     // directory (sources already downloaded), with each TLS backend.
-    let _ = writeln!(out, "### A first build of a small generated crate (`cargo build`, debug, empty target directory)\n");
+    let _ =
+        writeln!(out, "### A first build of a small generated crate (`cargo build`, debug, empty target directory)\n");
     let mut table = Table::new(&["TLS backend (features)", "cold build, dependencies included", "compilation units"]);
     for (backend, features) in [
         ("rustls with *ring* (the default)", &[][..]),
@@ -552,13 +553,29 @@ struct Side {
     largest_path: String,
 }
 
+/// One run of `command` through this binary's `--wrap` mode, a small process of its own: a
+/// child's peak resident set counts the memory of the process it was started from until it runs
+/// its program (Linux carries the high-water mark over `exec`), and this process holds hundreds of
+/// megabytes by now.
+fn run_wrapped(command: &Command, log: &Path) -> (Duration, u64) {
+    let mut wrapper = Command::new(std::env::current_exe().expect("the path of this binary"));
+    wrapper.arg("--wrap").arg(log).arg(command.get_program()).args(command.get_args());
+    let output = wrapper.output().expect("run the wrapper");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut fields = text.split_whitespace().map(|f| f.parse::<u64>().ok());
+    match (output.status.success(), fields.next().flatten(), fields.next().flatten()) {
+        (true, Some(micros), Some(peak_kb)) => (Duration::from_micros(micros), peak_kb),
+        _ => panic!("{command:?} failed: {text}{}; see {}", String::from_utf8_lossy(&output.stderr), log.display()),
+    }
+}
+
 /// Generates `spec` into `out` three times with `command`: the median time, the highest peak.
 fn measure_side(mut command: impl FnMut() -> Command, out: &Path, log: &Path) -> Side {
     let mut runs = Vec::new();
     for _ in 0..3 {
         let _ = std::fs::remove_dir_all(out);
         std::fs::create_dir_all(out).unwrap();
-        runs.push(run_child(&mut command(), log));
+        runs.push(run_wrapped(&command(), log));
     }
     let peak_kb = runs.iter().map(|r| r.1).max().unwrap();
     let mut times: Vec<Duration> = runs.iter().map(|r| r.0).collect();
@@ -676,7 +693,8 @@ fn line_kinds(dir: &Path, operations: usize, out: &mut String) {
             let mut kind = "other items";
             for line in text.lines() {
                 let trimmed = line.trim_start();
-                let item = trimmed.starts_with("impl") || trimmed.starts_with("pub struct") || trimmed.starts_with("pub enum");
+                let item =
+                    trimmed.starts_with("impl") || trimmed.starts_with("pub struct") || trimmed.starts_with("pub enum");
                 if runtime {
                     kind = "the runtime (hand-written, the same in every crate)";
                 } else if trimmed.starts_with("///") || trimmed.starts_with("//!") {
@@ -686,7 +704,9 @@ fn line_kinds(dir: &Path, operations: usize, out: &mut String) {
                     kind = "feature gates (`#[cfg]` of the tags that reach an item)";
                 } else if item && trimmed.contains("serde_helpers::Object for") {
                     kind = "decoding of structs (`Object`: the field table serde's derive would expand to)";
-                } else if item && (trimmed.contains("serde::Serialize for") || trimmed.contains("serde::Deserialize<'de> for")) {
+                } else if item
+                    && (trimmed.contains("serde::Serialize for") || trimmed.contains("serde::Deserialize<'de> for"))
+                {
                     kind = "serde impls written out (no derive macros: 3× faster to check)";
                 } else if item
                     && ["From<", "std::str::FromStr for", "std::fmt::Display for", "ToParam for"]
@@ -747,7 +767,7 @@ fn huge_compile_report(crates: &[(String, PathBuf, Option<PathBuf>, usize)], out
         let deps = deps.split("[dependencies]").nth(1).unwrap_or_default();
         std::fs::write(
             crate_dir.join("Cargo.toml"),
-            format!("[package]\nname = \"peer-huge\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[dependencies]{deps}\n[workspace]\n"),
+            format!("[package]\nname = \"peer-huge\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[dependencies]{deps}\n[workspace]\n"),
         )
         .unwrap();
         // The peer's code as its README shows it used: a module of the user's crate; its lints are
@@ -771,6 +791,15 @@ fn huge_compile_report(crates: &[(String, PathBuf, Option<PathBuf>, usize)], out
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--wrap <log> <program> <args>..`: runs the program, prints its time (µs) and peak resident
+    // set (kB); see `run_wrapped`.
+    if let [wrap, log, program, rest @ ..] = args.as_slice() {
+        if wrap == "--wrap" {
+            let (time, peak_kb) = run_child(Command::new(program).args(rest), Path::new(log));
+            println!("{} {peak_kb}", time.as_micros());
+            return;
+        }
+    }
     let compile = args.iter().any(|a| a == "--compile");
     let large = args.iter().any(|a| a == "--large");
     // `--out <file>` writes the report elsewhere than BENCHMARKS.md (CI's short smoke run).
