@@ -162,7 +162,8 @@ fn runtime_defaults(api: &Api) -> Vec<String> {
     let streams = !api.has_tag_features() && api.operations.iter().any(|op| op.streams_events());
     [(declared, "oauth2"), (streams, "event-streams")]
         .into_iter()
-        .filter_map(|(on, feature)| on.then(|| feature.to_owned()))
+        .filter(|(on, _)| *on)
+        .map(|(_, feature)| feature.to_owned())
         .collect()
 }
 

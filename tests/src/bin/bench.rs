@@ -491,6 +491,8 @@ fn peer(install: bool) -> Option<PathBuf> {
 
 /// One run of `command` as a child process: its wall time and peak resident set (kB, from
 /// `wait4`), which must exit successfully; its output goes to `log`.
+// The child is reaped by `wait4`, which std's `Child` does not know of.
+#[allow(clippy::zombie_processes)]
 fn run_child(command: &mut Command, log: &Path) -> (Duration, u64) {
     let file = std::fs::File::create(log).unwrap();
     let started = Instant::now();
@@ -727,7 +729,7 @@ fn line_kinds(dir: &Path, operations: usize, out: &mut String) {
     let _ = writeln!(out, "Where the lines of our GitHub crate go ({total} lines, {operations} operations):\n");
     let mut table = Table::new(&["kind of line", "lines", "share", "per operation"]);
     let mut rows: Vec<_> = kinds.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1));
+    rows.sort_by_key(|row| std::cmp::Reverse(row.1));
     for (kind, lines) in rows {
         table.row(&[
             kind.to_owned(),
