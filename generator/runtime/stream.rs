@@ -1,5 +1,5 @@
 //! Bodies that are not read whole: downloads as a [`ByteStream`], server-sent events as an
-//! [`EventStream`], and request bodies from a file or a stream as an [`Upload`].
+//! `EventStream` (`events.rs`, the `event-streams` feature), and request bodies from a file or a stream as an [`Upload`].
 //!
 //! A streamed response has no whole-request timeout (it may last for hours); instead the
 //! client's idle timeout bounds the wait for each next chunk. Dropping a stream closes its
@@ -44,7 +44,7 @@ pub enum StreamError {
         /// The first bytes of the data.
         snippet: String,
     },
-    /// One item of a JSON sequence ([`JsonLines`](super::JsonLines)) does not match the spec's
+    /// One item of a JSON sequence (`JsonLines`, the `event-streams` feature) does not match the spec's
     /// schema. The stream goes on: the next item is the next value.
     #[error("item {index} of the sequence does not decode at `{path}`: {message}; it starts with: {snippet}")]
     Item {
