@@ -128,9 +128,11 @@ pub fn cargo_features(api: &Api) -> String {
         }
         None => out.push_str(&format!("default = [{}]\n", quoted.join(", "))),
     }
+    // A tag whose operations stream events turns on the runtime's event streams.
+    let streaming: BTreeSet<String> =
+        api.operations.iter().filter(|op| op.streams_events()).map(|op| Api::group_feature(&op.group)).collect();
     for feature in &features {
-        // A tag whose operations stream events turns on the runtime's event streams.
-        let streams = api.operations.iter().any(|op| Api::group_feature(&op.group) == *feature && op.streams_events());
+        let streams = streaming.contains(feature);
         out.push_str(&format!("{feature} = [{}]\n", if streams { "\"event-streams\"" } else { "" }));
     }
     out.push_str(
