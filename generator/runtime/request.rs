@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use super::client::{Auth, Client, RetryPolicy};
 use super::AccessToken;
 use super::response::{decode_json, Response};
+#[cfg(feature = "streams")]
 use super::stream::{BodyStream, ByteStream, Resend, Upload};
 #[cfg(feature = "event-streams")]
 use super::events::{DecodeData, EventStream};
@@ -200,10 +201,13 @@ impl std::fmt::Debug for Request {
 #[derive(Clone)]
 pub(crate) enum Body {
     Bytes { content_type: &'static str, bytes: bytes::Bytes },
+    #[cfg(feature = "streams")]
     Upload { content_type: &'static str, upload: Upload },
+    #[cfg(feature = "multipart")]
     Multipart(Vec<(String, Part)>),
 }
 
+#[cfg(feature = "multipart")]
 #[derive(Clone)]
 pub(crate) enum Part {
     Text(String),
@@ -212,6 +216,7 @@ pub(crate) enum Part {
 
 /// A file in a multipart body: its content (bytes, a file on disk or a stream, see
 /// [`Upload`]), and optionally a file name and content type.
+#[cfg(feature = "multipart")]
 #[derive(Clone, PartialEq, Eq)]
 pub struct FilePart {
     /// The content.
@@ -222,6 +227,7 @@ pub struct FilePart {
     pub content_type: Option<String>,
 }
 
+#[cfg(feature = "multipart")]
 impl FilePart {
     /// A part with this content (bytes, or an [`Upload`] of a file or stream), without name
     /// or content type.
@@ -252,6 +258,7 @@ impl FilePart {
     }
 }
 
+#[cfg(feature = "multipart")]
 impl std::fmt::Debug for FilePart {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FilePart")
@@ -265,6 +272,7 @@ impl std::fmt::Debug for FilePart {
 /// In JSON (a `format: binary` property outside a multipart body) the bytes are a string:
 /// written as UTF-8 (invalid sequences replaced), read back as the string's bytes. Only bytes
 /// in memory can be written so.
+#[cfg(feature = "multipart")]
 impl serde::Serialize for FilePart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.content.as_bytes() {
@@ -274,18 +282,21 @@ impl serde::Serialize for FilePart {
     }
 }
 
+#[cfg(feature = "multipart")]
 impl<'de> serde::Deserialize<'de> for FilePart {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         <String as serde::Deserialize>::deserialize(deserializer).map(|text| Self::new(text.into_bytes()))
     }
 }
 
+#[cfg(feature = "multipart")]
 impl From<Vec<u8>> for FilePart {
     fn from(bytes: Vec<u8>) -> Self {
         Self::new(bytes)
     }
 }
 
+#[cfg(feature = "multipart")]
 impl From<bytes::Bytes> for FilePart {
     fn from(bytes: bytes::Bytes) -> Self {
         Self::new(bytes)
@@ -322,6 +333,7 @@ impl Request {
     }
 
     /// A raw body from bytes, a file or a stream.
+    #[cfg(feature = "streams")]
     pub(crate) fn upload(&mut self, content_type: &'static str, upload: Upload) {
         self.body = Some(Body::Upload { content_type, upload });
     }
@@ -329,7 +341,9 @@ impl Request {
     /// Whether the body can be sent again (for a retry, a redirect, a renewed credential).
     pub(crate) fn is_replayable(&self) -> bool {
         match &self.body {
+            #[cfg(feature = "streams")]
             Some(Body::Upload { upload, .. }) => upload.is_replayable(),
+            #[cfg(feature = "multipart")]
             Some(Body::Multipart(parts)) => {
                 parts.iter().all(|(_, part)| !matches!(part, Part::File(file) if !file.content.is_replayable()))
             }
@@ -337,6 +351,7 @@ impl Request {
         }
     }
 
+    #[cfg(feature = "multipart")]
     fn parts(&mut self) -> &mut Vec<(String, Part)> {
         if !matches!(self.body, Some(Body::Multipart(_))) {
             self.body = Some(Body::Multipart(Vec::new()));
@@ -348,12 +363,14 @@ impl Request {
     }
 
     /// A text part of a multipart body.
+    #[cfg(feature = "multipart")]
     pub(crate) fn multipart_text(&mut self, name: &str, value: &impl ToParam) {
         let value = value.to_param().into_owned();
         self.parts().push((name.to_owned(), Part::Text(value)));
     }
 
     /// A part holding a JSON value, for properties that are not plain values.
+    #[cfg(feature = "multipart")]
     pub(crate) fn multipart_json(&mut self, name: &str, value: &impl serde::Serialize) -> Result<(), EncodeError> {
         let value = serde_json::to_string(value).map_err(|e| EncodeError { message: format!("the body: {e}") })?;
         self.parts().push((name.to_owned(), Part::Text(value)));
@@ -361,6 +378,7 @@ impl Request {
     }
 
     /// A file part of a multipart body.
+    #[cfg(feature = "multipart")]
     pub(crate) fn multipart_file(&mut self, name: &str, file: &FilePart) {
         self.parts().push((name.to_owned(), Part::File(file.clone())));
     }
@@ -423,12 +441,14 @@ pub(crate) struct RawResponse {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: bytes::Bytes,
+    #[cfg(feature = "streams")]
     pub(crate) open: Option<Open>,
     /// The access token the request carried, when a token provider gave one.
     pub(crate) token: Option<AccessToken>,
 }
 
 /// A response whose body is still arriving.
+#[cfg(feature = "streams")]
 pub(crate) struct Open {
     response: reqwest::Response,
     idle: Option<Duration>,
@@ -438,6 +458,7 @@ pub(crate) struct Open {
     pub(crate) resend: Option<Resend>,
 }
 
+#[cfg(feature = "streams")]
 impl Open {
     pub(crate) fn into_body(self) -> BodyStream {
         BodyStream::new(self.response, self.idle, self.method, self.path)
@@ -451,10 +472,19 @@ pub(crate) enum Reading {
     Whole,
     /// For the statuses the function accepts, only the head: the body is streamed, bounded by
     /// the idle timeout instead (the others are read whole).
+    #[cfg(feature = "streams")]
     Open(fn(u16) -> bool),
 }
 
 impl RawResponse {
+    /// A response read whole.
+    fn whole(status: StatusCode, headers: HeaderMap, body: bytes::Bytes, token: Option<AccessToken>) -> Self {
+        #[cfg(feature = "streams")]
+        return Self { status, headers, body, open: None, token };
+        #[cfg(not(feature = "streams"))]
+        Self { status, headers, body, token }
+    }
+
     /// Decodes the body as JSON of type `T`, naming the failing path.
     pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
         let decode_error = |path: String, message: String| DecodeError {
@@ -505,6 +535,7 @@ impl RawResponse {
     }
 
     /// A successful download: the body as a stream of bytes, wrapped by `wrap`.
+    #[cfg(feature = "streams")]
     pub(crate) fn ok_stream_as<X, H, E>(mut self, wrap: fn(ByteStream) -> X) -> Result<Response<X, H>, Error<E>> {
         let stream = match self.open.take() {
             Some(open) => {
@@ -663,6 +694,7 @@ impl Client {
 
     /// [`call`](Self::call) for an operation whose successes stream (downloads, event
     /// streams): the statuses `streams` accepts are handed to `decode` with the body open.
+    #[cfg(feature = "streams")]
     pub(crate) async fn call_open<T, E>(
         &self,
         request: Result<Request, EncodeError>,
@@ -776,6 +808,7 @@ impl Client {
             };
             let Some(next) = next else {
                 let headers = response.headers().clone();
+                #[cfg(feature = "streams")]
                 if let Reading::Open(streams) = reading {
                     if streams(status.as_u16()) {
                         let (idle, method, path) = (self.idle_timeout, request.method.clone(), request.path.clone());
@@ -790,10 +823,10 @@ impl Client {
                         },
                         None => response.bytes().await.map_err(transport)?,
                     };
-                    return Ok(RawResponse { status, headers, body, open: None, token });
+                    return Ok(RawResponse::whole(status, headers, body, token));
                 }
                 let body = response.bytes().await.map_err(transport)?;
-                return Ok(RawResponse { status, headers, body, open: None, token });
+                return Ok(RawResponse::whole(status, headers, body, token));
             };
             let refuse = |kind| {
                 let location = redact(next.as_str(), self.auth.secret());
@@ -844,6 +877,7 @@ impl Client {
             Some(Body::Bytes { content_type, bytes }) => {
                 builder = builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone());
             }
+            #[cfg(feature = "streams")]
             Some(Body::Upload { content_type, upload }) => {
                 builder = builder.header(reqwest::header::CONTENT_TYPE, *content_type);
                 if let Some(length) = upload.len() {
@@ -851,6 +885,7 @@ impl Client {
                 }
                 builder = builder.body(upload.body().await.map_err(SendError::Body)?);
             }
+            #[cfg(feature = "multipart")]
             Some(Body::Multipart(parts)) => {
                 let mut form = reqwest::multipart::Form::new();
                 for (name, part) in parts {
@@ -907,14 +942,19 @@ impl Client {
             }
         }
         let response = self.exchange(outgoing, request.operation_id, reading);
+        // A streamed body's head arrives within the timeout (otherwise the request's own
+        // timeout covers the whole exchange).
+        #[cfg(feature = "streams")]
         let response = match (reading, self.timeout) {
             (Reading::Open(_), Some(limit)) => match tokio::time::timeout(limit, response).await {
                 Ok(response) => response,
                 Err(_) => return Err(self.timed_out(request).into()),
             },
             _ => response.await,
-        }
-        .map_err(transport)?;
+        };
+        #[cfg(not(feature = "streams"))]
+        let response = response.await;
+        let response = response.map_err(transport)?;
         if !self.interceptors.is_empty() {
             self.interceptors.after_receive(response.status(), response.headers(), &call);
         }

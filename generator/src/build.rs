@@ -192,8 +192,21 @@ impl Builder {
         if let Some(manifest) = files.get("Cargo.toml") {
             let features = manifest.split("[features]").nth(1).unwrap_or_default();
             let features = features.split("\n[").next().unwrap_or_default();
-            let default = features.lines().find(|line| line.starts_with("default = ")).unwrap_or_default();
-            on.extend(default.split('"').skip(1).step_by(2).map(str::to_owned));
+            // Each feature's list (`file = ["streams"]`), followed from `default` as cargo
+            // does: a tag's feature turns on the runtime's parts its operations use.
+            let lists: BTreeMap<&str, Vec<&str>> = features
+                .lines()
+                .filter_map(|line| line.split_once(" = "))
+                .map(|(name, list)| (name.trim(), list.split('"').skip(1).step_by(2).collect()))
+                .collect();
+            let mut pending = vec!["default"];
+            while let Some(feature) = pending.pop() {
+                for &next in lists.get(feature).into_iter().flatten() {
+                    if !next.contains('/') && !next.starts_with("dep:") && on.insert(next.to_owned()) {
+                        pending.push(next);
+                    }
+                }
+            }
         }
         // The TLS backend is the program's, by the reqwest features it picks: the module installs
         // no rustls provider of its own.

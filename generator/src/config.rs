@@ -51,8 +51,9 @@ pub struct Settings {
     #[serde(default)]
     pub overlays: Vec<String>,
     /// The generated crate's `default` features instead of every tag and `rustls` (tag
-    /// features by their group name, `webhooks`, `other-types`, `rustls`, `rustls-aws-lc`, `native-tls`, `oauth2`, `event-streams`,
-    /// `tracing`, `test-util`, `deserialize-all`).
+    /// features by their group name, `webhooks`, `other-types`, `rustls`, `rustls-aws-lc`,
+    /// `native-tls`, `oauth2`, `event-streams`, `streams`, `multipart`, `tracing`, `test-util`,
+    /// `deserialize-all`).
     pub default_features: Option<Vec<String>>,
     #[serde(default)]
     pub names: Names,

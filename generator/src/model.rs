@@ -443,6 +443,20 @@ impl Operation {
         self.responses.iter().any(|r| r.events.is_some() || matches!(r.body, Some(Body::Events(_) | Body::Items(..))))
     }
 
+    /// The runtime's optional parts its code uses: `event-streams` (events, JSON sequences),
+    /// `streams` (downloads and uploads, and every open body) and `multipart` (form bodies).
+    pub fn runtime_parts(&self) -> impl Iterator<Item = &'static str> {
+        let body = self.request_body.as_ref().map(|body| &body.kind);
+        [
+            (self.streams_events(), "event-streams"),
+            (self.streams() || matches!(body, Some(RequestBodyKind::Binary(_))), "streams"),
+            (matches!(body, Some(RequestBodyKind::Multipart(_))), "multipart"),
+        ]
+        .into_iter()
+        .filter(|(used, _)| *used)
+        .map(|(_, part)| part)
+    }
+
     /// The successful response whose body is returned (the first 2XX one).
     pub fn success(&self) -> Option<&Response> {
         self.responses.iter().find(|r| r.status.is_success())

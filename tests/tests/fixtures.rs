@@ -266,6 +266,60 @@ components:
 }
 
 #[test]
+fn a_tag_turns_on_the_runtime_parts_its_operations_and_types_use() {
+    // Downloads and raw uploads need the runtime's `streams`, multipart forms `multipart`,
+    // event streams `event-streams`; a file in a type no operation reaches is `other-types`'.
+    let tagged = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /plain: {get: {operationId: plain, tags: [plain], responses: {"200": {description: ok, content: {application/json: {schema: {type: string}}}}}}}
+  /down: {get: {operationId: down, tags: [files], responses: {"200": {description: ok, content: {application/pdf: {schema: {type: string, format: binary}}}}}}}
+  /up: {put: {operationId: up, tags: [uploads], requestBody: {content: {application/octet-stream: {schema: {type: string, format: binary}}}}, responses: {"204": {description: ok}}}}
+  /form: {post: {operationId: form, tags: [forms], requestBody: {content: {multipart/form-data: {schema: {type: object, properties: {name: {type: string}}}}}}, responses: {"204": {description: ok}}}}
+  /events: {get: {operationId: events, tags: [live], responses: {"200": {description: ok, content: {text/event-stream: {schema: {type: string}}}}}}}
+components:
+  schemas:
+    Attachment: {type: object, properties: {content: {type: string, format: binary}}}
+"##;
+    let generated = tests::generate_fixture("parts.yaml", tagged).unwrap();
+    let cargo = &generated.files["Cargo.toml"];
+    for feature in [
+        "plain = []",
+        "files = [\"streams\"]",
+        "uploads = [\"streams\"]",
+        "forms = [\"multipart\"]",
+        "live = [\"event-streams\"]",
+        "other-types = [\"multipart\"]",
+        "multipart = [\"streams\", \"reqwest/multipart\"]",
+        "event-streams = [\"streams\"]",
+    ] {
+        assert_eq!(cargo.matches(&format!("\n{feature}\n")).count(), 1, "{feature} in {cargo}");
+    }
+    assert!(cargo.contains("features = [\"http2\"] }"), "reqwest's stream and multipart only with the parts: {cargo}");
+    assert!(cargo
+        .contains("default = [\"files\", \"forms\", \"live\", \"plain\", \"uploads\", \"other-types\", \"rustls\"]"));
+
+    // Without tags the parts used are default features, and turning one off is an error that
+    // says which.
+    let untagged = tagged.replace("tags: [files]", "tags: [plain]").replace("tags: [uploads]", "tags: [plain]");
+    let untagged = untagged.replace("tags: [forms]", "tags: [plain]").replace("tags: [live]", "tags: [plain]");
+    let generated = tests::generate_fixture("parts-untagged.yaml", &untagged).unwrap();
+    let cargo = &generated.files["Cargo.toml"];
+    assert!(cargo.contains("default = [\"event-streams\", \"multipart\", \"rustls\"]"), "{cargo}");
+    let lib = &generated.files["src/lib.rs"];
+    for part in ["event-streams", "multipart"] {
+        assert!(lib.contains(&format!("#[cfg(not(feature = \"{part}\"))]")), "{part} in {lib}");
+    }
+    // A spec that uses none of them compiles none: no feature turns them on.
+    let plain = untagged.split("\n  /down").next().unwrap().to_owned();
+    let generated = tests::generate_fixture("parts-plain.yaml", &plain).unwrap();
+    let cargo = &generated.files["Cargo.toml"];
+    assert!(cargo.contains("default = [\"rustls\"]"), "{cargo}");
+    assert!(!generated.files["src/lib.rs"].contains("compile_error!"));
+}
+
+#[test]
 fn oauth2_flows_become_the_defaults_of_runtime_oauth2() {
     // 3.0: the scheme the spec requires first; a relative token URL stays relative (the runtime
     // resolves it against the base URL the client is built with, not the spec's first server).

@@ -26,6 +26,7 @@ mod request;
 mod response;
 #[cfg(feature = "event-streams")]
 mod sse_parser;
+#[cfg(feature = "streams")]
 mod stream;
 mod token;
 #[cfg(feature = "tracing")]
@@ -35,7 +36,8 @@ pub(crate) mod serde_helpers;
 pub(crate) use client::DefaultAuth;
 
 pub use base64::Base64;
-/// The byte buffer of bodies and chunks (from the `bytes` crate), for [`Upload::stream`].
+/// The byte buffer of bodies and chunks (from the `bytes` crate), for raw bodies and the
+/// chunks of streamed ones.
 pub use bytes::Bytes;
 /// The HTTP client under the runtime, re-exported so that a program configures it
 /// ([`ClientBuilder::http_client`]) with the very version the crate uses, without a dependency
@@ -52,11 +54,14 @@ pub use error::{
     ApiError, DecodeError, EncodeError, Error, HeaderError, RedirectError, RedirectErrorKind, TransportError,
     TransportErrorKind, UnexpectedResponse,
 };
-pub use request::{FilePart, JsonParam, Request, ToParam};
+pub use request::{JsonParam, Request, ToParam};
+#[cfg(feature = "multipart")]
+pub use request::FilePart;
 pub use response::{decode_json, FromHeaders, JsonError, Response};
 #[cfg(feature = "event-streams")]
 pub use json_lines::{Framing, JsonLines};
 pub use nullable::Nullable;
+#[cfg(feature = "streams")]
 pub use stream::{ByteStream, StreamError, Upload};
 #[cfg(feature = "event-streams")]
 pub use events::{Event, EventData, EventStream};

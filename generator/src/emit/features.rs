@@ -1,12 +1,12 @@
 //! Cargo features per tag: `#[cfg]` attributes for the items of the tags a crate leaves out.
 //! An API with one tag has none of this (see [`Api::has_tag_features`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Api, TypeId, OTHER_TYPES_FEATURE, WEBHOOKS_FEATURE};
+use crate::model::{Api, TypeId, TypeKind, TypeRef, OTHER_TYPES_FEATURE, WEBHOOKS_FEATURE};
 
 /// `#[cfg(..)]` for code that compiles with any of `features`. No `doc(cfg)` beside it: on docs.rs
 /// the crate's `feature(doc_cfg)` labels every gated item with its features by itself.
@@ -128,12 +128,12 @@ pub fn cargo_features(api: &Api) -> String {
         }
         None => out.push_str(&format!("default = [{}]\n", quoted.join(", "))),
     }
-    // A tag whose operations stream events turns on the runtime's event streams.
-    let streaming: BTreeSet<String> =
-        api.operations.iter().filter(|op| op.streams_events()).map(|op| Api::group_feature(&op.group)).collect();
+    // A tag turns on the runtime's parts its operations and types use.
+    let parts = runtime_parts(api);
     for feature in &features {
-        let streams = streaming.contains(feature);
-        out.push_str(&format!("{feature} = [{}]\n", if streams { "\"event-streams\"" } else { "" }));
+        let uses: Vec<String> =
+            parts.get(feature.as_str()).into_iter().flatten().map(|part| format!("\"{part}\"")).collect();
+        out.push_str(&format!("{feature} = [{}]\n", uses.join(", ")));
     }
     out.push_str(
         "# The TLS backend of reqwest: rustls with *ring*'s cryptography and the platform's certificate\n\
@@ -148,25 +148,81 @@ pub fn cargo_features(api: &Api) -> String {
         "# The runtime's OAuth2 client (`runtime::OAuth2`: client credentials, refresh and password\n\
          # flows); on by default when the spec declares an OAuth2 flow.\n\
          oauth2 = []\n\
+         # The runtime's streamed bodies: downloads (`runtime::ByteStream`) and uploads from files or\n\
+         # streams (`runtime::Upload`); on with the tags whose operations send or receive them.\n\
+         streams = [\"reqwest/stream\", \"tokio/fs\", \"tokio/io-util\"]\n\
+         # `multipart/form-data` request bodies and their files (`runtime::FilePart`); on with the\n\
+         # tags whose operations or types use them.\n\
+         multipart = [\"streams\", \"reqwest/multipart\"]\n\
          # The runtime's streams of server-sent events and JSON sequences (`runtime::EventStream`,\n\
          # `runtime::JsonLines`); on with the tags whose operations stream them.\n\
-         event-streams = []\n",
+         event-streams = [\"streams\"]\n",
     );
     out
 }
 
-/// The runtime's parts the spec uses, on by default: `oauth2` when it declares an OAuth2 flow,
-/// `event-streams` when an operation streams (through its tag's feature when there are tags).
+/// The runtime's optional parts (`event-streams`, `streams`, `multipart`) each content feature
+/// needs, by feature name; under `""` those of a crate without tag features. An operation needs
+/// what its code calls ([`Operation::runtime_parts`](crate::model::Operation::runtime_parts)),
+/// and a type that holds a file (`runtime::FilePart`) needs `multipart` under each feature it
+/// compiles with.
+pub fn runtime_parts(api: &Api) -> BTreeMap<String, BTreeSet<&'static str>> {
+    let tags = api.has_tag_features();
+    let mut parts: BTreeMap<String, BTreeSet<&'static str>> = BTreeMap::new();
+    for op in &api.operations {
+        let feature = if tags { Api::group_feature(&op.group) } else { String::new() };
+        parts.entry(feature).or_default().extend(op.runtime_parts());
+    }
+    for (id, def) in api.types.types.iter().enumerate() {
+        if !holds_file(&def.kind) {
+            continue;
+        }
+        let features = if tags { api.type_features.get(id).cloned().unwrap_or_default() } else { vec![String::new()] };
+        for feature in features {
+            parts.entry(feature).or_default().insert("multipart");
+        }
+    }
+    for parts in parts.values_mut() {
+        // `event-streams` and `multipart` turn `streams` on themselves.
+        if parts.contains("event-streams") || parts.contains("multipart") {
+            parts.remove("streams");
+        }
+    }
+    parts.retain(|_, parts| !parts.is_empty());
+    parts
+}
+
+/// Whether a type holds a `format: binary` value (a `runtime::FilePart`) itself, in a field,
+/// variant or alias, or a list, map, box or tuple of them.
+fn holds_file(kind: &TypeKind) -> bool {
+    fn file(ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Binary => true,
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => file(inner),
+            TypeRef::Tuple(items) => items.iter().any(file),
+            _ => false,
+        }
+    }
+    match kind {
+        TypeKind::Struct(fields) => fields.iter().any(|f| file(&f.ty)),
+        TypeKind::UntaggedUnion(variants) => variants.iter().any(|v| file(&v.ty)),
+        TypeKind::Alias(ty) => file(ty),
+        TypeKind::TaggedUnion { .. } | TypeKind::StringEnum(_) => false,
+    }
+}
+
+/// The runtime's parts the spec uses, on by default: `oauth2` when it declares an OAuth2 flow;
+/// for a crate without tag features, the [`runtime_parts`] its operations and types use (tag
+/// features turn those on themselves).
 fn runtime_defaults(api: &Api) -> Vec<String> {
     let oauth2 = &api.oauth2;
     let declared =
         oauth2.client_credentials.is_some() || oauth2.authorization_code.is_some() || oauth2.password.is_some();
-    let streams = !api.has_tag_features() && api.operations.iter().any(|op| op.streams_events());
-    [(declared, "oauth2"), (streams, "event-streams")]
-        .into_iter()
-        .filter(|(on, _)| *on)
-        .map(|(_, feature)| feature.to_owned())
-        .collect()
+    let mut defaults: Vec<String> = declared.then(|| "oauth2".to_owned()).into_iter().collect();
+    if !api.has_tag_features() {
+        defaults.extend(runtime_parts(api).remove("").into_iter().flatten().map(str::to_owned));
+    }
+    defaults
 }
 
 /// The features of the API's content: one per tag, webhooks and other types (none for a crate
@@ -189,7 +245,19 @@ fn content_features(api: &Api) -> Vec<String> {
 pub fn all_features(api: &Api) -> Vec<String> {
     let mut features = content_features(api);
     features.extend(
-        ["rustls", "rustls-aws-lc", "native-tls", "tracing", "test-util", "deserialize-all"].map(str::to_owned),
+        [
+            "rustls",
+            "rustls-aws-lc",
+            "native-tls",
+            "oauth2",
+            "streams",
+            "multipart",
+            "event-streams",
+            "tracing",
+            "test-util",
+            "deserialize-all",
+        ]
+        .map(str::to_owned),
     );
     features
 }

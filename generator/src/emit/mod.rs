@@ -229,14 +229,28 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
     });
     let feature_docs = features::docs_table(api);
     let docs_rs = api.has_tag_features().then(|| quote!(#![cfg_attr(docsrs, feature(doc_cfg))]));
-    // Without tag features nothing turns the runtime's event streams on or off with the
-    // operations that return them: the feature is required, and saying so beats a type error.
-    let streams_required = (!api.has_tag_features() && api.operations.iter().any(|op| op.streams_events())).then(|| {
-        quote! {
-            #[cfg(not(feature = "event-streams"))]
-            compile_error!("this API's operations stream events: the crate needs its `event-streams` feature (on by default)");
-        }
-    });
+    // Without tag features nothing turns the runtime's parts on or off with the operations
+    // that use them: those the crate uses are required, and saying so beats a type error.
+    let parts_required: Vec<TokenStream> = if api.has_tag_features() {
+        Vec::new()
+    } else {
+        let mut parts = features::runtime_parts(api);
+        parts
+            .remove("")
+            .into_iter()
+            .flatten()
+            .map(|part| {
+                let message = format!(
+                    "this API's operations or types use the runtime's `{part}`: the crate needs its `{part}` \
+                     feature (on by default)"
+                );
+                quote! {
+                    #[cfg(not(feature = #part))]
+                    compile_error!(#message);
+                }
+            })
+            .collect()
+    };
     let (default_auth, auth_doc) = match &api.default_auth {
         DefaultAuth::ApiKeyHeader(header) => (
             quote!(runtime::DefaultAuth::ApiKeyHeader(#header)),
@@ -293,7 +307,7 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         #time_format
 
         pub use runtime::{Auth, BuildError, Client, ClientBuilder, RetryPolicy};
-        #streams_required
+        #(#parts_required)*
 
         /// The server the client talks to unless told otherwise (empty when the spec names none:
         /// then `ClientBuilder::base_url` is required).
@@ -359,14 +373,14 @@ futures-util = {{ version = "0.3", default-features = false, features = ["std"] 
 http = {{ version = "1", optional = true }}
 httpdate = "1"
 percent-encoding = "2"
-reqwest = {{ version = "0.13", default-features = false, features = ["http2", "multipart", "stream"] }}
+reqwest = {{ version = "0.13", default-features = false, features = ["http2"] }}
 rustls = {{ version = "0.23", default-features = false, features = ["std", "tls12"], optional = true }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"
 thiserror = "2"
-tokio = {{ version = "1", features = ["time", "sync", "fs", "io-util"] }}
+tokio = {{ version = "1", features = ["time", "sync"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
 uuid = {{ version = "1", features = ["serde"] }}
 {extra}
