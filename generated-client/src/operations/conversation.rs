@@ -588,10 +588,9 @@ impl From<&str> for ListConversationsStatus {
 
 impl From<String> for ListConversationsStatus {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "open" => Self::Open,
-            "closed" => Self::Closed,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }
@@ -677,13 +676,9 @@ impl From<&str> for ListConversationsSort {
 
 impl From<String> for ListConversationsSort {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "createdAt" => Self::CreatedAt,
-            "lastMessage.createdAt" => Self::LastMessageCreatedAt,
-            "title" => Self::Title,
-            "shortId" => Self::ShortId,
-            "conversationId" => Self::ConversationId,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }
@@ -757,10 +752,9 @@ impl From<&str> for ListConversationsOrder {
 
 impl From<String> for ListConversationsOrder {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }
@@ -833,14 +827,6 @@ impl crate::runtime::serde_helpers::Object for CreateConversationCreatedBody {
     #[inline]
     fn slots() -> Self::Slots {
         (None,)
-    }
-
-    #[inline]
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "conversationId" => Some(0),
-            _ => None,
-        }
     }
 
     #[inline]
@@ -931,20 +917,6 @@ impl crate::runtime::serde_helpers::Object for CreateConversationRequestBody {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None)
-    }
-
-    #[inline]
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "categoryId" => Some(0),
-            "mainUserId" => Some(1),
-            "messageContent" => Some(2),
-            "notificationRoles" => Some(3),
-            "relatedTo" => Some(4),
-            "sharedWith" => Some(5),
-            "title" => Some(6),
-            _ => None,
-        }
     }
 
     #[inline]

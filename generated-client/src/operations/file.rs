@@ -373,14 +373,6 @@ impl crate::runtime::serde_helpers::Object for CreateFileRequestBody {
     }
 
     #[inline]
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "file" => Some(0),
-            _ => None,
-        }
-    }
-
-    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -434,10 +426,9 @@ impl From<&str> for GetFileContentDisposition {
 
 impl From<String> for GetFileContentDisposition {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "inline" => Self::Inline,
-            "attachment" => Self::Attachment,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }

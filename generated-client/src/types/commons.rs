@@ -48,15 +48,6 @@ const _: () = {
         }
 
         #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "message" => Some(0),
-                "type" => Some(1),
-                _ => None,
-            }
-        }
-
-        #[inline]
         fn read<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Self::Slots,
             index: usize,
@@ -139,17 +130,6 @@ const _: () = {
         }
 
         #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "context" => Some(0),
-                "message" => Some(1),
-                "path" => Some(2),
-                "type" => Some(3),
-                _ => None,
-            }
-        }
-
-        #[inline]
         fn read<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Self::Slots,
             index: usize,
@@ -228,16 +208,6 @@ const _: () = {
         }
 
         #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "message" => Some(0),
-                "type" => Some(1),
-                "validationErrors" => Some(2),
-                _ => None,
-            }
-        }
-
-        #[inline]
         fn read<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Self::Slots,
             index: usize,
@@ -298,9 +268,9 @@ const _: () = {
 
     impl From<String> for ValidationErrorsType {
         fn from(value: String) -> Self {
-            match value.as_str() {
-                "ValidationError" => Self::ValidationError,
-                _ => Self::Unknown(value),
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
             }
         }
     }
@@ -384,15 +354,6 @@ const _: () = {
         #[inline]
         fn slots() -> Self::Slots {
             (None, None)
-        }
-
-        #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "message" => Some(0),
-                "type" => Some(1),
-                _ => None,
-            }
         }
 
         #[inline]

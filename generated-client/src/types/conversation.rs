@@ -48,16 +48,6 @@ const _: () = {
         }
 
         #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "aggregate" => Some(0),
-                "domain" => Some(1),
-                "id" => Some(2),
-                _ => None,
-            }
-        }
-
-        #[inline]
         fn read<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Self::Slots,
             index: usize,
@@ -197,26 +187,6 @@ const _: () = {
         }
 
         #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "category" => Some(0),
-                "conversationId" => Some(1),
-                "createdAt" => Some(2),
-                "lastMessageAt" => Some(3),
-                "mainUser" => Some(4),
-                "notificationRoles" => Some(5),
-                "relatedTo" => Some(6),
-                "relations" => Some(7),
-                "sharedWith" => Some(8),
-                "shortId" => Some(9),
-                "status" => Some(10),
-                "title" => Some(11),
-                "visibility" => Some(12),
-                _ => None,
-            }
-        }
-
-        #[inline]
         fn read<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Self::Slots,
             index: usize,
@@ -307,16 +277,6 @@ const _: () = {
         #[inline]
         fn slots() -> Self::Slots {
             (None, None, None)
-        }
-
-        #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "categoryId" => Some(0),
-                "name" => Some(1),
-                "referenceType" => Some(2),
-                _ => None,
-            }
         }
 
         #[inline]
@@ -481,29 +441,6 @@ const _: () = {
         }
 
         #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "category" => Some(0),
-                "conversationId" => Some(1),
-                "createdAt" => Some(2),
-                "createdBy" => Some(3),
-                "lastMessage" => Some(4),
-                "lastMessageAt" => Some(5),
-                "lastMessageBy" => Some(6),
-                "mainUser" => Some(7),
-                "notificationRoles" => Some(8),
-                "relatedTo" => Some(9),
-                "relations" => Some(10),
-                "sharedWith" => Some(11),
-                "shortId" => Some(12),
-                "status" => Some(13),
-                "title" => Some(14),
-                "visibility" => Some(15),
-                _ => None,
-            }
-        }
-
-        #[inline]
         fn read<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Self::Slots,
             index: usize,
@@ -612,14 +549,9 @@ const _: () = {
 
     impl From<String> for NotificationRole {
         fn from(value: String) -> Self {
-            match value.as_str() {
-                "customer_owner" => Self::CustomerOwner,
-                "customer_accountant" => Self::CustomerAccountant,
-                "customer_member" => Self::CustomerMember,
-                "project_owner" => Self::ProjectOwner,
-                "project_emailadmin" => Self::ProjectEmailadmin,
-                "project_external" => Self::ProjectExternal,
-                _ => Self::Unknown(value),
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
             }
         }
     }
@@ -915,13 +847,9 @@ const _: () = {
 
     impl From<String> for Status {
         fn from(value: String) -> Self {
-            match value.as_str() {
-                "open" => Self::Open,
-                "closed" => Self::Closed,
-                "answered" => Self::Answered,
-                "inProgress" => Self::InProgress,
-                "waiting" => Self::Waiting,
-                _ => Self::Unknown(value),
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
             }
         }
     }
@@ -1030,18 +958,6 @@ const _: () = {
         }
 
         #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "active" => Some(0),
-                "avatarRefId" => Some(1),
-                "clearName" => Some(2),
-                "isEmployee" => Some(3),
-                "userId" => Some(4),
-                _ => None,
-            }
-        }
-
-        #[inline]
         fn read<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Self::Slots,
             index: usize,
@@ -1110,10 +1026,9 @@ const _: () = {
 
     impl From<String> for BasicConversationVisibility {
         fn from(value: String) -> Self {
-            match value.as_str() {
-                "shared" => Self::Shared,
-                "private" => Self::Private,
-                _ => Self::Unknown(value),
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
             }
         }
     }
@@ -1206,13 +1121,9 @@ const _: () = {
 
     impl From<String> for CategoryReferenceTypeItem {
         fn from(value: String) -> Self {
-            match value.as_str() {
-                "unspecified" => Self::Unspecified,
-                "server" => Self::Server,
-                "project" => Self::Project,
-                "organisation" => Self::Organisation,
-                "extensionInstance" => Self::ExtensionInstance,
-                _ => Self::Unknown(value),
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
             }
         }
     }
@@ -1299,15 +1210,6 @@ const _: () = {
         }
 
         #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "createdAt" => Some(0),
-                "createdBy" => Some(1),
-                _ => None,
-            }
-        }
-
-        #[inline]
         fn read<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Self::Slots,
             index: usize,
@@ -1370,10 +1272,9 @@ const _: () = {
 
     impl From<String> for ConversationVisibility {
         fn from(value: String) -> Self {
-            match value.as_str() {
-                "shared" => Self::Shared,
-                "private" => Self::Private,
-                _ => Self::Unknown(value),
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
             }
         }
     }
@@ -1461,15 +1362,6 @@ const _: () = {
         }
 
         #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "domain" => Some(0),
-                "id" => Some(1),
-                _ => None,
-            }
-        }
-
-        #[inline]
         fn read<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Self::Slots,
             index: usize,
@@ -1528,9 +1420,9 @@ const _: () = {
 
     impl From<String> for RelatedAggregateReferenceUserDomain {
         fn from(value: String) -> Self {
-            match value.as_str() {
-                "user" => Self::User,
-                _ => Self::Unknown(value),
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
             }
         }
     }
@@ -1618,15 +1510,6 @@ const _: () = {
         }
 
         #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "domain" => Some(0),
-                "id" => Some(1),
-                _ => None,
-            }
-        }
-
-        #[inline]
         fn read<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Self::Slots,
             index: usize,
@@ -1685,9 +1568,9 @@ const _: () = {
 
     impl From<String> for RelatedAggregateReferenceCustomerDomain {
         fn from(value: String) -> Self {
-            match value.as_str() {
-                "customer" => Self::Customer,
-                _ => Self::Unknown(value),
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
             }
         }
     }
@@ -1775,15 +1658,6 @@ const _: () = {
         }
 
         #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "domain" => Some(0),
-                "id" => Some(1),
-                _ => None,
-            }
-        }
-
-        #[inline]
         fn read<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Self::Slots,
             index: usize,
@@ -1842,9 +1716,9 @@ const _: () = {
 
     impl From<String> for RelatedAggregateReferenceProjectDomain {
         fn from(value: String) -> Self {
-            match value.as_str() {
-                "project" => Self::Project,
-                _ => Self::Unknown(value),
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
             }
         }
     }
@@ -1936,15 +1810,6 @@ const _: () = {
         }
 
         #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "domain" => Some(0),
-                "id" => Some(1),
-                _ => None,
-            }
-        }
-
-        #[inline]
         fn read<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Self::Slots,
             index: usize,
@@ -2003,9 +1868,9 @@ const _: () = {
 
     impl From<String> for RelatedAggregateReferenceAppinstallationDomain {
         fn from(value: String) -> Self {
-            match value.as_str() {
-                "app" => Self::App,
-                _ => Self::Unknown(value),
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
             }
         }
     }
@@ -2098,15 +1963,6 @@ const _: () = {
         }
 
         #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "domain" => Some(0),
-                "id" => Some(1),
-                _ => None,
-            }
-        }
-
-        #[inline]
         fn read<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Self::Slots,
             index: usize,
@@ -2165,9 +2021,9 @@ const _: () = {
 
     impl From<String> for RelatedAggregateReferencePlacementgroupDomain {
         fn from(value: String) -> Self {
-            match value.as_str() {
-                "project" => Self::Project,
-                _ => Self::Unknown(value),
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
             }
         }
     }
@@ -2259,15 +2115,6 @@ const _: () = {
         }
 
         #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "domain" => Some(0),
-                "id" => Some(1),
-                _ => None,
-            }
-        }
-
-        #[inline]
         fn read<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Self::Slots,
             index: usize,
@@ -2326,9 +2173,9 @@ const _: () = {
 
     impl From<String> for RelatedAggregateReferenceExtensionInstanceDomain {
         fn from(value: String) -> Self {
-            match value.as_str() {
-                "extension" => Self::Extension,
-                _ => Self::Unknown(value),
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
             }
         }
     }
@@ -2417,15 +2264,6 @@ const _: () = {
         }
 
         #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "domain" => Some(0),
-                "id" => Some(1),
-                _ => None,
-            }
-        }
-
-        #[inline]
         fn read<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Self::Slots,
             index: usize,
@@ -2484,9 +2322,9 @@ const _: () = {
 
     impl From<String> for RelatedAggregateReferenceContainerDomain {
         fn from(value: String) -> Self {
-            match value.as_str() {
-                "container" => Self::Container,
-                _ => Self::Unknown(value),
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
             }
         }
     }
@@ -2574,15 +2412,6 @@ const _: () = {
         }
 
         #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "domain" => Some(0),
-                "id" => Some(1),
-                _ => None,
-            }
-        }
-
-        #[inline]
         fn read<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Self::Slots,
             index: usize,
@@ -2641,9 +2470,9 @@ const _: () = {
 
     impl From<String> for ShareableAggregateReferenceUserDomain {
         fn from(value: String) -> Self {
-            match value.as_str() {
-                "user" => Self::User,
-                _ => Self::Unknown(value),
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
             }
         }
     }
@@ -2731,15 +2560,6 @@ const _: () = {
         }
 
         #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "domain" => Some(0),
-                "id" => Some(1),
-                _ => None,
-            }
-        }
-
-        #[inline]
         fn read<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Self::Slots,
             index: usize,
@@ -2798,9 +2618,9 @@ const _: () = {
 
     impl From<String> for ShareableAggregateReferenceCustomerDomain {
         fn from(value: String) -> Self {
-            match value.as_str() {
-                "customer" => Self::Customer,
-                _ => Self::Unknown(value),
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
             }
         }
     }
@@ -2888,15 +2708,6 @@ const _: () = {
         }
 
         #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "domain" => Some(0),
-                "id" => Some(1),
-                _ => None,
-            }
-        }
-
-        #[inline]
         fn read<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Self::Slots,
             index: usize,
@@ -2955,9 +2766,9 @@ const _: () = {
 
     impl From<String> for ShareableAggregateReferenceProjectDomain {
         fn from(value: String) -> Self {
-            match value.as_str() {
-                "project" => Self::Project,
-                _ => Self::Unknown(value),
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
             }
         }
     }
@@ -3049,15 +2860,6 @@ const _: () = {
         }
 
         #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "domain" => Some(0),
-                "id" => Some(1),
-                _ => None,
-            }
-        }
-
-        #[inline]
         fn read<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Self::Slots,
             index: usize,
@@ -3116,9 +2918,9 @@ const _: () = {
 
     impl From<String> for ShareableAggregateReferencePlacementgroupDomain {
         fn from(value: String) -> Self {
-            match value.as_str() {
-                "project" => Self::Project,
-                _ => Self::Unknown(value),
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
             }
         }
     }

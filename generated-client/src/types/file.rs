@@ -79,21 +79,6 @@ const _: () = {
         }
 
         #[inline]
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "friendlyURL" => Some(0),
-                "friendlyUrl" => Some(1),
-                "id" => Some(2),
-                "mimeType" => Some(3),
-                "name" => Some(4),
-                "shortId" => Some(5),
-                "sizeInBytes" => Some(6),
-                "type" => Some(7),
-                _ => None,
-            }
-        }
-
-        #[inline]
         fn read<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Self::Slots,
             index: usize,

@@ -359,14 +359,6 @@ fn object_impls(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
             }
 
             #[inline]
-            fn index(key: &str) -> Option<usize> {
-                match key {
-                    #(#json_names => Some(#indices),)*
-                    _ => None,
-                }
-            }
-
-            #[inline]
             fn read<'de, A: serde::de::MapAccess<'de>>(
                 slots: &mut Self::Slots,
                 index: usize,
@@ -452,9 +444,9 @@ fn string_enum(def: &TypeDef, values: &[EnumValue]) -> TokenStream {
 
         impl From<String> for #name {
             fn from(value: String) -> Self {
-                match value.as_str() {
-                    #(#wire => Self::#variants,)*
-                    _ => Self::Unknown(value),
+                match Self::from(value.as_str()) {
+                    Self::Unknown(_) => Self::Unknown(value),
+                    known => known,
                 }
             }
         }
