@@ -199,8 +199,18 @@ pub fn generate(options: &GenerateOptions) -> u8 {
             return exit::SPEC_ERROR;
         }
     };
-    print_warnings(&generated.warnings, &report(color() && options.message_format == MessageFormat::Human), options);
-    let stale = match openapi_rust_gen::output::sync(&options.out, &generated.files, options.check) {
+    // The files are written while the warnings are located and printed (finding a warning's
+    // line in a document of many megabytes takes a while).
+    let synced = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| openapi_rust_gen::output::sync(&options.out, &generated.files, options.check));
+        print_warnings(
+            &generated.warnings,
+            &report(color() && options.message_format == MessageFormat::Human),
+            options,
+        );
+        writer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    let stale = match synced {
         Ok(stale) => stale,
         Err(error) => {
             eprintln!("error: cannot write {}: {error}", options.out.display());

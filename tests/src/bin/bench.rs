@@ -489,11 +489,11 @@ fn peer(install: bool) -> Option<PathBuf> {
     installed().then_some(exe)
 }
 
-/// One run of `command` as a child process: its wall time and peak resident set (kB, from
-/// `wait4`), which must exit successfully; its output goes to `log`.
+/// One run of `command` as a child process: its wall time, peak resident set (kB) and CPU time
+/// (user and system, from `wait4`); it must exit successfully; its output goes to `log`.
 // The child is reaped by `wait4`, which std's `Child` does not know of.
 #[allow(clippy::zombie_processes)]
-fn run_child(command: &mut Command, log: &Path) -> (Duration, u64) {
+fn run_child(command: &mut Command, log: &Path) -> (Duration, u64, Duration) {
     let file = std::fs::File::create(log).unwrap();
     let started = Instant::now();
     let child = command
@@ -511,7 +511,8 @@ fn run_child(command: &mut Command, log: &Path) -> (Duration, u64) {
         "{command:?} failed (status {status}); see {}",
         log.display()
     );
-    (elapsed, usage.ru_maxrss as u64)
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    (elapsed, usage.ru_maxrss as u64, time(usage.ru_utime) + time(usage.ru_stime))
 }
 
 /// The Rust files under `dir`: their total lines and the largest one's (lines, path).
@@ -549,6 +550,7 @@ fn document_counts(text: &str) -> (usize, usize) {
 
 struct Side {
     time: Duration,
+    cpu: Duration,
     peak_kb: u64,
     lines: usize,
     largest: usize,
@@ -559,35 +561,57 @@ struct Side {
 /// child's peak resident set counts the memory of the process it was started from until it runs
 /// its program (Linux carries the high-water mark over `exec`), and this process holds hundreds of
 /// megabytes by now.
-fn run_wrapped(command: &Command, log: &Path) -> (Duration, u64) {
+fn run_wrapped(command: &Command, log: &Path) -> Run {
     let mut wrapper = Command::new(std::env::current_exe().expect("the path of this binary"));
     wrapper.arg("--wrap").arg(log).arg(command.get_program()).args(command.get_args());
     let output = wrapper.output().expect("run the wrapper");
     let text = String::from_utf8_lossy(&output.stdout);
     let mut fields = text.split_whitespace().map(|f| f.parse::<u64>().ok());
-    match (output.status.success(), fields.next().flatten(), fields.next().flatten()) {
-        (true, Some(micros), Some(peak_kb)) => (Duration::from_micros(micros), peak_kb),
+    match (output.status.success(), fields.next().flatten(), fields.next().flatten(), fields.next().flatten()) {
+        (true, Some(micros), Some(peak_kb), Some(cpu)) => {
+            Run { time: Duration::from_micros(micros), peak_kb, cpu: Duration::from_micros(cpu) }
+        }
         _ => panic!("{command:?} failed: {text}{}; see {}", String::from_utf8_lossy(&output.stderr), log.display()),
     }
 }
 
-/// Generates `spec` into `out` three times with `command`: the median time, the highest peak.
-fn measure_side(mut command: impl FnMut() -> Command, out: &Path, log: &Path) -> Side {
-    let mut runs = Vec::new();
-    for _ in 0..3 {
-        let _ = std::fs::remove_dir_all(out);
-        std::fs::create_dir_all(out).unwrap();
-        runs.push(run_wrapped(&command(), log));
-    }
-    let peak_kb = runs.iter().map(|r| r.1).max().unwrap();
-    let mut times: Vec<Duration> = runs.iter().map(|r| r.0).collect();
-    times.sort();
+/// One generator's run: wall time, peak resident set, CPU time.
+struct Run {
+    time: Duration,
+    peak_kb: u64,
+    cpu: Duration,
+}
+
+/// How many times each generator runs on a huge document.
+const HUGE_RUNS: usize = 5;
+
+/// One generation into an empty `out` with `command`.
+fn run_into(command: &Command, out: &Path, log: &Path) -> Run {
+    let _ = std::fs::remove_dir_all(out);
+    std::fs::create_dir_all(out).unwrap();
+    run_wrapped(command, log)
+}
+
+/// The median time and CPU time and the highest peak of `runs`, with the lines written to `out`.
+fn side(runs: &[Run], out: &Path) -> Side {
+    let median = |f: fn(&Run) -> Duration| {
+        let mut values: Vec<Duration> = runs.iter().map(f).collect();
+        values.sort();
+        values[values.len() / 2]
+    };
     let (lines, largest, largest_path) = rust_lines(out);
-    Side { time: times[1], peak_kb, lines, largest, largest_path }
+    Side {
+        time: median(|r| r.time),
+        cpu: median(|r| r.cpu),
+        peak_kb: runs.iter().map(|r| r.peak_kb).max().unwrap_or(0),
+        lines,
+        largest,
+        largest_path,
+    }
 }
 
 /// Huge documents, whole processes side by side: `openapi-rust-gen generate` (release) against
-/// openapi-to-rust in the same run, each three times in a process of its own; time, peak
+/// openapi-to-rust in the same run, each [`HUGE_RUNS`] times in turn, in processes of their own; time, CPU time, peak
 /// memory, emitted lines, the largest file. Returns the generated crates' directories (ours,
 /// the peer's) by document for the compile comparison.
 fn huge_documents_report(out: &mut String, install_peer: bool) -> Vec<(String, PathBuf, Option<PathBuf>, usize)> {
@@ -604,9 +628,11 @@ fn huge_documents_report(out: &mut String, install_peer: bool) -> Vec<(String, P
     let _ = writeln!(
         out,
         "### Huge documents: whole generation against {PEER} {PEER_VERSION}, same run\n\n\
-         Each generator in a process of its own, writing its files, three times: the median time and the highest \
-         peak resident set (`wait4`). Ours is the release `openapi-rust-gen generate`; the peer's is `{PEER} \
-         generate <spec> --output-dir <dir>` (its defaults: types and a client).\n"
+         Each generator in a process of its own, writing its files into an empty folder, {HUGE_RUNS} times, \
+         the two generators taking turns (so that a slower minute of this shared machine falls on both): the \
+         median wall time and CPU time (user and system) and the highest peak resident set (`wait4`). Ours is \
+         the release `openapi-rust-gen generate`; the peer's is `{PEER} generate <spec> --output-dir <dir>` \
+         (its defaults: types and a client).\n"
     );
     if peer.is_none() {
         let _ = writeln!(out, "**The peer is not installed: run `cargo xtask bench --large --peer`.**\n");
@@ -616,6 +642,9 @@ fn huge_documents_report(out: &mut String, install_peer: bool) -> Vec<(String, P
         "size",
         "operations / schemas",
         "time: ours",
+        "peer",
+        "× peer",
+        "CPU time: ours",
         "peer",
         "× peer",
         "peak memory: ours",
@@ -631,27 +660,25 @@ fn huge_documents_report(out: &mut String, install_peer: bool) -> Vec<(String, P
         let text = std::fs::read_to_string(&path).unwrap();
         let (operations, schemas) = document_counts(&text);
         let our_dir = work.join(format!("ours-{index}"));
-        let us = measure_side(
-            || {
-                let mut command = Command::new(&ours);
-                command.arg("generate").arg(&path).arg("-o").arg(&our_dir).args(["--crate-name", "huge"]);
-                command
-            },
-            &our_dir,
-            &work.join(format!("ours-{index}.log")),
-        );
+        let mut our_command = Command::new(&ours);
+        our_command.arg("generate").arg(&path).arg("-o").arg(&our_dir).args(["--crate-name", "huge"]);
+        let our_log = work.join(format!("ours-{index}.log"));
         let peer_dir = work.join(format!("peer-{index}"));
-        let them = peer.as_ref().map(|exe| {
-            measure_side(
-                || {
-                    let mut command = Command::new(exe);
-                    command.arg("generate").arg(&path).arg("--output-dir").arg(&peer_dir).arg("--quiet");
-                    command
-                },
-                &peer_dir,
-                &work.join(format!("peer-{index}.log")),
-            )
+        let peer_command = peer.as_ref().map(|exe| {
+            let mut command = Command::new(exe);
+            command.arg("generate").arg(&path).arg("--output-dir").arg(&peer_dir).arg("--quiet");
+            command
         });
+        let peer_log = work.join(format!("peer-{index}.log"));
+        let (mut our_runs, mut peer_runs) = (Vec::new(), Vec::new());
+        for _ in 0..HUGE_RUNS {
+            our_runs.push(run_into(&our_command, &our_dir, &our_log));
+            if let Some(command) = &peer_command {
+                peer_runs.push(run_into(command, &peer_dir, &peer_log));
+            }
+        }
+        let us = side(&our_runs, &our_dir);
+        let them = peer_command.is_some().then(|| side(&peer_runs, &peer_dir));
         let per_op = |lines: usize| format!("{lines} ({:.0})", lines as f64 / operations.max(1) as f64);
         let or_dash = |f: &dyn Fn(&Side) -> String| them.as_ref().map_or("-".to_owned(), f);
         table.row(&[
@@ -661,6 +688,9 @@ fn huge_documents_report(out: &mut String, install_peer: bool) -> Vec<(String, P
             format!("{:.2} s", us.time.as_secs_f64()),
             or_dash(&|p| format!("{:.2} s", p.time.as_secs_f64())),
             or_dash(&|p| format!("**{:.2}**", us.time.as_secs_f64() / p.time.as_secs_f64())),
+            format!("{:.2} s", us.cpu.as_secs_f64()),
+            or_dash(&|p| format!("{:.2} s", p.cpu.as_secs_f64())),
+            or_dash(&|p| format!("{:.2}", us.cpu.as_secs_f64() / p.cpu.as_secs_f64())),
             format!("{} MB", us.peak_kb / 1024),
             or_dash(&|p| format!("{} MB", p.peak_kb / 1024)),
             or_dash(&|p| format!("**{:.2}**", us.peak_kb as f64 / p.peak_kb as f64)),
@@ -797,8 +827,8 @@ fn main() {
     // set (kB); see `run_wrapped`.
     if let [wrap, log, program, rest @ ..] = args.as_slice() {
         if wrap == "--wrap" {
-            let (time, peak_kb) = run_child(Command::new(program).args(rest), Path::new(log));
-            println!("{} {peak_kb}", time.as_micros());
+            let (time, peak_kb, cpu) = run_child(Command::new(program).args(rest), Path::new(log));
+            println!("{} {peak_kb} {}", time.as_micros(), cpu.as_micros());
             return;
         }
     }
