@@ -87,8 +87,15 @@ pub fn render(path: &str, emitted: Emitted, header: &str) -> Result<String, Spec
                 location: Location::Pointer(String::new()),
                 message: format!("internal error: the generator emitted invalid Rust: {e}"),
             })?;
-            syn::visit_mut::VisitMut::visit_file_mut(&mut VisibleDocs, &mut file);
-            Ok(format!("// {header}\n\n{}", space_items(&prettyplease::unparse(&file))))
+            let mut text = prettyplease::unparse(&file);
+            // Docs holding a character to escape show in the text; most files have none, and
+            // walking the whole tree for them costs more than this look at the text.
+            let suspect = text.bytes().any(|b| b >= 0x80 || (b < 0x20 && b != b'\n'));
+            if suspect && text.chars().any(emit::docs::invisible) {
+                syn::visit_mut::VisitMut::visit_file_mut(&mut VisibleDocs, &mut file);
+                text = prettyplease::unparse(&file);
+            }
+            Ok(format!("// {header}\n\n{}", space_items(&text)))
         }
         Emitted::Text(text) if path.ends_with(".toml") => Ok(format!("# {header}\n\n{text}")),
         // The lock file is read back by the command, and may be edited (its text says how).
