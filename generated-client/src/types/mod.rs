@@ -2,17 +2,23 @@
 
 //! The schemas of the API. Every type is reachable here by its short name,
 //! whatever module it is defined in.
+#[cfg(any(feature = "conversation", feature = "file"))]
 mod commons;
 
+#[cfg(any(feature = "conversation", feature = "file"))]
 #[allow(unused_imports)]
 pub use self::commons::*;
 
+#[cfg(any(feature = "conversation", feature = "other-types"))]
 mod conversation;
 
+#[cfg(any(feature = "conversation", feature = "other-types"))]
 #[allow(unused_imports)]
 pub use self::conversation::*;
 
+#[cfg(feature = "file")]
 mod file;
 
+#[cfg(feature = "file")]
 #[allow(unused_imports)]
 pub use self::file::*;

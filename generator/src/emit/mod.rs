@@ -138,6 +138,9 @@ pub fn emit(api: &Api, config: &Config) -> BTreeMap<String, Emitted> {
     plan(api, &layouts).into_iter().map(|(path, file, _)| (path, emit_file(api, config, file))).collect()
 }
 
+/// The most features a types submodule's declaration lists (see [`types_file`]).
+const MODULE_CFG_FEATURES: usize = 12;
+
 fn types_file(api: &Api, module: Option<&str>) -> TokenStream {
     let home = Home::Types(module.map(str::to_owned));
     let items = api
@@ -148,21 +151,32 @@ fn types_file(api: &Api, module: Option<&str>) -> TokenStream {
     match module {
         Some(_) => quote!(#(#items)*),
         None => {
-            // Each submodule, always: its types carry their features' cfgs (the union of those of a
-            // module of a huge API is a list of dozens of features, twice per module), and a module
-            // whose types are all off is empty (its re-export then imports nothing, which is fine).
-            let submodules: std::collections::BTreeSet<&str> = api
-                .types
-                .iter()
-                .filter_map(|(_, def)| match &def.home {
-                    Home::Types(Some(module)) => Some(module.as_str()),
-                    _ => None,
-                })
-                .collect();
-            let modules = submodules.iter().map(|module| {
+            // A submodule whose types few features use is declared under them, so that a crate
+            // built with those off does not even read its file (parsing every types file was a
+            // fifth of a one-tag build of mittwald's crate). The others are declared always: their
+            // types carry their own cfgs (the union for a module of a huge API is dozens of
+            // features, twice per module), and a module whose types are all off is empty.
+            let mut submodules: BTreeMap<&str, Option<std::collections::BTreeSet<&str>>> = BTreeMap::new();
+            for (id, def) in api.types.iter() {
+                let Home::Types(Some(module)) = &def.home else { continue };
+                let union = submodules.entry(module.as_str()).or_insert_with(|| Some(Default::default()));
+                match (api.type_features.get(id.0), union.as_mut()) {
+                    (Some(features), Some(union)) if !features.is_empty() => {
+                        union.extend(features.iter().map(String::as_str))
+                    }
+                    _ => *union = None,
+                }
+            }
+            let modules = submodules.iter().map(|(module, features)| {
+                let cfg = features
+                    .as_ref()
+                    .filter(|features| features.len() <= MODULE_CFG_FEATURES)
+                    .map(|features| features::cfg_any(features.iter().copied()));
                 let module = ident(module);
                 quote! {
+                    #cfg
                     mod #module;
+                    #cfg
                     #[allow(unused_imports)]
                     pub use self::#module::*;
                 }
