@@ -350,20 +350,28 @@ fn compile_report(out: &mut String) {
     out.push('\n');
 
     // The crate as a dependency: all tags against one tag, `check` and debug `build`, each
-    // against the 3-operation crate.
+    // against the 3-operation crate; medians of three, the three crates taking turns (single
+    // fresh checks of a second or two swing by half on this shared machine).
     let one_tag = ["--no-default-features", "--features", "conversation"];
     let mut rows = Vec::new();
     for command in ["check", "build"] {
         cargo_timed(command, &[], &small_dir, &target, "mittwald-bench-small", false);
         cargo_timed(command, &[], &full_dir, &target, "mittwald-bench", false);
-        let floor = cargo_timed(command, &[], &small_dir, &target, "mittwald-bench-small", true);
-        let all = cargo_timed(command, &[], &full_dir, &target, "mittwald-bench", true);
-        let one = cargo_timed(command, &one_tag, &full_dir, &target, "mittwald-bench", true);
-        rows.push((command, floor, all, one));
+        let (mut floors, mut alls, mut ones) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..3 {
+            floors.push(cargo_timed(command, &[], &small_dir, &target, "mittwald-bench-small", true));
+            alls.push(cargo_timed(command, &[], &full_dir, &target, "mittwald-bench", true));
+            ones.push(cargo_timed(command, &one_tag, &full_dir, &target, "mittwald-bench", true));
+        }
+        let median = |mut runs: Vec<Duration>| {
+            runs.sort();
+            runs[1]
+        };
+        rows.push((command, median(floors), median(alls), median(ones)));
     }
     let _ = writeln!(
         out,
-        "### The full crate as a dependency: all tags against one (`conversation`)
+        "### The full crate as a dependency: all tags against one (`conversation`), medians of 3
 "
     );
     let mut table = Table::new(&[
