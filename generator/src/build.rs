@@ -412,6 +412,22 @@ mod tests {
     }
 
     #[test]
+    fn the_features_on_follow_the_lists_from_default() {
+        // A tag's feature turns on the runtime's parts its operations use, as cargo would.
+        let manifest = "[package]\nname = \"x\"\n\n[features]\n\
+                        default = [\"files\", \"pets\", \"rustls\"]\n\
+                        files = [\"multipart\"]\npets = []\n\
+                        rustls = [\"reqwest/rustls-no-provider\", \"dep:rustls\"]\n\
+                        streams = [\"reqwest/stream\", \"tokio/fs\"]\n\
+                        multipart = [\"streams\", \"reqwest/multipart\"]\n\
+                        event-streams = [\"streams\"]\noauth2 = []\n\n[dependencies]\n";
+        let files = BTreeMap::from([("Cargo.toml".to_owned(), manifest.to_owned())]);
+        let on = Builder::new("spec.yaml").enabled_features(&files);
+        let expected: BTreeSet<String> = ["files", "multipart", "pets", "streams"].map(str::to_owned).into();
+        assert_eq!(on, expected, "TLS is the program's; event-streams and oauth2 are not asked for");
+    }
+
+    #[test]
     fn paths_features_and_docs_are_rewritten() {
         let features: BTreeSet<String> = ["pets".to_owned()].into();
         let prefix = [Ident::new("api", Span::call_site())];
