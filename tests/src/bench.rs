@@ -21,8 +21,13 @@ pub fn median(budget: Duration, mut f: impl FnMut()) -> Duration {
         f();
         times.push(t.elapsed());
     }
-    times.sort();
-    times[times.len() / 2]
+    median_of(times)
+}
+
+/// The median of `runs` (not empty).
+pub fn median_of(mut runs: Vec<Duration>) -> Duration {
+    runs.sort();
+    runs[runs.len() / 2]
 }
 
 pub fn ms(d: Duration) -> String {

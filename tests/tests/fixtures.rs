@@ -253,16 +253,22 @@ components:
         cargo.contains("default = [\"default-tag\", \"pets\", \"tracing-tag\", \"other-types\", \"rustls\"]"),
         "{cargo}"
     );
-    for feature in
-        ["default-tag = []", "tracing-tag = []", "pets = []", "other-types = []", "tracing = [\"dep:tracing\"]"]
-    {
-        assert_eq!(cargo.matches(&format!("\n{feature}\n")).count(), 1, "{feature} in {cargo}");
-    }
+    assert_features_once(
+        cargo,
+        &["default-tag = []", "tracing-tag = []", "pets = []", "other-types = []", "tracing = [\"dep:tracing\"]"],
+    );
     let types: String = generated.files["src/types/mod.rs"].split_whitespace().collect();
     // `Shared` compiles with any tag that reaches it, `A` with its own, `Unused` with `other-types`.
     assert!(types.contains(r#"#[cfg(any(feature="default-tag",feature="pets",feature="tracing-tag"))]"#), "{types}");
     assert!(types.contains(r#"#[cfg(feature="default-tag")]"#));
     assert!(types.contains(r#"#[cfg(feature="other-types")]"#));
+}
+
+/// Each of `features` (`name = [..]`) is a line of the manifest's, exactly once.
+fn assert_features_once(cargo: &str, features: &[&str]) {
+    for feature in features {
+        assert_eq!(cargo.matches(&format!("\n{feature}\n")).count(), 1, "{feature} in {cargo}");
+    }
 }
 
 #[test]
@@ -284,18 +290,19 @@ components:
 "##;
     let generated = tests::generate_fixture("parts.yaml", tagged).unwrap();
     let cargo = &generated.files["Cargo.toml"];
-    for feature in [
-        "plain = []",
-        "files = [\"streams\"]",
-        "uploads = [\"streams\"]",
-        "forms = [\"multipart\"]",
-        "live = [\"event-streams\"]",
-        "other-types = [\"multipart\"]",
-        "multipart = [\"streams\", \"reqwest/multipart\"]",
-        "event-streams = [\"streams\"]",
-    ] {
-        assert_eq!(cargo.matches(&format!("\n{feature}\n")).count(), 1, "{feature} in {cargo}");
-    }
+    assert_features_once(
+        cargo,
+        &[
+            "plain = []",
+            "files = [\"streams\"]",
+            "uploads = [\"streams\"]",
+            "forms = [\"multipart\"]",
+            "live = [\"event-streams\"]",
+            "other-types = [\"multipart\"]",
+            "multipart = [\"streams\", \"reqwest/multipart\"]",
+            "event-streams = [\"streams\"]",
+        ],
+    );
     assert!(cargo.contains("features = [\"http2\"] }"), "reqwest's stream and multipart only with the parts: {cargo}");
     assert!(cargo
         .contains("default = [\"files\", \"forms\", \"live\", \"plain\", \"uploads\", \"other-types\", \"rustls\"]"));

@@ -129,7 +129,7 @@ pub fn cargo_features(api: &Api) -> String {
         None => out.push_str(&format!("default = [{}]\n", quoted.join(", "))),
     }
     // A tag turns on the runtime's parts its operations and types use.
-    let parts = runtime_parts(api);
+    let parts = if api.has_tag_features() { runtime_parts(api) } else { BTreeMap::new() };
     for feature in &features {
         let uses: Vec<String> =
             parts.get(feature.as_str()).into_iter().flatten().map(|part| format!("\"{part}\"")).collect();
@@ -219,10 +219,17 @@ fn runtime_defaults(api: &Api) -> Vec<String> {
     let declared =
         oauth2.client_credentials.is_some() || oauth2.authorization_code.is_some() || oauth2.password.is_some();
     let mut defaults: Vec<String> = declared.then(|| "oauth2".to_owned()).into_iter().collect();
-    if !api.has_tag_features() {
-        defaults.extend(runtime_parts(api).remove("").into_iter().flatten().map(str::to_owned));
-    }
+    defaults.extend(required_parts(api).into_iter().map(str::to_owned));
     defaults
+}
+
+/// The [`runtime_parts`] a crate without tag features uses: nothing turns them on with the
+/// operations, so they are default features, and required (none for a crate with tags).
+pub fn required_parts(api: &Api) -> BTreeSet<&'static str> {
+    if api.has_tag_features() {
+        return BTreeSet::new();
+    }
+    runtime_parts(api).remove("").unwrap_or_default()
 }
 
 /// The features of the API's content: one per tag, webhooks and other types (none for a crate

@@ -245,26 +245,16 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
     let docs_rs = api.has_tag_features().then(|| quote!(#![cfg_attr(docsrs, feature(doc_cfg))]));
     // Without tag features nothing turns the runtime's parts on or off with the operations
     // that use them: those the crate uses are required, and saying so beats a type error.
-    let parts_required: Vec<TokenStream> = if api.has_tag_features() {
-        Vec::new()
-    } else {
-        let mut parts = features::runtime_parts(api);
-        parts
-            .remove("")
-            .into_iter()
-            .flatten()
-            .map(|part| {
-                let message = format!(
-                    "this API's operations or types use the runtime's `{part}`: the crate needs its `{part}` \
-                     feature (on by default)"
-                );
-                quote! {
-                    #[cfg(not(feature = #part))]
-                    compile_error!(#message);
-                }
-            })
-            .collect()
-    };
+    let parts_required = features::required_parts(api).into_iter().map(|part| {
+        let message = format!(
+            "this API's operations or types use the runtime's `{part}`: the crate needs its `{part}` feature \
+             (on by default)"
+        );
+        quote! {
+            #[cfg(not(feature = #part))]
+            compile_error!(#message);
+        }
+    });
     let (default_auth, auth_doc) = match &api.default_auth {
         DefaultAuth::ApiKeyHeader(header) => (
             quote!(runtime::DefaultAuth::ApiKeyHeader(#header)),

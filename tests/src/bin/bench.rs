@@ -14,7 +14,7 @@ use mittwald_api_client::operations::conversation::{
 };
 use mittwald_api_client::runtime::decode_json;
 use mittwald_api_client::types::Conversation;
-use tests::bench::{budget, median, ms, Table};
+use tests::bench::{budget, median, median_of, ms, Table};
 use tests::root;
 
 fn decoding(out: &mut String) {
@@ -275,9 +275,7 @@ fn cargo_timed_with(
 
 /// The median of three measurements.
 fn median_of_three(mut measure: impl FnMut() -> Duration) -> Duration {
-    let mut runs = [measure(), measure(), measure()];
-    runs.sort();
-    runs[1]
+    median_of(vec![measure(), measure(), measure()])
 }
 
 fn compile_report(out: &mut String) {
@@ -363,11 +361,7 @@ fn compile_report(out: &mut String) {
             alls.push(cargo_timed(command, &[], &full_dir, &target, "mittwald-bench", true));
             ones.push(cargo_timed(command, &one_tag, &full_dir, &target, "mittwald-bench", true));
         }
-        let median = |mut runs: Vec<Duration>| {
-            runs.sort();
-            runs[1]
-        };
-        rows.push((command, median(floors), median(alls), median(ones)));
+        rows.push((command, median_of(floors), median_of(alls), median_of(ones)));
     }
     let _ = writeln!(
         out,
@@ -602,15 +596,10 @@ fn run_into(command: &Command, out: &Path, log: &Path) -> Run {
 
 /// The median time and CPU time and the highest peak of `runs`, with the lines written to `out`.
 fn side(runs: &[Run], out: &Path) -> Side {
-    let median = |f: fn(&Run) -> Duration| {
-        let mut values: Vec<Duration> = runs.iter().map(f).collect();
-        values.sort();
-        values[values.len() / 2]
-    };
     let (lines, largest, largest_path) = rust_lines(out);
     Side {
-        time: median(|r| r.time),
-        cpu: median(|r| r.cpu),
+        time: median_of(runs.iter().map(|r| r.time).collect()),
+        cpu: median_of(runs.iter().map(|r| r.cpu).collect()),
         peak_kb: runs.iter().map(|r| r.peak_kb).max().unwrap_or(0),
         lines,
         largest,
