@@ -83,6 +83,11 @@ fn generates_checks_and_reports_with_line_and_column() {
     let stderr = String::from_utf8_lossy(&strict.stderr);
     assert!(stderr.starts_with("error[dangling-ref]"), "{stderr}");
     assert!(stderr.contains(&format!("{spec}:21:17")), "{stderr}");
+    // Files are written as they are made, but a refused spec writes none.
+    let fresh = dir.join("strict-client");
+    let strict = command(&["generate", &spec, "-o", &fresh.display().to_string(), "--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(!fresh.join("src").exists(), "--strict refused the spec but wrote files");
 
     // For tools: one JSON object per message.
     let json = command(&["generate", &spec, "-o", &out, "--message-format", "json"]);

@@ -142,11 +142,22 @@ pub fn generate(text: &str, config: &Config) -> Result<Generated, SpecError> {
 /// `sources.root()`. Afterwards `sources` holds every file that was read, for diagnostics
 /// ([`diagnostic::Report::with_files`]) and build scripts.
 pub fn generate_from(sources: &mut bundle::Sources, config: &Config) -> Result<Generated, SpecError> {
+    generate_from_with(sources, config, &|_, _| ())
+}
+
+/// [`generate_from`], handing each file to `on_file` (its path in the crate, its text) as soon
+/// as it is made, from the thread that made it, in no set order (the command writes them while
+/// others are made; [`output::Writer`]). Nothing is handed over when the spec is refused. A
+/// bug of the generator found while formatting (an error) may come after some files were.
+pub fn generate_from_with(
+    sources: &mut bundle::Sources,
+    config: &Config,
+    on_file: &(dyn Fn(&str, &str) + Sync),
+) -> Result<Generated, SpecError> {
     let loaded = load::load_sources(sources, &config.overlays)?;
     let (api, warnings) =
         lower::lower_with(&config.spec_path, &loaded.spec, &config.operations, &config.pinned_names, &config.settings)
             .map_err(|e| loaded.locate(e))?;
-    let files = render::generate_files(&api, config)?;
     let mut warnings: Vec<Warning> =
         loaded.warnings.iter().cloned().chain(warnings.into_iter().map(|w| loaded.locate(w))).collect();
     // A node copied to several places (a `$ref`'d callback, a response of another operation)
@@ -166,6 +177,7 @@ pub fn generate_from(sources: &mut bundle::Sources, config: &Config) -> Result<G
             return Err(error);
         }
     }
+    let files = render::generate_files_with(&api, config, on_file)?;
     Ok(Generated { files, warnings })
 }
 

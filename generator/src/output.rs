@@ -5,8 +5,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// The type names kept in the lock file of the crate in `dir`; none if it has no lock file.
 pub fn pinned_names(dir: &Path) -> Result<BTreeMap<String, String>, String> {
@@ -24,54 +25,89 @@ pub fn pinned_names(dir: &Path) -> Result<BTreeMap<String, String>, String> {
 /// Files are compared and written on every core: a huge API's crate has hundreds of files, and
 /// creating them is bound by system calls, not by the disk.
 pub fn sync(out: &Path, files: &BTreeMap<String, String>, check_only: bool) -> io::Result<Vec<String>> {
-    if !check_only {
-        // Each folder once, not once per file.
-        let folders: BTreeSet<&Path> =
-            files.keys().filter_map(|path| Path::new(path).parent()).filter(|p| !p.as_os_str().is_empty()).collect();
-        std::fs::create_dir_all(out)?;
-        for folder in folders {
-            std::fs::create_dir_all(out.join(folder))?;
-        }
-    }
+    let writer = Writer::new(out, check_only);
     let entries: Vec<(&String, &String)> = files.iter().collect();
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(entries.len().max(1));
-    let results: Vec<io::Result<Vec<String>>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut stale = Vec::new();
-                    while let Some((path, text)) = entries.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        let target = out.join(path);
-                        if std::fs::read(&target).ok().as_deref() == Some(text.as_bytes()) {
-                            continue;
-                        }
-                        stale.push((*path).clone());
-                        if !check_only {
-                            std::fs::write(&target, text)?;
-                        }
-                    }
-                    Ok(stale)
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect()
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                while let Some((path, text)) = entries.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    writer.put(path, text);
+                }
+            });
+        }
     });
-    let mut stale = Vec::new();
-    for result in results {
-        stale.extend(result?);
+    writer.finish(files)
+}
+
+/// Writes a crate's files as they are made, from any thread ([`put`](Writer::put)), then
+/// removes the generated files no longer emitted ([`finish`](Writer::finish)): what [`sync`]
+/// does, for a generator that hands each file over when it is formatted, so that writing
+/// overlaps formatting.
+pub struct Writer<'a> {
+    out: &'a Path,
+    check_only: bool,
+    state: Mutex<WriterState>,
+}
+
+#[derive(Default)]
+struct WriterState {
+    /// Folders made so far (each once, not once per file).
+    folders: BTreeSet<PathBuf>,
+    stale: Vec<String>,
+    error: Option<io::Error>,
+}
+
+impl<'a> Writer<'a> {
+    pub fn new(out: &'a Path, check_only: bool) -> Self {
+        Self { out, check_only, state: Mutex::new(WriterState::default()) }
     }
-    stale.sort();
-    for path in generated_files_on_disk(out, files)? {
-        stale.push(path.clone());
-        if !check_only {
-            std::fs::remove_file(out.join(&path))?;
+
+    /// Compares the file at `path` (relative to the crate) with `text`, and writes it if it
+    /// differs (unless only checking). The first error is kept for [`finish`](Writer::finish);
+    /// after it, nothing more is written.
+    pub fn put(&self, path: &str, text: &str) {
+        let target = self.out.join(path);
+        if std::fs::read(&target).ok().as_deref() == Some(text.as_bytes()) {
+            return;
+        }
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.stale.push(path.to_owned());
+        if self.check_only || state.error.is_some() {
+            return;
+        }
+        let folder = target.parent().map(Path::to_owned).unwrap_or_default();
+        if !state.folders.contains(&folder) {
+            if let Err(error) = std::fs::create_dir_all(&folder) {
+                state.error = Some(error);
+                return;
+            }
+            state.folders.insert(folder);
+        }
+        drop(state);
+        if let Err(error) = std::fs::write(&target, text) {
+            self.state.lock().unwrap_or_else(|e| e.into_inner()).error.get_or_insert(error);
         }
     }
-    Ok(stale)
+
+    /// After every file of `files` was [`put`](Writer::put): removes the generated files on
+    /// disk that `files` does not have; returns the paths that differed (written, or to be),
+    /// in path order, or the first error.
+    pub fn finish(self, files: &BTreeMap<String, String>) -> io::Result<Vec<String>> {
+        let WriterState { mut stale, error, .. } = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        if let Some(error) = error {
+            return Err(error);
+        }
+        stale.sort();
+        for path in generated_files_on_disk(self.out, files)? {
+            stale.push(path.clone());
+            if !self.check_only {
+                std::fs::remove_file(self.out.join(&path))?;
+            }
+        }
+        Ok(stale)
+    }
 }
 
 /// Files under `out` that carry the generated header (hand-written ones are left alone) and

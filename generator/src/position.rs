@@ -20,42 +20,72 @@ pub struct Position {
 
 /// Every node of a document by JSON pointer: for an object member, the position of its key (the
 /// line a person edits); for an array item, of the item.
-#[derive(Debug, Default)]
+///
+/// A YAML document is indexed whole by its parser. A JSON document (the huge ones are JSON) is
+/// read only where pointers lead: the first pointer through an object or array reads its members
+/// and skips over their values, and remembers them for the next pointer. Locating a few
+/// warnings in a 13 MB document reads it about once, without a map of all its nodes.
+#[derive(Debug)]
 pub struct Positions {
-    offsets: HashMap<String, usize>,
+    index: Index,
     /// The byte offset where each line starts.
     line_starts: Vec<usize>,
+}
+
+#[derive(Debug)]
+enum Index {
+    Every(HashMap<String, usize>),
+    Json(std::cell::RefCell<JsonIndex>),
+}
+
+/// The JSON nodes met so far: where each is shown (its key, for a member) and where its value
+/// starts; and the containers whose members are all known.
+#[derive(Debug, Default)]
+struct JsonIndex {
+    nodes: HashMap<String, (usize, usize)>,
+    read: std::collections::HashSet<String>,
+}
+
+impl Default for Positions {
+    fn default() -> Self {
+        Self { index: Index::Every(HashMap::new()), line_starts: vec![0] }
+    }
 }
 
 impl Positions {
     /// Indexes `source`, JSON or YAML (a document that does not parse yields what was seen).
     pub fn new(source: &str) -> Self {
-        let mut offsets = HashMap::new();
+        let line_starts = line_starts(source);
         if source.trim_start().starts_with(['{', '[']) {
-            let mut scanner = JsonScanner { text: source.as_bytes(), at: 0, offsets: &mut offsets };
-            scanner.skip_space();
-            scanner.value(&mut String::new(), 0);
-        } else {
-            let mut receiver =
-                YamlReceiver { source, frames: Vec::new(), offsets: &mut offsets, line_starts: Vec::new() };
-            receiver.line_starts = line_starts(source);
-            // An error ends the indexing where it happened; what came before is kept.
-            let _ = Parser::new_from_str(source).load(&mut receiver, false);
+            let root = source.len() - source.trim_start().len();
+            let mut index = JsonIndex::default();
+            index.nodes.insert(String::new(), (root, root));
+            return Self { index: Index::Json(std::cell::RefCell::new(index)), line_starts };
         }
-        Self { offsets, line_starts: line_starts(source) }
+        let mut offsets = HashMap::new();
+        let mut receiver = YamlReceiver { source, frames: Vec::new(), offsets: &mut offsets, line_starts: Vec::new() };
+        receiver.line_starts = line_starts.clone();
+        // An error ends the indexing where it happened; what came before is kept.
+        let _ = Parser::new_from_str(source).load(&mut receiver, false);
+        Self { index: Index::Every(offsets), line_starts }
     }
 
     /// The position of the node at `pointer`, or of its nearest ancestor that the text has (a
     /// node the generator inferred, or a pointer into a normalized copy).
     pub fn find(&self, source: &str, pointer: &str) -> Option<Position> {
-        let mut pointer = pointer;
-        loop {
-            if let Some(&offset) = self.offsets.get(pointer) {
-                return Some(self.position(source, offset));
+        let offset = match &self.index {
+            Index::Every(offsets) => {
+                let mut pointer = pointer;
+                loop {
+                    if let Some(&offset) = offsets.get(pointer) {
+                        break offset;
+                    }
+                    pointer = pointer.rsplit_once('/')?.0;
+                }
             }
-            let (parent, _) = pointer.rsplit_once('/')?;
-            pointer = parent;
-        }
+            Index::Json(index) => index.borrow_mut().find(source.as_bytes(), pointer)?,
+        };
+        Some(self.position(source, offset))
     }
 
     /// The line and column of `offset`.
@@ -78,123 +108,134 @@ impl Positions {
 fn line_starts(source: &str) -> Vec<usize> {
     let mut starts = vec![0];
     let bytes = source.as_bytes();
-    for (index, byte) in bytes.iter().enumerate() {
-        match byte {
-            b'\n' => starts.push(index + 1),
-            b'\r' if bytes.get(index + 1) != Some(&b'\n') => starts.push(index + 1),
-            _ => {}
+    for index in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if bytes[index] == b'\n' || bytes.get(index + 1) != Some(&b'\n') {
+            starts.push(index + 1);
         }
     }
     starts
 }
 
-/// A JSON text walked once, recording where every value (or member key) starts.
-struct JsonScanner<'a, 'm> {
-    text: &'a [u8],
-    at: usize,
-    offsets: &'m mut HashMap<String, usize>,
-}
-
-/// Deeper than this, values are skipped without recording (no stack overflow on hostile input).
-const MAX_DEPTH: usize = 256;
-
-impl JsonScanner<'_, '_> {
-    fn skip_space(&mut self) {
-        while self.text.get(self.at).is_some_and(|b| b.is_ascii_whitespace()) {
-            self.at += 1;
+impl JsonIndex {
+    /// Where the node at `pointer`, or its nearest ancestor in the text, is shown: the
+    /// containers on the way are read as needed.
+    fn find(&mut self, text: &[u8], pointer: &str) -> Option<usize> {
+        let mut current = "";
+        let mut shown = self.nodes.get(current)?.0;
+        // Each `/` after the first character ends an ancestor's pointer; the pointer itself last.
+        let ends = pointer.match_indices('/').map(|(at, _)| at).filter(|&at| at > 0).chain([pointer.len()]);
+        for end in ends.filter(|_| !pointer.is_empty()) {
+            let child = &pointer[..end];
+            if !self.nodes.contains_key(child) && self.read.insert(current.to_owned()) {
+                let value_at = self.nodes[current].1;
+                self.read_members(text, current, value_at);
+            }
+            match self.nodes.get(child) {
+                Some(&(at, _)) => shown = at,
+                None => break,
+            }
+            current = child;
         }
+        Some(shown)
     }
 
-    /// The value at `self.at`, recorded at `pointer` when `record` is its position.
-    fn value(&mut self, pointer: &mut String, depth: usize) {
-        self.offsets.entry(pointer.clone()).or_insert(self.at);
-        match self.text.get(self.at) {
+    /// Records the members of the object or array whose value starts at `at`.
+    fn read_members(&mut self, text: &[u8], pointer: &str, at: usize) {
+        let mut cursor = Cursor { text, at };
+        match text.get(at) {
             Some(b'{') => {
-                self.at += 1;
+                cursor.at += 1;
                 loop {
-                    self.skip_space();
-                    match self.text.get(self.at) {
-                        Some(b'}') | None => {
-                            self.at += 1;
-                            return;
-                        }
-                        Some(b',') => self.at += 1,
+                    cursor.skip_space();
+                    match cursor.peek() {
+                        Some(b'}') | None => return,
+                        Some(b',') => cursor.at += 1,
                         Some(b'"') => {
-                            let key_at = self.at;
-                            let key = self.string();
-                            self.skip_space();
-                            if self.text.get(self.at) == Some(&b':') {
-                                self.at += 1;
+                            let key_at = cursor.at;
+                            let key = cursor.string();
+                            cursor.skip_space();
+                            if cursor.peek() == Some(b':') {
+                                cursor.at += 1;
                             }
-                            self.skip_space();
-                            let mut child = push_pointer(pointer, &key);
-                            if depth < MAX_DEPTH {
-                                self.offsets.insert(child.clone(), key_at);
-                                self.value(&mut child, depth + 1);
-                            } else {
-                                self.skip_value();
-                            }
+                            cursor.skip_space();
+                            self.nodes.entry(push_pointer(pointer, &key)).or_insert((key_at, cursor.at));
+                            cursor.skip_value();
                         }
-                        Some(_) => {
-                            self.skip_value();
-                        }
+                        Some(_) => cursor.skip_value(),
                     }
                 }
             }
             Some(b'[') => {
-                self.at += 1;
+                cursor.at += 1;
                 let mut index = 0;
                 loop {
-                    self.skip_space();
-                    match self.text.get(self.at) {
-                        Some(b']') | None => {
-                            self.at += 1;
-                            return;
-                        }
-                        Some(b',') => self.at += 1,
+                    cursor.skip_space();
+                    match cursor.peek() {
+                        Some(b']') | None => return,
+                        Some(b',') => cursor.at += 1,
                         Some(_) => {
-                            let mut child = format!("{pointer}/{index}");
-                            if depth < MAX_DEPTH {
-                                self.value(&mut child, depth + 1);
-                            } else {
-                                self.skip_value();
-                            }
+                            self.nodes.entry(format!("{pointer}/{index}")).or_insert((cursor.at, cursor.at));
+                            cursor.skip_value();
                             index += 1;
                         }
                     }
                 }
             }
-            Some(b'"') => {
-                self.string();
-            }
-            Some(_) => self.skip_value(),
-            None => {}
+            _ => {}
+        }
+    }
+}
+
+/// A place in a JSON text being skimmed.
+struct Cursor<'a> {
+    text: &'a [u8],
+    at: usize,
+}
+
+impl Cursor<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.text.get(self.at).copied()
+    }
+
+    fn skip_space(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_whitespace()) {
+            self.at += 1;
         }
     }
 
-    /// A string at `self.at`, decoded (a broken one as far as it goes).
+    /// Moves past the string starting at `self.at` (a broken one: to the end). Strings are most
+    /// of a spec's bytes (descriptions): they are skimmed for their two special bytes.
+    fn skip_string(&mut self) {
+        self.at += 1;
+        while let Some(found) = self.text.get(self.at..).and_then(|rest| memchr::memchr2(b'"', b'\\', rest)) {
+            self.at += found + 1;
+            if self.text[self.at - 1] == b'"' {
+                return;
+            }
+            self.at += 1;
+        }
+        self.at = self.text.len();
+    }
+
+    /// The string at `self.at`, decoded (a broken one as far as it goes).
     fn string(&mut self) -> String {
         let start = self.at;
-        self.at += 1;
-        while let Some(&byte) = self.text.get(self.at) {
-            self.at += 1;
-            match byte {
-                b'\\' => self.at += 1,
-                b'"' => break,
-                _ => {}
-            }
+        self.skip_string();
+        let raw = &self.text[start..self.at.min(self.text.len())];
+        let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default();
+        if !inner.contains(&b'\\') && raw.ends_with(b"\"") && raw.len() >= 2 {
+            return String::from_utf8_lossy(inner).into_owned();
         }
-        let raw = std::str::from_utf8(&self.text[start..self.at.min(self.text.len())]).unwrap_or("\"\"");
-        serde_json::from_str(raw).unwrap_or_default()
+        std::str::from_utf8(raw).ok().and_then(|raw| serde_json::from_str(raw).ok()).unwrap_or_default()
     }
 
-    /// Skips a scalar or a whole container without recording.
+    /// Moves past a scalar or a whole container (iteratively: any depth).
     fn skip_value(&mut self) {
         let mut depth = 0usize;
-        while let Some(&byte) = self.text.get(self.at) {
+        while let Some(byte) = self.peek() {
             match byte {
                 b'"' => {
-                    self.string();
+                    self.skip_string();
                     if depth == 0 {
                         return;
                     }
@@ -326,6 +367,50 @@ mod tests {
         assert_eq!(at(json, "/paths/~1a~0b/get/tags/1"), (3, 44));
         assert_eq!(at(json, "/x\"y/1"), (4, 15));
         assert_eq!(at(json, ""), (1, 1));
+    }
+
+    /// Every node of a JSON document, found by reading only the containers on its way, is where
+    /// the YAML parser (which reads JSON too, and indexes all of it) puts it; asked in any order,
+    /// after containers were read for other pointers.
+    #[test]
+    fn json_read_on_the_way_agrees_with_a_full_index() {
+        let json = r#"{"info": {"title": "a \"}{[\" b", "x-list": [{"k": [1, {"deep": null}]}, "s,]", 2.5e3]},
+  "paths": {"/a/{b}": {"get": {"responses": {"200": {"description": "ok"}}}}, "~x": {}},
+  "components": {"schemas": {"A": {"type": "object", "properties": {"é": {"type": "string"}}}, "B": true}},
+  "last": [[], {}, ""]}"#;
+        let mut all = Vec::new();
+        let tree: serde_json::Value = serde_json::from_str(json).unwrap();
+        fn walk(value: &serde_json::Value, pointer: String, all: &mut Vec<String>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    for (key, child) in map {
+                        walk(child, push_pointer(&pointer, key), all);
+                    }
+                }
+                serde_json::Value::Array(items) => {
+                    for (index, child) in items.iter().enumerate() {
+                        walk(child, format!("{pointer}/{index}"), all);
+                    }
+                }
+                _ => {}
+            }
+            all.push(pointer);
+        }
+        walk(&tree, String::new(), &mut all);
+        assert!(all.len() > 25, "{}", all.len());
+        let mut offsets = HashMap::new();
+        let mut receiver =
+            YamlReceiver { source: json, frames: Vec::new(), offsets: &mut offsets, line_starts: line_starts(json) };
+        Parser::new_from_str(json).load(&mut receiver, false).unwrap();
+        let full = Positions { index: Index::Every(offsets), line_starts: line_starts(json) };
+        let lazy = Positions::new(json);
+        assert!(matches!(lazy.index, Index::Json(_)));
+        // Deepest first, then shallowest: both orders reuse what the other read.
+        for pointer in all.iter().chain(all.iter().rev()) {
+            assert_eq!(lazy.find(json, pointer), full.find(json, pointer), "{pointer}");
+        }
+        // A node the text does not have: its nearest ancestor.
+        assert_eq!(lazy.find(json, "/components/schemas/A/nope/1"), lazy.find(json, "/components/schemas/A"));
     }
 
     #[test]

@@ -19,6 +19,16 @@ fn header(config: &Config) -> String {
 /// are not `Send`, so each thread emits the files it formats). The output does not depend on
 /// the scheduling: files are collected by path.
 pub fn generate_files(api: &Api, config: &Config) -> Result<BTreeMap<String, String>, SpecError> {
+    generate_files_with(api, config, &|_, _| ())
+}
+
+/// [`generate_files`], handing each file to `on_file` (path, text) as soon as it is formatted,
+/// on the thread that formatted it: the command writes files while others are formatted.
+pub fn generate_files_with(
+    api: &Api,
+    config: &Config,
+    on_file: &(dyn Fn(&str, &str) + Sync),
+) -> Result<BTreeMap<String, String>, SpecError> {
     let header = header(config);
     let layouts = emit::operations::layouts(api);
     let mut plan = emit::plan(api, &layouts);
@@ -33,6 +43,9 @@ pub fn generate_files(api: &Api, config: &Config) -> Result<BTreeMap<String, Str
                 let index = next.fetch_add(1, Ordering::Relaxed);
                 let Some((path, file, _)) = plan.get(index) else { break };
                 let text = render(path, emit::emit_file(api, config, *file), &header);
+                if let Ok(text) = &text {
+                    on_file(path, text);
+                }
                 results.lock().unwrap_or_else(|e| e.into_inner()).push((path.clone(), text));
             });
         }

@@ -587,9 +587,18 @@ struct Run {
 /// How many times each generator runs on a huge document.
 const HUGE_RUNS: usize = 5;
 
-/// One generation into an empty `out` with `command`.
-fn run_into(command: &Command, out: &Path, log: &Path) -> Run {
-    let _ = std::fs::remove_dir_all(out);
+/// One generation into an empty `out` with `command`. The previous run's folder is moved into
+/// `trash`, which is deleted after all runs: right after hundreds of files were deleted, ext4
+/// creates files several times slower for a while (it passes over recently freed inodes), a cost
+/// of the benchmark's deleting that would fall on the next run, not one a user pays (the first
+/// generation goes into a new folder; regenerating writes only the files that changed).
+fn run_into(command: &Command, out: &Path, log: &Path, trash: &Path) -> Run {
+    static ASIDE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    if out.exists() {
+        std::fs::create_dir_all(trash).unwrap();
+        let aside = trash.join(ASIDE.fetch_add(1, std::sync::atomic::Ordering::Relaxed).to_string());
+        std::fs::rename(out, aside).unwrap();
+    }
     std::fs::create_dir_all(out).unwrap();
     run_wrapped(command, log)
 }
@@ -625,7 +634,8 @@ fn huge_documents_report(out: &mut String, install_peer: bool) -> Vec<(String, P
     let _ = writeln!(
         out,
         "### Huge documents: whole generation against {PEER} {PEER_VERSION}, same run\n\n\
-         Each generator in a process of its own, writing its files into an empty folder, {HUGE_RUNS} times, \
+         Each generator in a process of its own, writing its files into an empty folder (the previous run's moved \
+         aside, not deleted: ext4 creates files slowly right after hundreds were deleted), {HUGE_RUNS} times, \
          the two generators taking turns (so that a slower minute of this shared machine falls on both): the \
          median wall time and CPU time (user and system) and the highest peak resident set (`wait4`). Ours is \
          the release `openapi-rust-gen generate`; the peer's is `{PEER} generate <spec> --output-dir <dir>` \
@@ -653,6 +663,8 @@ fn huge_documents_report(out: &mut String, install_peer: bool) -> Vec<(String, P
         "peer",
     ]);
     let mut crates = Vec::new();
+    let trash = work.join("trash");
+    let _ = std::fs::remove_dir_all(&trash);
     for (index, (name, path)) in tests::bench::huge_documents().into_iter().enumerate() {
         let text = std::fs::read_to_string(&path).unwrap();
         let (operations, schemas) = document_counts(&text);
@@ -669,9 +681,9 @@ fn huge_documents_report(out: &mut String, install_peer: bool) -> Vec<(String, P
         let peer_log = work.join(format!("peer-{index}.log"));
         let (mut our_runs, mut peer_runs) = (Vec::new(), Vec::new());
         for _ in 0..HUGE_RUNS {
-            our_runs.push(run_into(&our_command, &our_dir, &our_log));
+            our_runs.push(run_into(&our_command, &our_dir, &our_log, &trash));
             if let Some(command) = &peer_command {
-                peer_runs.push(run_into(command, &peer_dir, &peer_log));
+                peer_runs.push(run_into(command, &peer_dir, &peer_log, &trash));
             }
         }
         let us = side(&our_runs, &our_dir);
@@ -698,6 +710,7 @@ fn huge_documents_report(out: &mut String, install_peer: bool) -> Vec<(String, P
         ]);
         crates.push((name, our_dir, them.map(|_| peer_dir), operations));
     }
+    let _ = std::fs::remove_dir_all(&trash);
     out.push_str(&table.0);
     out.push('\n');
     if let Some((_, dir, _, operations)) = crates.get(1) {
