@@ -108,7 +108,9 @@ pub fn render(path: &str, emitted: Emitted, header: &str) -> Result<String, Spec
                 syn::visit_mut::VisitMut::visit_file_mut(&mut VisibleDocs, &mut file);
                 text = prettyplease::unparse(&file);
             }
-            Ok(format!("// {header}\n\n{}", space_items(&text)))
+            let mut out = format!("// {header}\n\n");
+            space_items(&mut out, &text);
+            Ok(out)
         }
         Emitted::Text(text) if path.ends_with(".toml") => Ok(format!("# {header}\n\n{text}")),
         // The lock file is read back by the command, and may be edited (its text says how).
@@ -122,29 +124,33 @@ pub fn render(path: &str, emitted: Emitted, header: &str) -> Result<String, Spec
 
 /// prettyplease puts items right after each other; a blank line after every block that closes
 /// an item makes the files read like hand-written code.
-fn space_items(code: &str) -> String {
-    let lines: Vec<&str> = code.lines().collect();
-    let mut out = String::with_capacity(code.len() + code.len() / 16);
-    for (index, line) in lines.iter().enumerate() {
+fn space_items(out: &mut String, code: &str) {
+    out.reserve(code.len() + code.len() / 16);
+    let mut lines = code.lines().peekable();
+    while let Some(line) = lines.next() {
         out.push_str(line);
         out.push('\n');
-        let Some(next) = lines.get(index + 1) else { continue };
-        let indent = line.len() - line.trim_start().len();
-        let next_indent = next.len() - next.trim_start().len();
-        // A comment that ends in `;` (a doc line ending in `&gt;`) closes nothing.
-        let comment = line.trim_start().starts_with("//");
-        let closes_item = !comment
-            && (line.trim() == "}"
+        let Some(next) = lines.peek() else { continue };
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        // A comment that ends in `;` (a doc line ending in `&gt;`) closes nothing. Most lines
+        // close nothing: the next line is looked at only after one that does.
+        let closes_item = !trimmed.starts_with("//")
+            && (trimmed.trim_end() == "}"
                 || (indent == 0
                     && line.ends_with(';')
                     && !next.starts_with(line.split_whitespace().next().unwrap_or(""))));
-        let next_continues = next.trim().is_empty()
-            || next.trim_start().starts_with(['}', ')', ']', ',', '.'])
-            || next.trim_start().starts_with("else");
+        if !closes_item {
+            continue;
+        }
+        let next_trimmed = next.trim_start();
+        let next_indent = next.len() - next_trimmed.len();
+        let next_continues = next_trimmed.trim_end().is_empty()
+            || next_trimmed.starts_with(['}', ')', ']', ',', '.'])
+            || next_trimmed.starts_with("else");
         let in_match = next.contains("=>");
-        if closes_item && indent == next_indent && !next_continues && !in_match {
+        if indent == next_indent && !next_continues && !in_match {
             out.push('\n');
         }
     }
-    out
 }
