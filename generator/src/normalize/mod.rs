@@ -184,7 +184,7 @@ pub fn normalize(mut tree: Value) -> Result<Normalized, Note> {
     }
     v32::item_schemas(&mut tree, &mut cx);
     fill_required_fields(&mut tree, &mut cx);
-    walk(&mut tree, "", Node::Plain, &mut cx);
+    walk_document(&mut tree, &mut cx);
     refs::settle_references(&mut tree, &mut cx);
     callbacks(&mut tree, &mut cx);
     hoist_deep_refs(&mut tree, &mut cx);
@@ -260,30 +260,49 @@ const NAMED_MAPS: &[&str] = &[
     "variables",
 ];
 
+/// [`walk`] of the whole document, its `components` on a second thread (in a huge document,
+/// about half of it). What the two halves record is joined in the order one walk records it:
+/// the same result, sooner.
+fn walk_document(tree: &mut Value, cx: &mut Context) {
+    let Value::Object(map) = tree else { return walk(tree, "", Node::Plain, cx) };
+    std::thread::scope(|scope| {
+        let mut components = None;
+        for (key, child) in map.iter_mut() {
+            if key == "components" {
+                let mut own = Context {
+                    version: cx.version,
+                    map: PointerMap::default(),
+                    warnings: Vec::new(),
+                    deep_refs: Vec::new(),
+                    stash: Vec::new(),
+                };
+                let marks = (cx.map.moves.len(), cx.warnings.len(), cx.deep_refs.len(), cx.stash.len());
+                components = Some((
+                    marks,
+                    scope.spawn(move || {
+                        walk_member(key, child, "", Node::Plain, &mut own);
+                        own
+                    }),
+                ));
+                continue;
+            }
+            walk_member(key, child, "", Node::Plain, cx);
+        }
+        let Some(((moves, warnings, deep_refs, stash), worker)) = components else { return };
+        let own = worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        cx.map.moves.splice(moves..moves, own.map.moves);
+        cx.warnings.splice(warnings..warnings, own.warnings);
+        cx.deep_refs.splice(deep_refs..deep_refs, own.deep_refs);
+        cx.stash.splice(stash..stash, own.stash);
+    });
+}
+
 /// Visits every schema of a 3.0-shaped document and applies the schema rules to it.
 fn walk(node: &mut Value, pointer: &str, kind: Node, cx: &mut Context) {
     match node {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
-                let at = push_pointer(pointer, key);
-                match kind {
-                    Node::Schemas => schema::fix(child, &at, cx),
-                    Node::Named => walk(child, &at, Node::Plain, cx),
-                    Node::Plain => {
-                        if key.starts_with("x-") || matches!(key.as_str(), "example" | "examples" | "default") {
-                            continue;
-                        }
-                        if key == "schema" {
-                            schema::fix(child, &at, cx);
-                        } else if key == "schemas" && pointer == "/components" {
-                            walk(child, &at, Node::Schemas, cx);
-                        } else if NAMED_MAPS.contains(&key.as_str()) {
-                            walk(child, &at, Node::Named, cx);
-                        } else {
-                            walk(child, &at, Node::Plain, cx);
-                        }
-                    }
-                }
+                walk_member(key, child, pointer, kind, cx);
             }
         }
         Value::Array(items) => {
@@ -292,6 +311,29 @@ fn walk(node: &mut Value, pointer: &str, kind: Node, cx: &mut Context) {
             }
         }
         _ => {}
+    }
+}
+
+/// The member `key` of the object at `pointer` (of kind `kind`), walked.
+fn walk_member(key: &str, child: &mut Value, pointer: &str, kind: Node, cx: &mut Context) {
+    let at = push_pointer(pointer, key);
+    match kind {
+        Node::Schemas => schema::fix(child, &at, cx),
+        Node::Named => walk(child, &at, Node::Plain, cx),
+        Node::Plain => {
+            if key.starts_with("x-") || matches!(key, "example" | "examples" | "default") {
+                return;
+            }
+            if key == "schema" {
+                schema::fix(child, &at, cx);
+            } else if key == "schemas" && pointer == "/components" {
+                walk(child, &at, Node::Schemas, cx);
+            } else if NAMED_MAPS.contains(&key) {
+                walk(child, &at, Node::Named, cx);
+            } else {
+                walk(child, &at, Node::Plain, cx);
+            }
+        }
     }
 }
 
