@@ -39,9 +39,21 @@ pub fn sanitize(text: &str) -> Vec<String> {
     // CR ends a line (rustc refuses it in a doc comment); other control characters and the
     // characters that change the visible direction of text (U+202A..E, U+2066..9: "Trojan
     // Source", refused by rustc in comments) are shown as their `\u{..}` escape.
-    let text = text.replace('\t', "    ").replace("\r\n", "\n").replace('\r', "\n");
-    let text: String =
-        text.chars().map(|c| if invisible(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect();
+    let mut text = std::borrow::Cow::Borrowed(text);
+    if text.contains(['\t', '\r']) {
+        text = text.replace('\t', "    ").replace("\r\n", "\n").replace('\r', "\n").into();
+    }
+    if text.chars().any(invisible) {
+        let mut visible = String::with_capacity(text.len() + 16);
+        for c in text.chars() {
+            if invisible(c) {
+                visible.extend(c.escape_unicode());
+            } else {
+                visible.push(c);
+            }
+        }
+        text = visible.into();
+    }
     for line in text.lines() {
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
