@@ -147,7 +147,7 @@ fn first_line_is_generated(path: &Path) -> bool {
 mod tests {
     use std::collections::BTreeMap;
 
-    use super::sync;
+    use super::{sync, Writer};
 
     #[test]
     fn only_changed_files_are_written_and_only_generated_ones_removed() {
@@ -171,6 +171,26 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("src/part1/file1.rs")).unwrap(), file("changed"));
         assert!(!out.join("src/part2/file2.rs").exists(), "a generated file no longer emitted is removed");
         assert!(out.join("src/notes.rs").exists(), "a hand-written file stays");
+        std::fs::remove_dir_all(&out).unwrap();
+    }
+
+    /// Files handed over one by one as they are made (the command's way): a folder that cannot
+    /// be made is the error `finish` returns, and nothing more is written after it.
+    #[test]
+    fn a_writer_reports_its_first_error_and_writes_nothing_after_it() {
+        let out = std::env::temp_dir().join(format!("openapi-rust-gen-writer-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&out);
+        std::fs::create_dir_all(&out).unwrap();
+        // A file where a folder should be.
+        std::fs::write(out.join("src"), "not a folder").unwrap();
+        let writer = Writer::new(&out, false);
+        writer.put("Cargo.toml", "# @generated\n");
+        writer.put("src/lib.rs", "// @generated\n");
+        writer.put("README.md", "# @generated\n");
+        let files: BTreeMap<String, String> = BTreeMap::new();
+        assert!(writer.finish(&files).is_err(), "the folder `src` could not be made");
+        assert!(out.join("Cargo.toml").exists(), "written before the error");
+        assert!(!out.join("README.md").exists(), "nothing is written after the first error");
         std::fs::remove_dir_all(&out).unwrap();
     }
 }
