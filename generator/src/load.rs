@@ -181,9 +181,10 @@ pub fn parse(file: &str, text: &str) -> Result<Value, SpecError> {
 /// which gives the same value faster; one that does not is read again whole, for serde's
 /// message (what [`locate`] narrows down).
 fn from_tree(tree: &Value) -> Result<OpenAPI, String> {
-    by_parts(tree)
-        .ok_or(())
-        .or_else(|()| serde::Deserialize::deserialize(tree).map_err(|e: serde_json::Error| e.to_string()))
+    match by_parts(tree) {
+        Some(spec) => Ok(spec),
+        None => serde::Deserialize::deserialize(tree).map_err(|e: serde_json::Error| e.to_string()),
+    }
 }
 
 /// openapiv3's `OpenAPI`, `Paths` and `Components` flatten their extensions, so serde's derive
