@@ -179,12 +179,14 @@ pub fn parse(file: &str, text: &str) -> Result<Value, SpecError> {
 
 /// The document read into openapiv3's model. A document that reads is read by [`by_parts`],
 /// which gives the same value faster; one that does not is read again whole, for serde's
-/// message (what [`locate`] narrows down).
+/// message ([`derived`], which [`locate`] calls directly: it narrows the message down).
 fn from_tree(tree: &Value) -> Result<OpenAPI, String> {
-    match by_parts(tree) {
-        Some(spec) => Ok(spec),
-        None => serde::Deserialize::deserialize(tree).map_err(|e: serde_json::Error| e.to_string()),
-    }
+    by_parts(tree).map_or_else(|| derived(tree), Ok)
+}
+
+/// The document read whole by serde's derive: its message on failure.
+fn derived(tree: &Value) -> Result<OpenAPI, String> {
+    serde::Deserialize::deserialize(tree).map_err(|e: serde_json::Error| e.to_string())
 }
 
 /// openapiv3's `OpenAPI`, `Paths` and `Components` flatten their extensions, so serde's derive
@@ -247,9 +249,9 @@ fn by_parts(tree: &Value) -> Option<OpenAPI> {
         servers: read_or_default(object, "servers")?,
         paths: paths?,
         components: components?,
-        security: object.get("security").map_or(Some(None), read)?,
+        security: read_or_default(object, "security")?,
         tags: read_or_default(object, "tags")?,
-        external_docs: object.get("externalDocs").map_or(Some(None), read)?,
+        external_docs: read_or_default(object, "externalDocs")?,
         extensions: extensions(object),
     })
 }
@@ -266,7 +268,7 @@ fn locate(tree: &Value, message: &str) -> String {
     let goes_away = |base: &Value, set_aside: &[String], parent: &str, keys: &[String]| -> bool {
         let mut trial = base.clone();
         remove_children(&mut trial, parent, keys);
-        match from_tree(&trial) {
+        match derived(&trial) {
             Ok(_) => true,
             Err(other) => {
                 other != message && keys.iter().chain(set_aside).any(|key| other == format!("missing field `{key}`"))
@@ -455,8 +457,7 @@ mod tests {
             let text = std::fs::read_to_string(path).unwrap();
             let Ok(tree) = parse("spec", &text) else { continue };
             let Ok(normalized) = normalize::normalize(tree) else { continue };
-            let derived: Result<OpenAPI, _> = serde::Deserialize::deserialize(&normalized.tree);
-            let derived = derived.map_err(|e: serde_json::Error| e.to_string());
+            let derived = derived(&normalized.tree);
             assert_eq!(by_parts(&normalized.tree).ok_or(()), derived.as_ref().map_err(|_| ()).cloned(), "{path:?}");
             compared += derived.is_ok() as usize;
         }

@@ -63,10 +63,10 @@ impl Positions {
             return Self { index: Index::Json(std::cell::RefCell::new(index)), line_starts };
         }
         let mut offsets = HashMap::new();
-        let mut receiver = YamlReceiver { source, frames: Vec::new(), offsets: &mut offsets, line_starts: Vec::new() };
-        receiver.line_starts = line_starts.clone();
+        let mut receiver = YamlReceiver { source, frames: Vec::new(), offsets: &mut offsets, line_starts };
         // An error ends the indexing where it happened; what came before is kept.
         let _ = Parser::new_from_str(source).load(&mut receiver, false);
+        let YamlReceiver { line_starts, .. } = receiver;
         Self { index: Index::Every(offsets), line_starts }
     }
 

@@ -171,8 +171,7 @@ pub fn detect(tree: &Value) -> Result<Version, Note> {
 /// Rewrites `tree` into OpenAPI 3.0.
 pub fn normalize(mut tree: Value) -> Result<Normalized, Note> {
     let version = detect(&tree)?;
-    let mut cx =
-        Context { version, map: PointerMap::default(), warnings: Vec::new(), deep_refs: Vec::new(), stash: Vec::new() };
+    let mut cx = Context::new(version);
     match version {
         Version::Swagger2 => v2::convert(&mut tree, &mut cx)?,
         Version::OpenApi31 => v31::convert(&mut tree, &mut cx)?,
@@ -198,13 +197,7 @@ pub fn normalize(mut tree: Value) -> Result<Normalized, Note> {
 /// that other nodes may refer to: references to it become dangling ones, each with its
 /// warning (returned at the user's pointers).
 pub fn resettle(normalized: &mut Normalized) -> Vec<Note> {
-    let mut cx = Context {
-        version: normalized.version,
-        map: std::mem::take(&mut normalized.map),
-        warnings: Vec::new(),
-        deep_refs: Vec::new(),
-        stash: Vec::new(),
-    };
+    let mut cx = Context { map: std::mem::take(&mut normalized.map), ..Context::new(normalized.version) };
     refs::settle_references(&mut normalized.tree, &mut cx);
     refs::dangling_schemas(&mut normalized.tree, &mut cx);
     let Context { map, warnings, .. } = cx;
@@ -227,6 +220,11 @@ pub(crate) struct Context {
 }
 
 impl Context {
+    /// Nothing recorded yet, for a document of `version`.
+    pub fn new(version: Version) -> Self {
+        Self { version, map: PointerMap::default(), warnings: Vec::new(), deep_refs: Vec::new(), stash: Vec::new() }
+    }
+
     pub fn warn(&mut self, kind: Kind, pointer: &str, message: impl Into<String>) {
         self.warnings.push(Note { kind, pointer: pointer.to_owned(), message: message.into() });
     }
@@ -269,13 +267,7 @@ fn walk_document(tree: &mut Value, cx: &mut Context) {
         let mut components = None;
         for (key, child) in map.iter_mut() {
             if key == "components" {
-                let mut own = Context {
-                    version: cx.version,
-                    map: PointerMap::default(),
-                    warnings: Vec::new(),
-                    deep_refs: Vec::new(),
-                    stash: Vec::new(),
-                };
+                let mut own = Context::new(cx.version);
                 let marks = (cx.map.moves.len(), cx.warnings.len(), cx.deep_refs.len(), cx.stash.len());
                 components = Some((
                     marks,
