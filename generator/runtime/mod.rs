@@ -24,6 +24,7 @@ mod request;
 mod response;
 #[cfg(feature = "event-streams")]
 mod sse_parser;
+mod styles;
 #[cfg(feature = "streams")]
 mod stream;
 mod token;
@@ -68,5 +69,7 @@ pub use events::{Event, EventData, EventStream};
 pub(crate) use events::{event_json, event_text};
 #[allow(unused_imports)]
 pub(crate) use pages::{items, pages, Page, Paginated};
+#[allow(unused_imports)]
+pub(crate) use styles::{styled_segment, ObjectParam, ObjectStyle, One};
 #[allow(unused_imports)]
 pub(crate) use request::{header_value, header_value_as, PathBuilder, Query, RawResponse};

@@ -143,11 +143,9 @@ kinds! {
     EmptyUnion = "empty-union", true, "beside a discriminator mapping, a tagged union of the mapped schemas; otherwise any JSON value";
     /// A node of another file whose name is taken in the bundled document.
     NameClash = "name-clash", false, "the node gathered under a name qualified by its file or folder (numbered if that is taken too)";
-    /// `deepObject` query parameters.
-    DeepObject = "deep-object", false, "the value sent as JSON text";
-    /// `label` and `matrix` path parameters.
-    ParameterStyle = "parameter-style", false, "the value sent in the `simple` style (as it is, arrays comma-separated)";
-    /// Object-valued query, header or cookie parameters.
+    /// The `deepObject` style on a value that is not an object.
+    DeepObject = "deep-object", true, "the value sent in the `form` style";
+    /// Parameters whose values have no text form: arrays of objects, unions of objects.
     ObjectParameter = "object-parameter", false, "the value sent as JSON text";
     /// A parameter's `content` without a media type.
     ParameterContent = "parameter-content", true, "the value sent as text";

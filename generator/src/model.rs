@@ -202,7 +202,27 @@ pub struct Parameter {
     pub separator: char,
     /// Declared with `content: application/json`: the value travels as JSON text.
     pub json: bool,
+    /// How the value is written, where that is not the location's plain form.
+    pub style: ParamStyle,
     pub docs: Docs,
+}
+
+/// How a parameter's value is written: OpenAPI's `style` and `explode` with the value's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// The location's plain form: the value as it is; arrays repeated or joined by
+    /// `separator` in the query, comma-separated elsewhere.
+    Plain,
+    /// An object (a struct or a map), member by member: in the query a parameter per member
+    /// (`explode`) or the members joined by `separator`; in a path or a header `simple`
+    /// (`R,100,G,200`, exploded `R=100,G=200`); a cookie per member when exploded.
+    Object,
+    /// A query object in the `deepObject` style: `color[R]=100`.
+    DeepObject,
+    /// A path parameter in the `label` style (`.blue`), an object member by member.
+    Label { object: bool },
+    /// A path parameter in the `matrix` style (`;color=blue`), an object member by member.
+    Matrix { object: bool },
 }
 
 /// Which statuses a response covers.
@@ -585,6 +605,21 @@ pub struct Webhook {
     pub method: String,
     pub docs: Docs,
     pub payload: TypeRef,
+}
+
+/// Whether a parameter of type `ty` is an object, written member by member in its style: a
+/// struct or a map, through aliases.
+pub fn is_object(types: &[TypeDef], ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Map(_) => true,
+        TypeRef::Boxed(inner) => is_object(types, inner),
+        TypeRef::Named(id) => match &types[id.0].kind {
+            TypeKind::Struct(_) => true,
+            TypeKind::Alias(ty) => is_object(types, ty),
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// Whether a value of `ty` can be a path, query, header or cookie parameter (the runtime's

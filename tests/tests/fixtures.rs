@@ -83,6 +83,21 @@ fn oneof_tagged() {
     snapshot("oneof_tagged");
 }
 
+/// Variants holding two aliases of one type get no `From` (the two impls would conflict); a
+/// variant of a type of its own keeps its `From`.
+#[test]
+fn a_tagged_union_of_two_names_of_one_type_has_no_conflicting_from() {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/oneof_tagged.yaml")).expect("the fixture");
+    let generated = generate_fixture("tests/fixtures/oneof_tagged.yaml", &text).unwrap_or_else(|e| panic!("{e}"));
+    let api = api_text(&generated);
+    assert!(api.contains("pub type ApprovedEvent = BaseEvent;"), "{api}");
+    assert!(
+        !api.contains("impl From<ApprovedEvent> for Event") && !api.contains("impl From<DeniedEvent> for Event"),
+        "{api}"
+    );
+    assert!(api.contains("impl From<Thing> for Event"), "{api}");
+}
+
 #[test]
 fn oneof_untagged() {
     snapshot("oneof_untagged");
@@ -106,6 +121,13 @@ fn keywords() {
 #[test]
 fn headers_and_query() {
     snapshot("headers_and_query");
+}
+
+/// Objects in the query (`form` exploded or not, `deepObject`), in paths and headers
+/// (`simple`) and cookies, and the `label` and `matrix` path styles.
+#[test]
+fn param_styles() {
+    snapshot("param_styles");
 }
 
 #[test]

@@ -28,7 +28,7 @@ const IF_EVENT_REACHED: &str = "if-event-reached";
 /// RFC 3986 unreserved characters stay as they are; everything else is percent-encoded, so a
 /// value can never end a segment (`/`), a parameter (`&`, `=`) or the query (`#`), and `+`
 /// is never mistaken for a space.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+pub(super) const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// A value that can stand in a path segment, a query parameter or a header.
 pub trait ToParam {
@@ -139,7 +139,7 @@ impl PathBuilder {
 /// A query string in the OpenAPI default style (form, exploded): `name=value` pairs in the
 /// order pushed, arrays as repeated keys.
 #[derive(Default, Clone)]
-pub(crate) struct Query(String);
+pub(crate) struct Query(pub(super) String);
 
 impl Query {
     pub(crate) fn push(&mut self, name: &str, value: &impl ToParam) {

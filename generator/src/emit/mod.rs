@@ -41,6 +41,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("serde_helpers.rs", include_str!("../../runtime/serde_helpers.rs")),
     ("sse_parser.rs", include_str!("../../runtime/sse_parser.rs")),
     ("stream.rs", include_str!("../../runtime/stream.rs")),
+    ("styles.rs", include_str!("../../runtime/styles.rs")),
     ("token.rs", include_str!("../../runtime/token.rs")),
     ("trace.rs", include_str!("../../runtime/trace.rs")),
 ];

@@ -9,8 +9,8 @@ use quote::{format_ident, quote, ToTokens};
 use super::docs::doc_attrs;
 use super::types::{ident, type_def, type_tokens};
 use crate::model::{
-    Api, Body, Docs, EventData, Group, Home, Operation, Pagination, ParamLocation, Parameter, PathPart, RequestBody,
-    RequestBodyKind, Response, StatusMatch, TypeId, TypeRef, WireFormat,
+    Api, Body, Docs, EventData, Group, Home, Operation, Pagination, ParamLocation, ParamStyle, Parameter, PathPart,
+    RequestBody, RequestBodyKind, Response, StatusMatch, TypeId, TypeRef, WireFormat,
 };
 
 /// `operations/<group>.rs`: the group's handle, its operations and the types only they use.
@@ -252,8 +252,12 @@ fn group_method(api: &Api, op: &Operation, home: &Home) -> TokenStream {
             quote!(#name: None)
         }
     });
+    // The spec's required parameters are the arguments, however many it has (clippy's limit
+    // counts `self`: seven in all).
+    let many = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #docs
+        #many
         pub fn #fn_name(&self, #(#args),*) -> #builder<'c> {
             #builder {
                 client: self.client,
@@ -421,14 +425,11 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
             let steps = parts.iter().enumerate().map(|(index, part)| match (index, part) {
                 (0, PathPart::Literal(literal)) => quote!(crate::runtime::PathBuilder::new(#literal)),
                 (0, PathPart::Param(param)) => {
-                    let value = param_value(api, &op.params[*param], None);
-                    quote!(crate::runtime::PathBuilder::new("").param(#value))
+                    let step = path_step(api, &op.params[*param]);
+                    quote!(crate::runtime::PathBuilder::new("")#step)
                 }
                 (_, PathPart::Literal(literal)) => quote!(.literal(#literal)),
-                (_, PathPart::Param(param)) => {
-                    let value = param_value(api, &op.params[*param], None);
-                    quote!(.param(#value))
-                }
+                (_, PathPart::Param(param)) => path_step(api, &op.params[*param]),
             });
             quote!(#(#steps)*.finish())
         }
@@ -437,7 +438,16 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
         let name = ident(&p.rust_name);
         let wire = &p.wire_name;
         let separator = p.separator;
+        let object_style = match p.style {
+            ParamStyle::DeepObject => Some(quote!(crate::runtime::ObjectStyle::Deep)),
+            ParamStyle::Object if p.explode => Some(quote!(crate::runtime::ObjectStyle::Exploded)),
+            ParamStyle::Object => Some(quote!(crate::runtime::ObjectStyle::Joined(#separator))),
+            _ => None,
+        };
         match (&p.ty, is_builder_arg(p)) {
+            _ if object_style.is_some() => {
+                single_param(api, p, |value| quote!(request.query.push_object(#wire, #value, #object_style);))
+            }
             _ if p.json => single_param(api, p, |value| quote!(request.query.push(#wire, #value);)),
             // Items in a wire format of their own (`runtime::format`): written as text first.
             (TypeRef::List(item), required) if super::types::wire_format(api, item).is_some() => {
@@ -471,6 +481,15 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
     });
     let cookies = op.params.iter().filter(|p| p.location == ParamLocation::Cookie).map(|p| {
         let wire = &p.wire_name;
+        if p.style == ParamStyle::Object && p.explode {
+            // `form`, exploded: a cookie per member.
+            let name = ident(&p.rust_name);
+            return if is_builder_arg(p) {
+                quote!(request.cookie_members(&self.#name);)
+            } else {
+                quote!(if let Some(value) = &self.#name { request.cookie_members(value); })
+            };
+        }
         single_param(api, p, |value| quote!(request.cookie(#wire, #value);))
     });
     let body = op.request_body.as_ref().map(|body| {
@@ -542,9 +561,43 @@ fn param_value(api: &Api, param: &Parameter, value: Option<TokenStream>) -> Toke
     });
     if param.json {
         quote!(&crate::runtime::JsonParam(#value))
+    } else if param.style == ParamStyle::Object && param.location != ParamLocation::Query {
+        // `simple` (a path or a header), or an unexploded cookie: `R,100,G,200`.
+        let explode = param.explode && param.location != ParamLocation::Cookie;
+        quote!(&crate::runtime::ObjectParam::new(#value, #explode))
     } else {
         super::types::on_the_wire(api, &param.ty, value)
     }
+}
+
+/// The builder step that adds a path parameter: `.param(..)`, or a `label` or `matrix`
+/// segment written as it is.
+fn path_step(api: &Api, param: &Parameter) -> TokenStream {
+    let (matrix, object) = match param.style {
+        ParamStyle::Label { object } => (None, object),
+        ParamStyle::Matrix { object } => (Some(&param.wire_name), object),
+        _ => {
+            let value = param_value(api, param, None);
+            return quote!(.param(#value));
+        }
+    };
+    let name = ident(&param.rust_name);
+    let explode = param.explode;
+    let value = if object {
+        quote!(&crate::runtime::ObjectParam::new(&self.#name, #explode))
+    } else if matches!(&param.ty, TypeRef::List(item) if super::types::wire_format(api, item).is_none()) && !param.json
+    {
+        // Items one by one (`.a.b`, `;x=a;x=b`).
+        quote!(&self.#name)
+    } else {
+        let value = param_value(api, param, None);
+        quote!(&crate::runtime::One(#value))
+    };
+    let matrix = match matrix {
+        Some(name) => quote!(Some(#name)),
+        None => quote!(None),
+    };
+    quote!(.literal(&crate::runtime::styled_segment(#matrix, #value, #explode)))
 }
 
 /// The statement that adds a parameter sent as one value, `add(value)`, for a required

@@ -99,6 +99,22 @@ pub fn is_param(api: &Api, ty: &TypeRef) -> bool {
     api.types.is_param(ty)
 }
 
+/// `ty` with its aliases followed: the type a Rust program sees.
+fn unaliased(api: &Api, ty: &TypeRef) -> TypeRef {
+    let mut ty = ty.clone();
+    // Alias chains end (the lowering breaks alias cycles); the bound is a guard all the same.
+    for _ in 0..64 {
+        match &ty {
+            TypeRef::Named(id) => match &api.types.get(*id).kind {
+                TypeKind::Alias(target) => ty = target.clone(),
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    ty
+}
+
 fn named_path(api: &Api, id: TypeId, from: &Home) -> TokenStream {
     let def = api.types.get(id);
     let name = ident(&def.name);
@@ -576,8 +592,11 @@ fn tagged_union(api: &Api, def: &TypeDef, tag: &str, variants: &[TaggedVariant])
             quote! { #value => Deserialize::deserialize(rest).map(Self::#variant), }
         }
     });
-    // `From` for each type that is the payload of one variant only.
-    let froms = variants.iter().filter(|v| variants.iter().filter(|w| w.payload == v.payload).count() == 1).map(|v| {
+    // `From` for each type that is the payload of one variant only (two aliases of one type
+    // are one type).
+    let payloads: Vec<TypeRef> = variants.iter().map(|v| unaliased(api, &TypeRef::Named(v.payload))).collect();
+    let once = |index: usize| payloads.iter().filter(|p| **p == payloads[index]).count() == 1;
+    let froms = variants.iter().enumerate().filter(|(index, _)| once(*index)).map(|(_, v)| {
         let variant = ident(&v.rust_name);
         let payload = named_path(api, v.payload, &def.home);
         quote! {

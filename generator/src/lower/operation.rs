@@ -11,9 +11,9 @@ use super::{namespace, Lowerer};
 use crate::config::OperationIds;
 use crate::diagnostic::{push_pointer, Kind, SpecError};
 use crate::model::{
-    is_download, is_param, Body, Docs, EventData, Field, Group, Home, Method, Operation, PageTotal, Pagination,
-    ParamLocation, Parameter, PathPart, RequestBody, RequestBodyKind, Response, ResponseHeader, StatusMatch, TypeDef,
-    TypeKind, TypeRef,
+    is_download, is_object, is_param, Body, Docs, EventData, Field, Group, Home, Method, Operation, PageTotal,
+    Pagination, ParamLocation, ParamStyle, Parameter, PathPart, RequestBody, RequestBodyKind, Response, ResponseHeader,
+    StatusMatch, TypeDef, TypeKind, TypeRef,
 };
 use crate::names::{camel, snake, Namer};
 use crate::{Selection, Selector};
@@ -217,49 +217,40 @@ impl<'s> Lowerer<'s> {
         let mut out = Vec::with_capacity(resolved.len());
         for (param, at) in resolved {
             let data = param.parameter_data_ref();
-            let (location, explode, separator) = match param {
+            // The location, `explode` and the separator of unexploded query values, and the
+            // style asked for where it is not the location's plain one.
+            let (location, explode, separator, asked) = match param {
                 SpecParameter::Path { style, .. } => {
-                    if !matches!(style, openapiv3::PathStyle::Simple) {
-                        let name = match style {
-                            openapiv3::PathStyle::Label => "label",
-                            _ => "matrix",
-                        };
-                        self.warn(
-                            Kind::ParameterStyle,
-                            &at,
-                            format!(
-                                "the `{name}` style is not supported; the value is sent in the `simple` style \
-                                 (as it is, arrays comma-separated)"
-                            ),
-                        );
-                    }
-                    (ParamLocation::Path, false, ',')
+                    let asked = match style {
+                        openapiv3::PathStyle::Simple => ParamStyle::Plain,
+                        openapiv3::PathStyle::Label => ParamStyle::Label { object: false },
+                        openapiv3::PathStyle::Matrix => ParamStyle::Matrix { object: false },
+                    };
+                    (ParamLocation::Path, data.explode.unwrap_or(false), ',', asked)
                 }
                 SpecParameter::Query { style, .. } => {
-                    let separator = match style {
-                        openapiv3::QueryStyle::SpaceDelimited => ' ',
-                        openapiv3::QueryStyle::PipeDelimited => '|',
+                    let (separator, asked) = match style {
+                        openapiv3::QueryStyle::SpaceDelimited => (' ', ParamStyle::Plain),
+                        openapiv3::QueryStyle::PipeDelimited => ('|', ParamStyle::Plain),
                         // Swagger 2.0's `collectionFormat: tsv`.
                         _ if data.extensions.get(crate::normalize::SEPARATOR).and_then(|s| s.as_str())
                             == Some("\t") =>
                         {
-                            '\t'
+                            ('\t', ParamStyle::Plain)
                         }
-                        openapiv3::QueryStyle::Form => ',',
-                        openapiv3::QueryStyle::DeepObject => {
-                            self.warn(
-                                Kind::DeepObject,
-                                &at,
-                                "the `deepObject` style is not supported; the value is sent as JSON text".to_owned(),
-                            );
-                            ','
-                        }
+                        openapiv3::QueryStyle::Form => (',', ParamStyle::Plain),
+                        openapiv3::QueryStyle::DeepObject => (',', ParamStyle::DeepObject),
                     };
                     let delimited = separator != ',';
-                    (ParamLocation::Query, data.explode.unwrap_or(!delimited) && !delimited, separator)
+                    (ParamLocation::Query, data.explode.unwrap_or(!delimited) && !delimited, separator, asked)
                 }
-                SpecParameter::Header { .. } => (ParamLocation::Header, false, ','),
-                SpecParameter::Cookie { .. } => (ParamLocation::Cookie, false, ','),
+                SpecParameter::Header { .. } => {
+                    (ParamLocation::Header, data.explode.unwrap_or(false), ',', ParamStyle::Plain)
+                }
+                // `form`, whose `explode` defaults to true.
+                SpecParameter::Cookie { .. } => {
+                    (ParamLocation::Cookie, data.explode.unwrap_or(true), ',', ParamStyle::Plain)
+                }
             };
             let name = format!("{type_name}{}", camel(&data.name));
             let (ty, json) = match &data.format {
@@ -296,10 +287,26 @@ impl<'s> Lowerer<'s> {
                     }
                 }
             };
-            // Objects have no one text form; OpenAPI's `deepObject` and exploded-object styles
-            // are not supported, so they travel as JSON text. A JSON-content parameter keeps its
+            // An object (a struct or a map) is written member by member in its style; anything
+            // else with no text form travels as JSON text. A JSON-content parameter keeps its
             // type: it is JSON text by definition.
-            let ty = if json { ty } else { self.parameter_type(ty, &at) };
+            let object = !json && is_object(&self.types, &ty);
+            let style = match asked {
+                ParamStyle::Label { .. } => ParamStyle::Label { object },
+                ParamStyle::Matrix { .. } => ParamStyle::Matrix { object },
+                ParamStyle::DeepObject if !object => {
+                    self.warn(
+                        Kind::DeepObject,
+                        &at,
+                        "the `deepObject` style applies to objects; this value is sent in the `form` style".to_owned(),
+                    );
+                    ParamStyle::Plain
+                }
+                ParamStyle::DeepObject => ParamStyle::DeepObject,
+                _ if object => ParamStyle::Object,
+                _ => ParamStyle::Plain,
+            };
+            let ty = if json || object { ty } else { self.parameter_type(ty, &at) };
             out.push(Parameter {
                 location,
                 wire_name: data.name.clone(),
@@ -322,6 +329,7 @@ impl<'s> Lowerer<'s> {
                 explode,
                 separator,
                 json,
+                style,
                 docs: Docs {
                     summary: None,
                     description: data.description.clone(),
@@ -341,7 +349,13 @@ impl<'s> Lowerer<'s> {
         if fits {
             return ty;
         }
-        self.warn(Kind::ObjectParameter, at, "object-valued parameters are sent as JSON text".to_owned());
+        self.warn(
+            Kind::ObjectParameter,
+            at,
+            "a parameter value with no text form (not a string, number, boolean or list of them, nor an \
+             object of properties) is sent as JSON text"
+                .to_owned(),
+        );
         match ty {
             TypeRef::List(_) => TypeRef::List(Box::new(TypeRef::Json)),
             _ => TypeRef::Json,
@@ -822,6 +836,7 @@ fn path_parts(path: &str, params: &mut Vec<Parameter>) -> Result<(Vec<PathPart>,
                     explode: false,
                     separator: ',',
                     json: false,
+                    style: ParamStyle::Plain,
                     docs: Docs {
                         summary: None,
                         description: Some(format!("`{{{name}}}` in the path (not declared by the spec).")),

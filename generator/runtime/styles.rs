@@ -1,0 +1,281 @@
+//! OpenAPI's parameter styles beyond one value as it is: objects in the query (`form`,
+//! exploded or not, and `deepObject`), objects in paths and headers (`simple`), and the
+//! `label` and `matrix` path styles. The expansions follow RFC 6570, which OpenAPI's style
+//! table is taken from: a `null` member or item is left out, as undefined. Members go in the
+//! order of their names.
+
+use std::borrow::Cow;
+
+use percent_encoding::utf8_percent_encode;
+use serde_json::Value;
+
+use super::request::{Query, Request, ToParam, COMPONENT};
+
+/// How an object-valued query parameter travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ObjectStyle {
+    /// `form`, exploded (OpenAPI's default): each property a parameter of its own,
+    /// `R=100&G=200`; an array property repeats its key.
+    Exploded,
+    /// Not exploded: the parameter's name once, the properties' names and values joined by the
+    /// separator: `color=R,100,G,200` (`form`; a space or `|` for the delimited styles).
+    Joined(char),
+    /// `deepObject`: `color[R]=100&color[G]=200`. OpenAPI leaves nesting undefined; nested
+    /// objects nest their brackets (`filter[date][gte]=..`), array items get `[]` or, when
+    /// they are objects or arrays themselves, their index (`items[0][id]=..`), as Rails, PHP
+    /// and the `qs` library read them.
+    Deep,
+}
+
+/// The JSON form of a parameter's value. Serializing a generated type cannot fail (its maps
+/// have string keys); should a type of the program's fail, the value is left out, as `null`.
+fn json(value: &(impl serde::Serialize + ?Sized)) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// The members of an object that are not `null`, in the order of their names (the same
+/// whether or not serde_json's `preserve_order` is on somewhere in the program).
+fn members(value: &Value) -> impl Iterator<Item = (&String, &Value)> {
+    let mut members: Vec<(&String, &Value)> =
+        value.as_object().into_iter().flatten().filter(|(_, value)| !value.is_null()).collect();
+    members.sort_unstable_by_key(|(name, _)| *name);
+    members.into_iter()
+}
+
+impl Query {
+    /// An object-valued parameter: a struct or a map, in `style`. A value that is not an
+    /// object (a `null`) adds nothing.
+    pub(crate) fn push_object(&mut self, name: &str, value: &(impl serde::Serialize + ?Sized), style: ObjectStyle) {
+        let value = json(value);
+        match style {
+            ObjectStyle::Exploded => {
+                for (key, member) in members(&value) {
+                    match member {
+                        Value::Array(items) => {
+                            for item in items.iter().filter(|item| !item.is_null()) {
+                                self.push(key, item);
+                            }
+                        }
+                        member => self.push(key, member),
+                    }
+                }
+            }
+            ObjectStyle::Joined(separator) => {
+                let mut joined = String::new();
+                for (key, member) in members(&value) {
+                    for text in [Cow::Borrowed(key.as_str()), member.to_param()] {
+                        if !joined.is_empty() {
+                            joined.push(separator);
+                        }
+                        joined.push_str(&text);
+                    }
+                }
+                if value.is_object() {
+                    self.push(name, &joined);
+                }
+            }
+            ObjectStyle::Deep => {
+                for (key, member) in members(&value) {
+                    self.push_deep(&format!("{name}[{key}]"), member);
+                }
+            }
+        }
+    }
+
+    fn push_deep(&mut self, name: &str, value: &Value) {
+        match value {
+            Value::Null => {}
+            Value::Object(_) => {
+                for (key, member) in members(value) {
+                    self.push_deep(&format!("{name}[{key}]"), member);
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    if item.is_object() || item.is_array() {
+                        self.push_deep(&format!("{name}[{index}]"), item);
+                    } else {
+                        self.push_deep(&format!("{name}[]"), item);
+                    }
+                }
+            }
+            scalar => self.push(name, scalar),
+        }
+    }
+}
+
+impl Request {
+    /// An object-valued cookie parameter in the exploded `form` style: a cookie per member.
+    pub(crate) fn cookie_members(&mut self, value: &(impl serde::Serialize + ?Sized)) {
+        let value = json(value);
+        for (key, member) in members(&value) {
+            self.cookie(key, member);
+        }
+    }
+}
+
+/// An object-valued path, header or cookie parameter in the `simple` style: `R,100,G,200`,
+/// or exploded `R=100,G=200`. Nested objects and arrays are JSON text.
+pub(crate) struct ObjectParam<'a, T: ?Sized> {
+    value: &'a T,
+    explode: bool,
+}
+
+impl<'a, T: ?Sized> ObjectParam<'a, T> {
+    pub(crate) fn new(value: &'a T, explode: bool) -> Self {
+        Self { value, explode }
+    }
+}
+
+impl<T: serde::Serialize + ?Sized> ObjectParam<'_, T> {
+    /// The members that are not `null`, as text before percent-encoding.
+    fn pairs(&self) -> Vec<(String, String)> {
+        let value = json(self.value);
+        members(&value).map(|(key, member)| (key.clone(), member.to_param().into_owned())).collect()
+    }
+}
+
+impl<T: serde::Serialize + ?Sized> ToParam for ObjectParam<'_, T> {
+    fn to_param(&self) -> Cow<'_, str> {
+        let pairs = self.pairs().into_iter();
+        let items: Vec<String> = if self.explode {
+            pairs.map(|(key, value)| format!("{key}={value}")).collect()
+        } else {
+            pairs.flat_map(|(key, value)| [key, value]).collect()
+        };
+        Cow::Owned(items.join(","))
+    }
+}
+
+/// What a `label` or `matrix` path parameter holds, as text before percent-encoding.
+pub(crate) enum Styled<'a> {
+    /// One value, or an array's items.
+    Values(Vec<Cow<'a, str>>),
+    /// An object's members.
+    Members(Vec<(String, String)>),
+}
+
+/// A value of a path parameter in the `label` or `matrix` style.
+pub(crate) trait StyledParam {
+    fn styled(&self) -> Styled<'_>;
+}
+
+impl<T: ToParam> StyledParam for Vec<T> {
+    fn styled(&self) -> Styled<'_> {
+        Styled::Values(self.iter().map(ToParam::to_param).collect())
+    }
+}
+
+impl<T: serde::Serialize + ?Sized> StyledParam for ObjectParam<'_, T> {
+    fn styled(&self) -> Styled<'_> {
+        Styled::Members(self.pairs())
+    }
+}
+
+/// One value (not an array or an object) for the `label` and `matrix` styles.
+pub(crate) struct One<'a, T: ?Sized>(pub(crate) &'a T);
+
+impl<T: ToParam + ?Sized> StyledParam for One<'_, T> {
+    fn styled(&self) -> Styled<'_> {
+        Styled::Values(vec![self.0.to_param()])
+    }
+}
+
+/// A path segment in the `label` style (`.blue`, `.blue,black`, exploded `.blue.black`), or in
+/// the `matrix` style with the parameter's name (`;color=blue`, `;color=blue,black`, exploded
+/// `;color=blue;color=black`, an exploded object `;R=100;G=200`). Names and values are
+/// percent-encoded, the delimiters are not.
+pub(crate) fn styled_segment(matrix: Option<&str>, value: &impl StyledParam, explode: bool) -> String {
+    let encoded = |text: &str| utf8_percent_encode(text, COMPONENT).to_string();
+    // The items, each encoded: values, or members as `name=value` (exploded) or `name,value`.
+    let (items, members) = match value.styled() {
+        Styled::Values(values) => (values.iter().map(|value| encoded(value)).collect::<Vec<_>>(), false),
+        Styled::Members(pairs) => {
+            let items = pairs.iter().map(|(key, value)| {
+                let separator = if explode { "=" } else { "," };
+                format!("{}{separator}{}", encoded(key), encoded(value))
+            });
+            (items.collect(), true)
+        }
+    };
+    match matrix {
+        None => format!(".{}", items.join(if explode { "." } else { "," })),
+        Some(name) if explode => {
+            let name = encoded(name);
+            let items = items.iter().map(|item| if members { format!(";{item}") } else { format!(";{name}={item}") });
+            items.collect()
+        }
+        Some(name) if items.is_empty() => format!(";{}", encoded(name)),
+        Some(name) => format!(";{}={}", encoded(name), items.join(",")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn color() -> Value {
+        serde_json::json!({"R": 100, "G": 200, "B": 150, "none": null})
+    }
+
+    fn query(style: ObjectStyle, value: &Value) -> String {
+        let mut query = Query::default();
+        query.push_object("color", value, style);
+        query.0
+    }
+
+    /// The examples of OpenAPI's style table (members in the order of their names).
+    #[test]
+    fn objects_in_the_query_follow_the_openapi_style_table() {
+        assert_eq!(query(ObjectStyle::Exploded, &color()), "B=150&G=200&R=100");
+        assert_eq!(query(ObjectStyle::Joined(','), &color()), "color=B%2C150%2CG%2C200%2CR%2C100");
+        assert_eq!(query(ObjectStyle::Joined(' '), &color()), "color=B%20150%20G%20200%20R%20100");
+        assert_eq!(query(ObjectStyle::Deep, &color()), "color%5BB%5D=150&color%5BG%5D=200&color%5BR%5D=100");
+        assert_eq!(query(ObjectStyle::Deep, &Value::Null), "");
+        assert_eq!(query(ObjectStyle::Joined(','), &Value::Null), "");
+    }
+
+    #[test]
+    fn deep_objects_nest_and_arrays_repeat() {
+        let value = serde_json::json!({
+            "date": {"gte": "2026-01-01", "lt": null},
+            "ids": [1, 2],
+            "items": [{"id": "a&b"}],
+        });
+        let decoded =
+            percent_encoding::percent_decode_str(&query(ObjectStyle::Deep, &value)).decode_utf8().unwrap().into_owned();
+        assert_eq!(decoded, "color[date][gte]=2026-01-01&color[ids][]=1&color[ids][]=2&color[items][0][id]=a&b");
+        // An exploded array property repeats its key; a nested object is JSON text.
+        let value = serde_json::json!({"tag": ["x", "y"], "range": {"a": 1}});
+        assert_eq!(query(ObjectStyle::Exploded, &value), "range=%7B%22a%22%3A1%7D&tag=x&tag=y");
+    }
+
+    #[test]
+    fn objects_in_paths_and_headers_are_simple() {
+        let value = color();
+        assert_eq!(ObjectParam::new(&value, false).to_param(), "B,150,G,200,R,100");
+        assert_eq!(ObjectParam::new(&value, true).to_param(), "B=150,G=200,R=100");
+    }
+
+    /// The examples of OpenAPI's style table for `label` and `matrix`.
+    #[test]
+    fn label_and_matrix_path_segments() {
+        let one = One(&"blue");
+        let list = vec!["blue".to_owned(), "black".to_owned()];
+        let value = color();
+        let object = |explode| ObjectParam::new(&value, explode);
+        assert_eq!(styled_segment(None, &one, false), ".blue");
+        assert_eq!(styled_segment(None, &list, false), ".blue,black");
+        assert_eq!(styled_segment(None, &list, true), ".blue.black");
+        assert_eq!(styled_segment(None, &object(false), false), ".B,150,G,200,R,100");
+        assert_eq!(styled_segment(None, &object(true), true), ".B=150.G=200.R=100");
+        assert_eq!(styled_segment(Some("color"), &one, false), ";color=blue");
+        assert_eq!(styled_segment(Some("color"), &list, false), ";color=blue,black");
+        assert_eq!(styled_segment(Some("color"), &list, true), ";color=blue;color=black");
+        assert_eq!(styled_segment(Some("color"), &object(false), false), ";color=B,150,G,200,R,100");
+        assert_eq!(styled_segment(Some("color"), &object(true), true), ";B=150;G=200;R=100");
+        assert_eq!(styled_segment(Some("color"), &Vec::<String>::new(), false), ";color");
+        // Values are percent-encoded, so none can end the segment.
+        assert_eq!(styled_segment(Some("c"), &One(&"a/b;c"), false), ";c=a%2Fb%3Bc");
+    }
+}
