@@ -52,6 +52,19 @@ pub enum TypeRef {
     },
 }
 
+impl TypeRef {
+    /// Whether it is a `format: binary` value (a `runtime::FilePart`), or a list, map, box or
+    /// tuple of them; named types are not looked into.
+    pub fn holds_file(&self) -> bool {
+        match self {
+            TypeRef::Binary => true,
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => inner.holds_file(),
+            TypeRef::Tuple(items) => items.iter().any(TypeRef::holds_file),
+            _ => false,
+        }
+    }
+}
+
 /// How a [`TypeRef::Formatted`] value travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum WireFormat {
@@ -467,10 +480,16 @@ impl Operation {
     /// `streams` (downloads and uploads, and every open body) and `multipart` (form bodies).
     pub fn runtime_parts(&self) -> impl Iterator<Item = &'static str> {
         let body = self.request_body.as_ref().map(|body| &body.kind);
+        // A file (`runtime::FilePart`) its code names itself, not through a named type (those
+        // turn `multipart` on where they compile): a JSON body of `format: binary`.
+        let file = match body {
+            Some(RequestBodyKind::Json(ty) | RequestBodyKind::Form(ty)) => ty.holds_file(),
+            _ => false,
+        } || self.responses.iter().flat_map(Response::body_types).any(TypeRef::holds_file);
         [
             (self.streams_events(), "event-streams"),
             (self.streams() || matches!(body, Some(RequestBodyKind::Binary(_))), "streams"),
-            (matches!(body, Some(RequestBodyKind::Multipart(_))), "multipart"),
+            (matches!(body, Some(RequestBodyKind::Multipart(_))) || file, "multipart"),
         ]
         .into_iter()
         .filter(|(used, _)| *used)

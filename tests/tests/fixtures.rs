@@ -296,13 +296,15 @@ fn assert_features_once(cargo: &str, features: &[&str]) {
 #[test]
 fn a_tag_turns_on_the_runtime_parts_its_operations_and_types_use() {
     // Downloads and raw uploads need the runtime's `streams`, multipart forms `multipart`,
-    // event streams `event-streams`; a file in a type no operation reaches is `other-types`'.
+    // event streams `event-streams`; a file in a type no operation reaches is `other-types`', one
+    // in a JSON body (`format: binary`, a spec bug) its operation's.
     let tagged = r##"
 openapi: 3.0.3
 info: {title: t, version: "1"}
 paths:
   /plain: {get: {operationId: plain, tags: [plain], responses: {"200": {description: ok, content: {application/json: {schema: {type: string}}}}}}}
   /down: {get: {operationId: down, tags: [files], responses: {"200": {description: ok, content: {application/pdf: {schema: {type: string, format: binary}}}}}}}
+  /config: {get: {operationId: config, tags: [config], responses: {"200": {description: a spec bug, content: {application/json: {schema: {type: string, format: binary}}}}}}}
   /up: {put: {operationId: up, tags: [uploads], requestBody: {content: {application/octet-stream: {schema: {type: string, format: binary}}}}, responses: {"204": {description: ok}}}}
   /form: {post: {operationId: form, tags: [forms], requestBody: {content: {multipart/form-data: {schema: {type: object, properties: {name: {type: string}}}}}}, responses: {"204": {description: ok}}}}
   /events: {get: {operationId: events, tags: [live], responses: {"200": {description: ok, content: {text/event-stream: {schema: {type: string}}}}}}}
@@ -316,6 +318,7 @@ components:
         cargo,
         &[
             "plain = []",
+            "config = [\"multipart\"]",
             "files = [\"streams\"]",
             "uploads = [\"streams\"]",
             "forms = [\"multipart\"]",
@@ -326,13 +329,15 @@ components:
         ],
     );
     assert!(cargo.contains("features = [\"http2\"] }"), "reqwest's stream and multipart only with the parts: {cargo}");
-    assert!(cargo
-        .contains("default = [\"files\", \"forms\", \"live\", \"plain\", \"uploads\", \"other-types\", \"rustls\"]"));
+    assert!(cargo.contains(
+        "default = [\"config\", \"files\", \"forms\", \"live\", \"plain\", \"uploads\", \"other-types\", \"rustls\"]"
+    ));
 
     // Without tags the parts used are default features, and turning one off is an error that
     // says which.
     let untagged = tagged.replace("tags: [files]", "tags: [plain]").replace("tags: [uploads]", "tags: [plain]");
     let untagged = untagged.replace("tags: [forms]", "tags: [plain]").replace("tags: [live]", "tags: [plain]");
+    let untagged = untagged.replace("tags: [config]", "tags: [plain]");
     let generated = tests::generate_fixture("parts-untagged.yaml", &untagged).unwrap();
     let cargo = &generated.files["Cargo.toml"];
     assert!(cargo.contains("default = [\"event-streams\", \"multipart\", \"rustls\"]"), "{cargo}");

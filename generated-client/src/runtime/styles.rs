@@ -46,7 +46,7 @@ fn members(value: &Value) -> impl Iterator<Item = (&String, &Value)> {
 
 impl Query {
     /// An object-valued parameter: a struct or a map, in `style`. A value that is not an
-    /// object (a `null`) adds nothing.
+    /// object (a `null`), or an object without members, adds nothing.
     pub(crate) fn push_object(&mut self, name: &str, value: &(impl serde::Serialize + ?Sized), style: ObjectStyle) {
         let value = json(value);
         match style {
@@ -63,17 +63,12 @@ impl Query {
                 }
             }
             ObjectStyle::Joined(separator) => {
-                let mut joined = String::new();
-                for (key, member) in members(&value) {
-                    for text in [Cow::Borrowed(key.as_str()), member.to_param()] {
-                        if !joined.is_empty() {
-                            joined.push(separator);
-                        }
-                        joined.push_str(&text);
-                    }
-                }
-                if value.is_object() {
-                    self.push(name, &joined);
+                let items: Vec<Cow<'_, str>> = members(&value)
+                    .flat_map(|(key, member)| [Cow::Borrowed(key.as_str()), member.to_param()])
+                    .collect();
+                // An object without members is undefined, as in RFC 6570: no parameter at all.
+                if !items.is_empty() {
+                    self.push(name, &items.join(separator.encode_utf8(&mut [0; 4])));
                 }
             }
             ObjectStyle::Deep => {
@@ -235,6 +230,8 @@ mod tests {
         assert_eq!(query(ObjectStyle::Deep, &color()), "color%5BB%5D=150&color%5BG%5D=200&color%5BR%5D=100");
         assert_eq!(query(ObjectStyle::Deep, &Value::Null), "");
         assert_eq!(query(ObjectStyle::Joined(','), &Value::Null), "");
+        assert_eq!(query(ObjectStyle::Joined(','), &serde_json::json!({"a": null})), "");
+        assert_eq!(query(ObjectStyle::Joined('|'), &serde_json::json!({"": ""})), "color=%7C");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Api, TypeId, TypeKind, TypeRef, OTHER_TYPES_FEATURE, WEBHOOKS_FEATURE};
+use crate::model::{Api, TypeId, TypeKind, OTHER_TYPES_FEATURE, WEBHOOKS_FEATURE};
 
 /// `#[cfg(..)]` for code that compiles with any of `features`. No `doc(cfg)` beside it: on docs.rs
 /// the crate's `feature(doc_cfg)` labels every gated item with its features by itself.
@@ -195,18 +195,10 @@ pub fn runtime_parts(api: &Api) -> BTreeMap<String, BTreeSet<&'static str>> {
 /// Whether a type holds a `format: binary` value (a `runtime::FilePart`) itself, in a field,
 /// variant or alias, or a list, map, box or tuple of them.
 fn holds_file(kind: &TypeKind) -> bool {
-    fn file(ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::Binary => true,
-            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => file(inner),
-            TypeRef::Tuple(items) => items.iter().any(file),
-            _ => false,
-        }
-    }
     match kind {
-        TypeKind::Struct(fields) => fields.iter().any(|f| file(&f.ty)),
-        TypeKind::UntaggedUnion(variants) => variants.iter().any(|v| file(&v.ty)),
-        TypeKind::Alias(ty) => file(ty),
+        TypeKind::Struct(fields) => fields.iter().any(|f| f.ty.holds_file()),
+        TypeKind::UntaggedUnion(variants) => variants.iter().any(|v| v.ty.holds_file()),
+        TypeKind::Alias(ty) => ty.holds_file(),
         TypeKind::TaggedUnion { .. } | TypeKind::StringEnum(_) => false,
     }
 }
