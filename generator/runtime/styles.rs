@@ -11,7 +11,9 @@ use serde_json::Value;
 
 use super::request::{Query, Request, ToParam, COMPONENT};
 
-/// How an object-valued query parameter travels.
+/// How an object-valued query parameter travels. A value of a union that is not an object
+/// this time (Stripe's `created`: a range or a timestamp) travels as a plain value would:
+/// `created=1700000000`, an array's items repeated or joined.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ObjectStyle {
     /// `form`, exploded (OpenAPI's default): each property a parameter of its own,
@@ -20,10 +22,10 @@ pub(crate) enum ObjectStyle {
     /// Not exploded: the parameter's name once, the properties' names and values joined by the
     /// separator: `color=R,100,G,200` (`form`; a space or `|` for the delimited styles).
     Joined(char),
-    /// `deepObject`: `color[R]=100&color[G]=200`. OpenAPI leaves nesting undefined; nested
-    /// objects nest their brackets (`filter[date][gte]=..`), array items get `[]` or, when
-    /// they are objects or arrays themselves, their index (`items[0][id]=..`), as Rails, PHP
-    /// and the `qs` library read them.
+    /// `deepObject`: `color[R]=100&color[G]=200`. OpenAPI leaves nesting and arrays undefined;
+    /// nested objects nest their brackets (`filter[date][gte]=..`), array items get `[]`
+    /// (`expand[]=a&expand[]=b`) or, when they are objects or arrays themselves, their index
+    /// (`items[0][id]=..`), as Stripe, Rails, PHP and the `qs` library write and read them.
     Deep,
 }
 
@@ -42,38 +44,55 @@ fn members(value: &Value) -> impl Iterator<Item = (&String, &Value)> {
     members.into_iter()
 }
 
+/// A value that is not an object, as texts: an array's items that are not `null`, or the one
+/// value (none for `null`). Objects and arrays inside are JSON text.
+fn texts(value: &Value) -> Vec<Cow<'_, str>> {
+    match value {
+        Value::Null => Vec::new(),
+        Value::Array(items) => items.iter().filter(|item| !item.is_null()).map(ToParam::to_param).collect(),
+        value => vec![value.to_param()],
+    }
+}
+
+/// An object's members as texts, each name followed by its value (`R`, `100`, ...) or, exploded,
+/// as `name=value` (`R=100`, ...); any other value as [`texts`].
+fn items(value: &Value, explode: bool) -> Vec<Cow<'_, str>> {
+    if !value.is_object() {
+        return texts(value);
+    }
+    let pairs = members(value).map(|(key, member)| (key, member.to_param()));
+    if explode {
+        pairs.map(|(key, value)| Cow::Owned(format!("{key}={value}"))).collect()
+    } else {
+        pairs.flat_map(|(key, value)| [Cow::Borrowed(key.as_str()), value]).collect()
+    }
+}
+
 impl Query {
-    /// An object-valued parameter: a struct or a map, in `style`. A value that is not an
-    /// object (a `null`), or an object without members, adds nothing.
+    /// An object-valued parameter (a struct, a map, a union of objects) in `style`. `null`,
+    /// an object without members or an empty array adds nothing, as in RFC 6570.
     pub(crate) fn push_object(&mut self, name: &str, value: &(impl serde::Serialize + ?Sized), style: ObjectStyle) {
         let value = json(value);
         match style {
-            ObjectStyle::Exploded => {
+            ObjectStyle::Exploded if value.is_object() => {
                 for (key, member) in members(&value) {
-                    match member {
-                        Value::Array(items) => {
-                            for item in items.iter().filter(|item| !item.is_null()) {
-                                self.push(key, item);
-                            }
-                        }
-                        member => self.push(key, member),
+                    for text in texts(member) {
+                        self.push(key, &&*text);
                     }
                 }
             }
+            ObjectStyle::Exploded => {
+                for text in texts(&value) {
+                    self.push(name, &&*text);
+                }
+            }
             ObjectStyle::Joined(separator) => {
-                let items: Vec<Cow<'_, str>> = members(&value)
-                    .flat_map(|(key, member)| [Cow::Borrowed(key.as_str()), member.to_param()])
-                    .collect();
-                // An object without members is undefined, as in RFC 6570: no parameter at all.
+                let items = items(&value, false);
                 if !items.is_empty() {
                     self.push(name, &items.join(separator.encode_utf8(&mut [0; 4])));
                 }
             }
-            ObjectStyle::Deep => {
-                for (key, member) in members(&value) {
-                    self.push_deep(&format!("{name}[{key}]"), member);
-                }
-            }
+            ObjectStyle::Deep => self.push_deep(name, &value),
         }
     }
 
@@ -100,17 +119,23 @@ impl Query {
 }
 
 impl Request {
-    /// An object-valued cookie parameter in the exploded `form` style: a cookie per member.
-    pub(crate) fn cookie_members(&mut self, value: &(impl serde::Serialize + ?Sized)) {
+    /// An object-valued cookie parameter in the exploded `form` style: a cookie per member (a
+    /// value that is not an object this time: one cookie of its own name).
+    pub(crate) fn cookie_members(&mut self, name: &str, value: &(impl serde::Serialize + ?Sized)) {
         let value = json(value);
-        for (key, member) in members(&value) {
-            self.cookie(key, member);
+        if value.is_object() {
+            for (key, member) in members(&value) {
+                self.cookie(key, member);
+            }
+        } else if !value.is_null() {
+            self.cookie(name, &texts(&value).join(","));
         }
     }
 }
 
 /// An object-valued path, header or cookie parameter in the `simple` style: `R,100,G,200`,
-/// or exploded `R=100,G=200`. Nested objects and arrays are JSON text.
+/// or exploded `R=100,G=200` (a value that is not an object this time: as it is, an array's
+/// items comma-separated). Nested objects and arrays are JSON text.
 pub(crate) struct ObjectParam<'a, T: ?Sized> {
     value: &'a T,
     explode: bool,
@@ -122,23 +147,9 @@ impl<'a, T: ?Sized> ObjectParam<'a, T> {
     }
 }
 
-impl<T: serde::Serialize + ?Sized> ObjectParam<'_, T> {
-    /// The members that are not `null`, as text before percent-encoding.
-    fn pairs(&self) -> Vec<(String, String)> {
-        let value = json(self.value);
-        members(&value).map(|(key, member)| (key.clone(), member.to_param().into_owned())).collect()
-    }
-}
-
 impl<T: serde::Serialize + ?Sized> ToParam for ObjectParam<'_, T> {
     fn to_param(&self) -> Cow<'_, str> {
-        let pairs = self.pairs().into_iter();
-        let items: Vec<String> = if self.explode {
-            pairs.map(|(key, value)| format!("{key}={value}")).collect()
-        } else {
-            pairs.flat_map(|(key, value)| [key, value]).collect()
-        };
-        Cow::Owned(items.join(","))
+        Cow::Owned(items(&json(self.value), self.explode).join(","))
     }
 }
 
@@ -163,7 +174,14 @@ impl<T: ToParam> StyledParam for Vec<T> {
 
 impl<T: serde::Serialize + ?Sized> StyledParam for ObjectParam<'_, T> {
     fn styled(&self) -> Styled<'_> {
-        Styled::Members(self.pairs())
+        let value = json(self.value);
+        if value.is_object() {
+            Styled::Members(
+                members(&value).map(|(key, member)| (key.clone(), member.to_param().into_owned())).collect(),
+            )
+        } else {
+            Styled::Values(texts(&value).into_iter().map(|text| Cow::Owned(text.into_owned())).collect())
+        }
     }
 }
 
@@ -230,6 +248,29 @@ mod tests {
         assert_eq!(query(ObjectStyle::Joined(','), &Value::Null), "");
         assert_eq!(query(ObjectStyle::Joined(','), &serde_json::json!({"a": null})), "");
         assert_eq!(query(ObjectStyle::Joined('|'), &serde_json::json!({"": ""})), "color=%7C");
+    }
+
+    /// A union of an object and plain values (Stripe's `created`) that holds a plain value, and
+    /// an array under `deepObject` (Stripe's `expand`).
+    #[test]
+    fn values_that_are_not_objects_travel_as_plain_values() {
+        let number = serde_json::json!(1700000000);
+        let list = serde_json::json!(["a", null, "b"]);
+        assert_eq!(query(ObjectStyle::Exploded, &number), "color=1700000000");
+        assert_eq!(query(ObjectStyle::Exploded, &list), "color=a&color=b");
+        assert_eq!(query(ObjectStyle::Joined(','), &number), "color=1700000000");
+        assert_eq!(query(ObjectStyle::Joined(','), &list), "color=a%2Cb");
+        assert_eq!(query(ObjectStyle::Joined(','), &serde_json::json!([])), "");
+        assert_eq!(query(ObjectStyle::Deep, &number), "color=1700000000");
+        assert_eq!(query(ObjectStyle::Deep, &list), "color%5B%5D=a&color%5B%5D=b");
+        assert_eq!(ObjectParam::new(&number, true).to_param(), "1700000000");
+        assert_eq!(ObjectParam::new(&list, false).to_param(), "a,b");
+        assert_eq!(styled_segment(Some("c"), &ObjectParam::new(&list, true), true), ";c=a;c=b");
+        let mut request = Request::new("op", "/", reqwest::Method::GET, "/".into());
+        request.cookie_members("c", &list);
+        request.cookie_members("d", &color());
+        request.cookie_members("e", &Value::Null);
+        assert_eq!(request.headers()[reqwest::header::COOKIE], "c=a%2Cb; B=150; G=200; R=100");
     }
 
     #[test]

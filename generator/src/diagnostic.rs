@@ -143,7 +143,7 @@ kinds! {
     EmptyUnion = "empty-union", true, "beside a discriminator mapping, a tagged union of the mapped schemas; otherwise any JSON value";
     /// A node of another file whose name is taken in the bundled document.
     NameClash = "name-clash", false, "the node gathered under a name qualified by its file or folder (numbered if that is taken too)";
-    /// The `deepObject` style on a value that is not an object.
+    /// The `deepObject` style on a value that is neither an object nor an array.
     DeepObject = "deep-object", true, "the value sent in the `form` style";
     /// Parameters whose values have no text form: arrays of objects, unions of objects.
     ObjectParameter = "object-parameter", false, "the value sent as JSON text";

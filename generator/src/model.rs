@@ -626,18 +626,42 @@ pub struct Webhook {
     pub payload: TypeRef,
 }
 
-/// Whether a parameter of type `ty` is an object, written member by member in its style: a
-/// struct or a map, through aliases.
+/// Whether a parameter of type `ty` is written member by member in its style (`R=100&G=200`,
+/// `color[R]=100`): an object (a struct, a map, a tagged union), or an untagged union of
+/// objects and plain values (Stripe's `created`: a range object or a timestamp), through
+/// aliases.
 pub fn is_object(types: &[TypeDef], ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Map(_) => true,
         TypeRef::Boxed(inner) => is_object(types, inner),
         TypeRef::Named(id) => match &types[id.0].kind {
-            TypeKind::Struct(_) => true,
+            TypeKind::Struct(_) | TypeKind::TaggedUnion { .. } => true,
             TypeKind::Alias(ty) => is_object(types, ty),
-            _ => false,
+            TypeKind::UntaggedUnion(variants) => {
+                variants.iter().any(|v| is_object(types, &v.ty))
+                    && variants.iter().all(|v| is_object(types, &v.ty) || is_param(types, &v.ty))
+            }
+            TypeKind::StringEnum(_) => false,
         },
         _ => false,
+    }
+}
+
+/// Whether a value of `ty` is written through its serde form made of JSON objects, arrays and
+/// scalars (the `deepObject` style brackets every level of it): anything but bytes and the
+/// program's own types, whose serde form need not be the spec's.
+pub fn has_json_form(types: &[TypeDef], ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Binary | TypeRef::External(_) | TypeRef::Formatted { .. } => false,
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => has_json_form(types, inner),
+        TypeRef::Tuple(items) => items.iter().all(|item| has_json_form(types, item)),
+        TypeRef::Named(id) => match &types[id.0].kind {
+            TypeKind::Struct(fields) => fields.iter().all(|f| has_json_form(types, &f.ty)),
+            TypeKind::Alias(ty) => has_json_form(types, ty),
+            TypeKind::UntaggedUnion(variants) => variants.iter().all(|v| has_json_form(types, &v.ty)),
+            TypeKind::TaggedUnion { .. } | TypeKind::StringEnum(_) => true,
+        },
+        _ => true,
     }
 }
 

@@ -4,6 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use fixture_param_styles::operations::query::{
+    SearchCreated, SearchCreatedVariant1, SearchTaxRates, SearchTaxRatesVariant2,
+};
 use fixture_param_styles::types::{Color, Filter, FilterCreated, FilterItems};
 use fixture_param_styles::Client;
 
@@ -43,6 +46,26 @@ fn query_objects_exploded_joined_and_deep() {
     );
     // The brackets and a value's `&` are percent-encoded, so the value stays one value.
     assert!(request.path_and_query().contains("filter%5Bitems%5D%5B0%5D%5Bid%5D=x%26y"));
+}
+
+/// Stripe's `deepObject` parameters: an array (`expand[]=..`) and a union of a range object and
+/// a timestamp, which travels as whichever it holds.
+#[test]
+fn deep_arrays_and_unions_of_an_object_and_a_number() {
+    let client = client();
+    let range = SearchCreated::Variant1(SearchCreatedVariant1 { gte: Some(1700000000), lt: None });
+    let request = client.query().search().expand(["customer", "invoice"]).created(range).request();
+    assert_eq!(
+        decoded(&request.path_and_query()),
+        "/search?expand[]=customer&expand[]=invoice&created[gte]=1700000000"
+    );
+    let request = client.query().search().created(SearchCreated::Integer(1700000000)).request();
+    assert_eq!(request.path_and_query(), "/search?created=1700000000");
+    // A list or an empty string (Stripe's way to clear one).
+    let request = client.query().search().tax_rates(SearchTaxRates::StringList(vec!["txr_1".into()])).request();
+    assert_eq!(decoded(&request.path_and_query()), "/search?tax_rates[]=txr_1");
+    let request = client.query().search().tax_rates(SearchTaxRates::Variant2(SearchTaxRatesVariant2::Value)).request();
+    assert_eq!(request.path_and_query(), "/search?tax_rates=");
 }
 
 #[test]

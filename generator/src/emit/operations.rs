@@ -485,9 +485,9 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
             // `form`, exploded: a cookie per member.
             let name = ident(&p.rust_name);
             return if is_builder_arg(p) {
-                quote!(request.cookie_members(&self.#name);)
+                quote!(request.cookie_members(#wire, &self.#name);)
             } else {
-                quote!(if let Some(value) = &self.#name { request.cookie_members(value); })
+                quote!(if let Some(value) = &self.#name { request.cookie_members(#wire, value); })
             };
         }
         single_param(api, p, |value| quote!(request.cookie(#wire, #value);))

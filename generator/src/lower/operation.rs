@@ -11,9 +11,9 @@ use super::{namespace, Lowerer};
 use crate::config::OperationIds;
 use crate::diagnostic::{push_pointer, Kind, SpecError};
 use crate::model::{
-    is_download, is_object, is_param, Body, Docs, EventData, Field, Group, Home, Method, Operation, PageTotal,
-    Pagination, ParamLocation, ParamStyle, Parameter, PathPart, RequestBody, RequestBodyKind, Response, ResponseHeader,
-    StatusMatch, TypeDef, TypeKind, TypeRef,
+    has_json_form, is_download, is_object, is_param, Body, Docs, EventData, Field, Group, Home, Method, Operation,
+    PageTotal, Pagination, ParamLocation, ParamStyle, Parameter, PathPart, RequestBody, RequestBodyKind, Response,
+    ResponseHeader, StatusMatch, TypeDef, TypeKind, TypeRef,
 };
 use crate::names::{camel, snake, Namer};
 use crate::{Selection, Selector};
@@ -291,22 +291,29 @@ impl<'s> Lowerer<'s> {
             // else with no text form travels as JSON text. A JSON-content parameter keeps its
             // type: it is JSON text by definition.
             let object = !json && is_object(&self.types, &ty);
+            // `deepObject` brackets every level, so arrays (Stripe's `expand[]=..`) and unions
+            // of them go the same way as objects; a plain value is a plain value in any style.
+            let deep = !json && !is_param(&self.types, &ty) && has_json_form(&self.types, &ty);
             let style = match asked {
                 ParamStyle::Label { .. } => ParamStyle::Label { object },
                 ParamStyle::Matrix { .. } => ParamStyle::Matrix { object },
-                ParamStyle::DeepObject if !object => {
+                ParamStyle::DeepObject if deep || object => ParamStyle::DeepObject,
+                ParamStyle::DeepObject if !is_param(&self.types, &ty) => ParamStyle::Plain,
+                ParamStyle::DeepObject => {
                     self.warn(
                         Kind::DeepObject,
                         &at,
-                        "the `deepObject` style applies to objects; this value is sent in the `form` style".to_owned(),
+                        "the `deepObject` style applies to objects and arrays; this value is sent in the `form` \
+                         style"
+                            .to_owned(),
                     );
                     ParamStyle::Plain
                 }
-                ParamStyle::DeepObject => ParamStyle::DeepObject,
                 _ if object => ParamStyle::Object,
                 _ => ParamStyle::Plain,
             };
-            let ty = if json || object { ty } else { self.parameter_type(ty, &at) };
+            let kept = json || object || style == ParamStyle::DeepObject;
+            let ty = if kept { ty } else { self.parameter_type(ty, &at) };
             out.push(Parameter {
                 location,
                 wire_name: data.name.clone(),
