@@ -631,38 +631,49 @@ pub struct Webhook {
 /// objects and plain values (Stripe's `created`: a range object or a timestamp), through
 /// aliases.
 pub fn is_object(types: &[TypeDef], ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Map(_) => true,
-        TypeRef::Boxed(inner) => is_object(types, inner),
-        TypeRef::Named(id) => match &types[id.0].kind {
-            TypeKind::Struct(_) | TypeKind::TaggedUnion { .. } => true,
-            TypeKind::Alias(ty) => is_object(types, ty),
-            TypeKind::UntaggedUnion(variants) => {
-                variants.iter().any(|v| is_object(types, &v.ty))
-                    && variants.iter().all(|v| is_object(types, &v.ty) || is_param(types, &v.ty))
-            }
-            TypeKind::StringEnum(_) => false,
-        },
-        _ => false,
+    // Unions and aliases may hold themselves: a type met again this deep is taken for no
+    // object (its value then travels as JSON text, with a warning).
+    fn object(types: &[TypeDef], ty: &TypeRef, depth: usize) -> bool {
+        match ty {
+            _ if depth > 16 => false,
+            TypeRef::Map(_) => true,
+            TypeRef::Boxed(inner) => object(types, inner, depth + 1),
+            TypeRef::Named(id) => match &types[id.0].kind {
+                TypeKind::Struct(_) | TypeKind::TaggedUnion { .. } => true,
+                TypeKind::Alias(ty) => object(types, ty, depth + 1),
+                TypeKind::UntaggedUnion(variants) => {
+                    variants.iter().any(|v| object(types, &v.ty, depth + 1))
+                        && variants.iter().all(|v| object(types, &v.ty, depth + 1) || is_param(types, &v.ty))
+                }
+                TypeKind::StringEnum(_) => false,
+            },
+            _ => false,
+        }
     }
+    object(types, ty, 0)
 }
 
 /// Whether a value of `ty` is written through its serde form made of JSON objects, arrays and
 /// scalars (the `deepObject` style brackets every level of it): anything but bytes and the
-/// program's own types, whose serde form need not be the spec's.
+/// program's own types, whose serde form need not be the spec's. A struct's fields are not
+/// looked into (trees hold themselves).
 pub fn has_json_form(types: &[TypeDef], ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Binary | TypeRef::External(_) | TypeRef::Formatted { .. } => false,
-        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => has_json_form(types, inner),
-        TypeRef::Tuple(items) => items.iter().all(|item| has_json_form(types, item)),
-        TypeRef::Named(id) => match &types[id.0].kind {
-            TypeKind::Struct(fields) => fields.iter().all(|f| has_json_form(types, &f.ty)),
-            TypeKind::Alias(ty) => has_json_form(types, ty),
-            TypeKind::UntaggedUnion(variants) => variants.iter().all(|v| has_json_form(types, &v.ty)),
-            TypeKind::TaggedUnion { .. } | TypeKind::StringEnum(_) => true,
-        },
-        _ => true,
+    // A union or alias that holds itself adds nothing new below this depth.
+    fn json_form(types: &[TypeDef], ty: &TypeRef, depth: usize) -> bool {
+        match ty {
+            _ if depth > 16 => true,
+            TypeRef::Binary | TypeRef::External(_) | TypeRef::Formatted { .. } => false,
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => json_form(types, inner, depth + 1),
+            TypeRef::Tuple(items) => items.iter().all(|item| json_form(types, item, depth + 1)),
+            TypeRef::Named(id) => match &types[id.0].kind {
+                TypeKind::Alias(ty) => json_form(types, ty, depth + 1),
+                TypeKind::UntaggedUnion(variants) => variants.iter().all(|v| json_form(types, &v.ty, depth + 1)),
+                TypeKind::Struct(_) | TypeKind::TaggedUnion { .. } | TypeKind::StringEnum(_) => true,
+            },
+            _ => true,
+        }
     }
+    json_form(types, ty, 0)
 }
 
 /// Whether a value of `ty` can be a path, query, header or cookie parameter (the runtime's

@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use fixture_param_styles::operations::query::{
-    SearchCreated, SearchCreatedVariant1, SearchTaxRates, SearchTaxRatesVariant2,
+    SearchCreated, SearchCreatedRangeQuerySpecs, SearchTaxRates, SearchTaxRatesVariant2,
 };
-use fixture_param_styles::types::{Color, Filter, FilterCreated, FilterItems};
+use fixture_param_styles::types::{Color, Filter, FilterCreated, FilterItems, Node};
 use fixture_param_styles::Client;
 
 fn client() -> Client {
@@ -53,7 +53,7 @@ fn query_objects_exploded_joined_and_deep() {
 #[test]
 fn deep_arrays_and_unions_of_an_object_and_a_number() {
     let client = client();
-    let range = SearchCreated::Variant1(SearchCreatedVariant1 { gte: Some(1700000000), lt: None });
+    let range = SearchCreated::RangeQuerySpecs(SearchCreatedRangeQuerySpecs { gte: Some(1700000000), lt: None });
     let request = client.query().search().expand(["customer", "invoice"]).created(range).request();
     assert_eq!(
         decoded(&request.path_and_query()),
@@ -61,6 +61,10 @@ fn deep_arrays_and_unions_of_an_object_and_a_number() {
     );
     let request = client.query().search().created(SearchCreated::Integer(1700000000)).request();
     assert_eq!(request.path_and_query(), "/search?created=1700000000");
+    // A tree, its levels bracketed.
+    let leaf = Node { name: "b".into(), children: None };
+    let request = client.query().search().tree(Node { name: "a".into(), children: Some(vec![leaf]) }).request();
+    assert_eq!(decoded(&request.path_and_query()), "/search?tree[children][0][name]=b&tree[name]=a");
     // A list or an empty string (Stripe's way to clear one).
     let request = client.query().search().tax_rates(SearchTaxRates::StringList(vec!["txr_1".into()])).request();
     assert_eq!(decoded(&request.path_and_query()), "/search?tax_rates[]=txr_1");

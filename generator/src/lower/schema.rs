@@ -842,7 +842,16 @@ impl<'s> Lowerer<'s> {
         let mut variants = Vec::with_capacity(alternatives.len());
         for (index, alternative) in alternatives.iter().enumerate() {
             let pointer = push_pointer(&push_pointer(place.pointer, keyword), &index.to_string());
-            let inline_name = format!("{}Variant{}", place.name, index + 1);
+            // An inline alternative is named by its `title` where it has one (Stripe's
+            // `range_query_specs`: `CreatedRangeQuerySpecs`), by its position otherwise.
+            let title = match alternative {
+                ReferenceOr::Item(schema) => schema.schema_data.title.as_deref(),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let inline_name = match title.map(camel).filter(|t| t.starts_with(|c: char| c.is_ascii_uppercase())) {
+                Some(title) if title.len() <= 64 => format!("{}{title}", place.name),
+                _ => format!("{}Variant{}", place.name, index + 1),
+            };
             let ty = self.lower_ref(alternative, &place.child(&inline_name, &pointer))?;
             let wanted = match &ty {
                 TypeRef::Named(id) => self.types[id.0]
