@@ -24,8 +24,11 @@
 #![allow(deprecated)]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 #![allow(clippy::module_inception)]
+#[allow(clippy::type_complexity)]
 pub mod operations;
 pub mod runtime;
+
+#[allow(clippy::type_complexity)]
 pub mod types;
 pub use runtime::{Auth, BuildError, Client, ClientBuilder, RetryPolicy};
 
