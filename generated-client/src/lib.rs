@@ -24,7 +24,11 @@
 #![allow(deprecated)]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 #![allow(clippy::module_inception)]
-#[allow(clippy::type_complexity)]
+#[allow(
+    clippy::type_complexity,
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait
+)]
 pub mod operations;
 pub mod runtime;
 

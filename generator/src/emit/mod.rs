@@ -306,9 +306,10 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         // A tag or namespace may be called `operations` or `types`, like the modules they live in.
         #![allow(clippy::module_inception)]
 
-        // The spec decides how deep its types nest (`Vec<Vec<Vec<..>>>`); the hand-written
-        // runtime keeps the lint.
-        #[allow(clippy::type_complexity)]
+        // The spec decides how deep its types nest (`Vec<Vec<Vec<..>>>`) and what its
+        // operations are called (an operation `new` or `add` returns its builder); the
+        // hand-written runtime keeps these lints.
+        #[allow(clippy::type_complexity, clippy::new_ret_no_self, clippy::should_implement_trait)]
         pub mod operations;
         pub mod runtime;
         #[allow(clippy::type_complexity)]
