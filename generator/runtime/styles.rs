@@ -54,13 +54,18 @@ fn texts(value: &Value) -> Vec<Cow<'_, str>> {
     }
 }
 
+/// An object's members that are not `null`, each name with its value as text.
+fn pairs(value: &Value) -> impl Iterator<Item = (&String, Cow<'_, str>)> {
+    members(value).map(|(key, member)| (key, member.to_param()))
+}
+
 /// An object's members as texts, each name followed by its value (`R`, `100`, ...) or, exploded,
 /// as `name=value` (`R=100`, ...); any other value as [`texts`].
 fn items(value: &Value, explode: bool) -> Vec<Cow<'_, str>> {
     if !value.is_object() {
         return texts(value);
     }
-    let pairs = members(value).map(|(key, member)| (key, member.to_param()));
+    let pairs = pairs(value);
     if explode {
         pairs.map(|(key, value)| Cow::Owned(format!("{key}={value}"))).collect()
     } else {
@@ -176,9 +181,7 @@ impl<T: serde::Serialize + ?Sized> StyledParam for ObjectParam<'_, T> {
     fn styled(&self) -> Styled<'_> {
         let value = json(self.value);
         if value.is_object() {
-            Styled::Members(
-                members(&value).map(|(key, member)| (key.clone(), member.to_param().into_owned())).collect(),
-            )
+            Styled::Members(pairs(&value).map(|(key, text)| (key.clone(), text.into_owned())).collect())
         } else {
             Styled::Values(texts(&value).into_iter().map(|text| Cow::Owned(text.into_owned())).collect())
         }

@@ -293,12 +293,14 @@ impl<'s> Lowerer<'s> {
             let object = !json && is_object(&self.types, &ty);
             // `deepObject` brackets every level, so arrays (Stripe's `expand[]=..`) and unions
             // of them go the same way as objects; a plain value is a plain value in any style.
-            let deep = !json && !is_param(&self.types, &ty) && has_json_form(&self.types, &ty);
+            let plain = is_param(&self.types, &ty);
+            let deep = !json && !plain && has_json_form(&self.types, &ty);
             let style = match asked {
                 ParamStyle::Label { .. } => ParamStyle::Label { object },
                 ParamStyle::Matrix { .. } => ParamStyle::Matrix { object },
                 ParamStyle::DeepObject if deep || object => ParamStyle::DeepObject,
-                ParamStyle::DeepObject if !is_param(&self.types, &ty) => ParamStyle::Plain,
+                // No text form at all (bytes): JSON text, with `parameter_type`'s warning.
+                ParamStyle::DeepObject if !plain => ParamStyle::Plain,
                 ParamStyle::DeepObject => {
                     self.warn(
                         Kind::DeepObject,
