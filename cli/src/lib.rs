@@ -178,6 +178,7 @@ pub fn generate(options: &GenerateOptions) -> u8 {
         command: options.command.clone(),
         operations: openapi_rust_gen::Selection::parse(operations.as_deref().unwrap_or("all")),
         standalone: true,
+        runtime_module: false,
         pinned_names,
         strict: options.strict,
         overlays,

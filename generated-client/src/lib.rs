@@ -8,7 +8,7 @@
 //! API version 2.0. Generated from `specs/mittwald-conversations.yaml`.
 //!
 //! The `types` and `operations` modules are generated; `runtime` is the hand-written
-//! part (HTTP, authentication, retries, errors), copied from the generator.
+//! part (HTTP, authentication, retries, errors), a crate of its own beside this one.
 //!
 //! ## Features
 //!
@@ -30,26 +30,58 @@
     clippy::should_implement_trait
 )]
 pub mod operations;
-pub mod runtime;
+pub use ::runtime;
 
 #[allow(clippy::type_complexity)]
 pub mod types;
-pub use runtime::{Auth, BuildError, Client, ClientBuilder, RetryPolicy};
+pub use runtime::{Auth, BuildError, RetryPolicy, DEFAULT_BASE_URL};
 
-/// The server the client talks to unless told otherwise (empty when the spec names none:
-/// then `ClientBuilder::base_url` is required).
-pub const DEFAULT_BASE_URL: &str = "https://api.mittwald.de";
+/// The API client: cheap to clone, share it between tasks. Its accessors (one per tag,
+/// e.g. `client.conversation()`) lead to the operations; the runtime's client under it
+/// ([`runtime::Client`]: the base URL, ..) is reached through `Deref`.
+#[derive(Clone)]
+pub struct Client(runtime::Client);
 
-/// [`ClientBuilder::token`] sends the token in the `x-access-token` header.
-pub(crate) const DEFAULT_AUTH: runtime::DefaultAuth = runtime::DefaultAuth::ApiKeyHeader(
-    "x-access-token",
-);
+impl Client {
+    /// A client for the spec's server, authenticated with `token` in the default scheme.
+    pub fn new(token: impl Into<String>) -> Result<Self, BuildError> {
+        Self::builder().token(token).build()
+    }
 
-/// The OAuth2 flows the spec declares: the defaults of [`runtime::OAuth2`]'s token URL
-/// and scopes.
-#[cfg(feature = "oauth2")]
-pub(crate) const OAUTH2_FLOWS: runtime::OAuth2Flows = runtime::OAuth2Flows {
-    client_credentials: None,
-    authorization_code: None,
-    password: None,
-};
+    /// A builder to configure base URL, authentication, timeouts and retries.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client that also runs `interceptor` on its calls: for a header or a recording on
+    /// some calls only (`client.with_interceptor(x)`, then an operation). It shares
+    /// everything else with this one (connections, the `If-Event-Reached` state).
+    pub fn with_interceptor(
+        &self,
+        interceptor: impl runtime::Interceptor + 'static,
+    ) -> Self {
+        Self(self.0.with_interceptor(interceptor))
+    }
+}
+
+impl std::ops::Deref for Client {
+    type Target = runtime::Client;
+    fn deref(&self) -> &runtime::Client {
+        &self.0
+    }
+}
+
+impl From<runtime::Client> for Client {
+    fn from(client: runtime::Client) -> Self {
+        Self(client)
+    }
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Configures and builds a [`Client`].
+pub type ClientBuilder = runtime::ClientBuilder<Client>;

@@ -51,7 +51,7 @@ pub enum Auth {
         token: Token,
     },
     /// The token in an API-key query parameter, e.g. `?api_key=<token>`. It is added to the
-    /// URL only when the request is sent, so it is never part of [`crate::runtime::Request`]'s
+    /// URL only when the request is sent, so it is never part of [`Request`](super::Request)'s
     /// path and query, of an error message or of `Debug` output.
     ApiKeyQuery {
         /// The query parameter that carries the token.
@@ -229,9 +229,10 @@ pub enum BuildError {
 /// A user's configuration of the underlying `reqwest` client (proxies, TLS roots, pools).
 type HttpConfig = std::sync::Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
 
-/// Configures and builds a [`Client`].
+/// Configures and builds a [`Client`], or the generated client `C` around one (the crate's
+/// `ClientBuilder` is this builder of its own `Client`).
 #[derive(Clone)]
-pub struct ClientBuilder {
+pub struct ClientBuilder<C = Client> {
     #[cfg(feature = "test-util")]
     mock: Option<super::Mock>,
     http: Option<HttpConfig>,
@@ -246,9 +247,10 @@ pub struct ClientBuilder {
     user_agent: String,
     extra_headers: HeaderMap,
     allow_insecure_http: bool,
+    client: std::marker::PhantomData<fn() -> C>,
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
@@ -260,13 +262,13 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl Default for ClientBuilder {
+impl<C> Default for ClientBuilder<C> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl ClientBuilder {
+impl<C> ClientBuilder<C> {
     /// A builder with the defaults: the spec's server URL, no authentication, a 30 s timeout per
     /// attempt, a 10 s connect timeout and [`RetryPolicy::default`].
     pub fn new() -> Self {
@@ -275,23 +277,24 @@ impl ClientBuilder {
             mock: None,
             http: None,
             interceptors: Default::default(),
-            base_url: crate::DEFAULT_BASE_URL.to_owned(),
+            base_url: super::DEFAULT_BASE_URL.to_owned(),
             auth: Auth::None,
             auth_error: None,
             timeout: Some(Duration::from_secs(30)),
             idle_timeout: Some(Duration::from_secs(60)),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
-            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
+            user_agent: super::USER_AGENT.to_owned(),
             extra_headers: HeaderMap::new(),
             allow_insecure_http: false,
+            client: std::marker::PhantomData,
         }
     }
 
     /// Authenticate with the spec's default scheme (for mittwald: the `x-access-token` header).
     /// An invalid token makes [`ClientBuilder::build`] fail.
     pub fn token(self, token: impl Into<String>) -> Self {
-        match crate::DEFAULT_AUTH {
+        match super::DEFAULT_AUTH {
             DefaultAuth::ApiKeyHeader(header) => self.api_key(header, token),
             DefaultAuth::ApiKeyQuery(name) => self.api_key_query(name, token),
             DefaultAuth::Bearer => self.bearer_token(token),
@@ -461,7 +464,10 @@ impl ClientBuilder {
     }
 
     /// Checks the configuration and builds the client.
-    pub fn build(mut self) -> Result<Client, BuildError> {
+    pub fn build(mut self) -> Result<C, BuildError>
+    where
+        C: From<Client>,
+    {
         if let Some(why) = self.auth_error.take() {
             return Err(BuildError::InvalidToken(why));
         }
@@ -508,7 +514,7 @@ impl ClientBuilder {
         let http = http.build().map_err(BuildError::Http)?;
         let base_url = base.as_str().trim_end_matches('/').to_owned();
 
-        Ok(Client {
+        Ok(C::from(Client {
             http,
             base_url,
             base,
@@ -520,7 +526,7 @@ impl ClientBuilder {
             interceptors: self.interceptors,
             #[cfg(feature = "test-util")]
             mock: self.mock,
-        })
+        }))
     }
 }
 
@@ -613,6 +619,9 @@ pub(crate) fn install_crypto_provider() {
     #[cfg(all(feature = "rustls", not(feature = "rustls-aws-lc")))]
     {
         // `Err` means a provider is installed already: the program's, or ours for an earlier client.
+        // rustls 0.23.3x deprecates *ring*'s provider for its lack of post-quantum key exchange;
+        // it is still the provider that builds without aws-lc's C library.
+        #[allow(deprecated)]
         let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }

@@ -77,10 +77,12 @@ impl<T> Event<T> {
 }
 
 /// How an event's data becomes an [`EventData`]: JSON of the spec's type, or text.
-pub(crate) type DecodeData<T> = fn(&str) -> Result<EventData<T>, super::JsonError>;
+#[doc(hidden)]
+pub type DecodeData<T> = fn(&str) -> Result<EventData<T>, super::JsonError>;
 
 /// Data as JSON of type `T`; text that is not JSON at all stays text (`[DONE]`).
-pub(crate) fn event_json<T: DeserializeOwned>(data: &str) -> Result<EventData<T>, super::JsonError> {
+#[doc(hidden)]
+pub fn event_json<T: DeserializeOwned>(data: &str) -> Result<EventData<T>, super::JsonError> {
     match serde_json::from_str::<T>(data) {
         Ok(value) => Ok(EventData::Value(value)),
         // Not JSON at all (`[DONE]` starts like an array, so ask a parser that expects nothing).
@@ -91,7 +93,8 @@ pub(crate) fn event_json<T: DeserializeOwned>(data: &str) -> Result<EventData<T>
 }
 
 /// Data as text.
-pub(crate) fn event_text(data: &str) -> Result<EventData<String>, super::JsonError> {
+#[doc(hidden)]
+pub fn event_text(data: &str) -> Result<EventData<String>, super::JsonError> {
     Ok(EventData::Value(data.to_owned()))
 }
 

@@ -174,7 +174,7 @@ impl OAuth2 {
     /// The client credentials flow; the token URL and scopes default to the spec's.
     pub fn client_credentials(client_id: impl Into<String>, client_secret: impl Into<String>) -> OAuth2Builder {
         OAuth2Builder::new(
-            crate::OAUTH2_FLOWS,
+            super::OAUTH2_FLOWS,
             Grant::ClientCredentials,
             client_id.into(),
             Some(Secret(client_secret.into())),
@@ -187,7 +187,7 @@ impl OAuth2 {
     /// `scope` is sent unless `scopes()` is called: the server then keeps the granted scopes.
     pub fn refresh_token(client_id: impl Into<String>, refresh_token: impl Into<String>) -> OAuth2Builder {
         OAuth2Builder::new(
-            crate::OAUTH2_FLOWS,
+            super::OAUTH2_FLOWS,
             Grant::RefreshToken,
             client_id.into(),
             None,
@@ -204,7 +204,7 @@ impl OAuth2 {
         username: impl Into<String>,
         password: impl Into<String>,
     ) -> OAuth2Builder {
-        let mut builder = OAuth2Builder::new(crate::OAUTH2_FLOWS, Grant::Password, client_id.into(), None, None);
+        let mut builder = OAuth2Builder::new(super::OAUTH2_FLOWS, Grant::Password, client_id.into(), None, None);
         builder.owner = Some((username.into(), Secret(password.into())));
         builder
     }
@@ -797,7 +797,7 @@ mod tests {
         let (head, body) = server.request(0);
         assert!(head.starts_with("POST /token HTTP/1.1"));
         assert_eq!(body, "grant_type=client_credentials&scope=read+write", "the spec's scopes by default");
-        let basic = format!("Basic {}", crate::runtime::base64::encode(b"my+client:cs-SECRET%3A%2F%2B"));
+        let basic = format!("Basic {}", super::super::base64::encode(b"my+client:cs-SECRET%3A%2F%2B"));
         assert_eq!(header(&head, "authorization"), Some(basic));
         assert_eq!(header(&head, "accept").as_deref(), Some("application/json"));
         assert_eq!(header(&head, "content-type").as_deref(), Some("application/x-www-form-urlencoded"));

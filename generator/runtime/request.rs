@@ -112,24 +112,29 @@ impl<T: serde::Serialize + ?Sized> ToParam for JsonParam<'_, T> {
 }
 
 /// Builds a path from its template's literal parts and percent-encoded parameters.
-pub(crate) struct PathBuilder(String);
+#[doc(hidden)]
+pub struct PathBuilder(String);
 
 impl PathBuilder {
-    pub(crate) fn new(literal: &str) -> Self {
+    #[doc(hidden)]
+    pub fn new(literal: &str) -> Self {
         Self(literal.to_owned())
     }
 
-    pub(crate) fn literal(mut self, literal: &str) -> Self {
+    #[doc(hidden)]
+    pub fn literal(mut self, literal: &str) -> Self {
         self.0.push_str(literal);
         self
     }
 
-    pub(crate) fn param(mut self, value: &impl ToParam) -> Self {
+    #[doc(hidden)]
+    pub fn param(mut self, value: &impl ToParam) -> Self {
         self.0.extend(utf8_percent_encode(&value.to_param(), COMPONENT));
         self
     }
 
-    pub(crate) fn finish(self) -> String {
+    #[doc(hidden)]
+    pub fn finish(self) -> String {
         self.0
     }
 }
@@ -137,10 +142,12 @@ impl PathBuilder {
 /// A query string in the OpenAPI default style (form, exploded): `name=value` pairs in the
 /// order pushed, arrays as repeated keys.
 #[derive(Default, Clone)]
-pub(crate) struct Query(pub(super) String);
+#[doc(hidden)]
+pub struct Query(pub(super) String);
 
 impl Query {
-    pub(crate) fn push(&mut self, name: &str, value: &impl ToParam) {
+    #[doc(hidden)]
+    pub fn push(&mut self, name: &str, value: &impl ToParam) {
         if !self.0.is_empty() {
             self.0.push('&');
         }
@@ -149,13 +156,15 @@ impl Query {
         self.0.extend(utf8_percent_encode(&value.to_param(), COMPONENT));
     }
 
-    pub(crate) fn push_opt(&mut self, name: &str, value: Option<&impl ToParam>) {
+    #[doc(hidden)]
+    pub fn push_opt(&mut self, name: &str, value: Option<&impl ToParam>) {
         if let Some(value) = value {
             self.push(name, value);
         }
     }
 
-    pub(crate) fn push_each<T: ToParam>(&mut self, name: &str, values: Option<&[T]>) {
+    #[doc(hidden)]
+    pub fn push_each<T: ToParam>(&mut self, name: &str, values: Option<&[T]>) {
         for value in values.unwrap_or_default() {
             self.push(name, value);
         }
@@ -166,7 +175,8 @@ impl Query {
     /// the values, which keeps a separator inside a value apart from the ones between values
     /// only where the server decodes first and splits after, as most do.
     #[allow(dead_code)]
-    pub(crate) fn push_joined<T: ToParam>(&mut self, name: &str, separator: char, values: Option<&[T]>) {
+    #[doc(hidden)]
+    pub fn push_joined<T: ToParam>(&mut self, name: &str, separator: char, values: Option<&[T]>) {
         if let Some(values) = values {
             let joined: Vec<Cow<'_, str>> = values.iter().map(ToParam::to_param).collect();
             self.push(name, &joined.join(separator.encode_utf8(&mut [0; 4])));
@@ -181,7 +191,8 @@ pub struct Request {
     pub(crate) path_template: &'static str,
     pub(crate) method: Method,
     pub(crate) path: String,
-    pub(crate) query: Query,
+    #[doc(hidden)]
+    pub query: Query,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<Body>,
 }
@@ -304,7 +315,8 @@ impl From<bytes::Bytes> for FilePart {
 }
 
 impl Request {
-    pub(crate) fn new(operation_id: &'static str, path_template: &'static str, method: Method, path: String) -> Self {
+    #[doc(hidden)]
+    pub fn new(operation_id: &'static str, path_template: &'static str, method: Method, path: String) -> Self {
         Self { operation_id, path_template, method, path, query: Query::default(), headers: HeaderMap::new(), body: None }
     }
 
@@ -314,27 +326,31 @@ impl Request {
     }
 
     /// A JSON body.
-    pub(crate) fn json(&mut self, body: &impl serde::Serialize) -> Result<(), EncodeError> {
+    #[doc(hidden)]
+    pub fn json(&mut self, body: &impl serde::Serialize) -> Result<(), EncodeError> {
         let bytes = serde_json::to_vec(body).map_err(|e| EncodeError { message: format!("the body: {e}") })?;
         self.body = Some(Body::Bytes { content_type: "application/json", bytes: bytes.into() });
         Ok(())
     }
 
     /// An `application/x-www-form-urlencoded` body.
-    pub(crate) fn form(&mut self, body: &impl serde::Serialize) -> Result<(), EncodeError> {
+    #[doc(hidden)]
+    pub fn form(&mut self, body: &impl serde::Serialize) -> Result<(), EncodeError> {
         let text = serde_urlencoded::to_string(body).map_err(|e| EncodeError { message: format!("the body: {e}") })?;
         self.body = Some(Body::Bytes { content_type: "application/x-www-form-urlencoded", bytes: text.into() });
         Ok(())
     }
 
     /// A raw body of the given content type.
-    pub(crate) fn bytes(&mut self, content_type: &'static str, bytes: impl Into<bytes::Bytes>) {
+    #[doc(hidden)]
+    pub fn bytes(&mut self, content_type: &'static str, bytes: impl Into<bytes::Bytes>) {
         self.body = Some(Body::Bytes { content_type, bytes: bytes.into() });
     }
 
     /// A raw body from bytes, a file or a stream.
     #[cfg(feature = "streams")]
-    pub(crate) fn upload(&mut self, content_type: &'static str, upload: Upload) {
+    #[doc(hidden)]
+    pub fn upload(&mut self, content_type: &'static str, upload: Upload) {
         self.body = Some(Body::Upload { content_type, upload });
     }
 
@@ -364,14 +380,16 @@ impl Request {
 
     /// A text part of a multipart body.
     #[cfg(feature = "multipart")]
-    pub(crate) fn multipart_text(&mut self, name: &str, value: &impl ToParam) {
+    #[doc(hidden)]
+    pub fn multipart_text(&mut self, name: &str, value: &impl ToParam) {
         let value = value.to_param().into_owned();
         self.parts().push((name.to_owned(), Part::Text(value)));
     }
 
     /// A part holding a JSON value, for properties that are not plain values.
     #[cfg(feature = "multipart")]
-    pub(crate) fn multipart_json(&mut self, name: &str, value: &impl serde::Serialize) -> Result<(), EncodeError> {
+    #[doc(hidden)]
+    pub fn multipart_json(&mut self, name: &str, value: &impl serde::Serialize) -> Result<(), EncodeError> {
         let value = serde_json::to_string(value).map_err(|e| EncodeError { message: format!("the body: {e}") })?;
         self.parts().push((name.to_owned(), Part::Text(value)));
         Ok(())
@@ -379,19 +397,22 @@ impl Request {
 
     /// A file part of a multipart body.
     #[cfg(feature = "multipart")]
-    pub(crate) fn multipart_file(&mut self, name: &str, file: &FilePart) {
+    #[doc(hidden)]
+    pub fn multipart_file(&mut self, name: &str, file: &FilePart) {
         self.parts().push((name.to_owned(), Part::File(file.clone())));
     }
 
     /// Adds a header parameter. A value that cannot travel in a header as it is (control
     /// characters such as CR/LF, non-ASCII) is percent-encoded rather than left out.
-    pub(crate) fn header(&mut self, name: &'static str, value: &impl ToParam) {
+    #[doc(hidden)]
+    pub fn header(&mut self, name: &'static str, value: &impl ToParam) {
         self.headers.append(name, header_param(&value.to_param()));
     }
 
     /// Adds a cookie parameter to the `Cookie` header.
     #[allow(dead_code)]
-    pub(crate) fn cookie(&mut self, name: &str, value: &impl ToParam) {
+    #[doc(hidden)]
+    pub fn cookie(&mut self, name: &str, value: &impl ToParam) {
         let pair = format!("{}={}", name, utf8_percent_encode(&value.to_param(), COMPONENT));
         let cookie = match self.headers.get(reqwest::header::COOKIE).and_then(|v| v.to_str().ok()) {
             Some(existing) => format!("{existing}; {pair}"),
@@ -403,7 +424,8 @@ impl Request {
     }
 
     /// Sets `Accept`, for an operation that offers several media types.
-    pub(crate) fn accept(mut self, media_type: &'static str) -> Self {
+    #[doc(hidden)]
+    pub fn accept(mut self, media_type: &'static str) -> Self {
         self.headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static(media_type));
         self
     }
@@ -437,10 +459,11 @@ impl Request {
 }
 
 /// A response: status, headers and the whole body, or (for a streamed success) the open one.
-pub(crate) struct RawResponse {
-    pub(crate) status: StatusCode,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: bytes::Bytes,
+#[doc(hidden)]
+pub struct RawResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: bytes::Bytes,
     #[cfg(feature = "streams")]
     pub(crate) open: Option<Open>,
     /// The access token the request carried, when a token provider gave one.
@@ -486,7 +509,8 @@ impl RawResponse {
     }
 
     /// Decodes the body as JSON of type `T`, naming the failing path.
-    pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
+    #[doc(hidden)]
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
         let decode_error = |path: String, message: String| DecodeError {
             status: self.status,
             path,
@@ -507,36 +531,42 @@ impl RawResponse {
     }
 
     /// A successful response with the decoded `body`.
-    pub(crate) fn into_response<B, H>(self, body: B) -> Response<B, H> {
+    #[doc(hidden)]
+    pub fn into_response<B, H>(self, body: B) -> Response<B, H> {
         Response::new(self.status, body, self.headers)
     }
 
     /// A successful response with a JSON body.
-    pub(crate) fn ok_json<B: DeserializeOwned, H, E>(self) -> Result<Response<B, H>, Error<E>> {
+    #[doc(hidden)]
+    pub fn ok_json<B: DeserializeOwned, H, E>(self) -> Result<Response<B, H>, Error<E>> {
         self.ok_json_as(std::convert::identity)
     }
 
     /// A successful response whose JSON body is wrapped by `wrap` (`Some`, a variant by status).
-    pub(crate) fn ok_json_as<B: DeserializeOwned, X, H, E>(self, wrap: fn(B) -> X) -> Result<Response<X, H>, Error<E>> {
+    #[doc(hidden)]
+    pub fn ok_json_as<B: DeserializeOwned, X, H, E>(self, wrap: fn(B) -> X) -> Result<Response<X, H>, Error<E>> {
         let body = self.json()?;
         Ok(self.into_response(wrap(body)))
     }
 
     /// A successful response with a text body, wrapped by `wrap`.
-    pub(crate) fn ok_text_as<X, H, E>(self, wrap: fn(String) -> X) -> Result<Response<X, H>, Error<E>> {
+    #[doc(hidden)]
+    pub fn ok_text_as<X, H, E>(self, wrap: fn(String) -> X) -> Result<Response<X, H>, Error<E>> {
         let body = self.text()?;
         Ok(self.into_response(wrap(body)))
     }
 
     /// A successful response whose body is kept as bytes, wrapped by `wrap`.
-    pub(crate) fn ok_bytes_as<X, H, E>(self, wrap: fn(bytes::Bytes) -> X) -> Result<Response<X, H>, Error<E>> {
+    #[doc(hidden)]
+    pub fn ok_bytes_as<X, H, E>(self, wrap: fn(bytes::Bytes) -> X) -> Result<Response<X, H>, Error<E>> {
         let body = self.body.clone();
         Ok(self.into_response(wrap(body)))
     }
 
     /// A successful download: the body as a stream of bytes, wrapped by `wrap`.
     #[cfg(feature = "streams")]
-    pub(crate) fn ok_stream_as<X, H, E>(mut self, wrap: fn(ByteStream) -> X) -> Result<Response<X, H>, Error<E>> {
+    #[doc(hidden)]
+    pub fn ok_stream_as<X, H, E>(mut self, wrap: fn(ByteStream) -> X) -> Result<Response<X, H>, Error<E>> {
         let stream = match self.open.take() {
             Some(open) => {
                 let length = open.response.content_length();
@@ -549,7 +579,8 @@ impl RawResponse {
 
     /// A successful event stream, each event's data decoded by `decode`, wrapped by `wrap`.
     #[cfg(feature = "event-streams")]
-    pub(crate) fn ok_events_as<D, X, H, E>(
+    #[doc(hidden)]
+    pub fn ok_events_as<D, X, H, E>(
         mut self,
         decode: DecodeData<D>,
         wrap: fn(EventStream<D>) -> X,
@@ -566,7 +597,8 @@ impl RawResponse {
 
     /// A successful JSON sequence (JSON Lines, NDJSON, JSON text sequences), wrapped by `wrap`.
     #[cfg(feature = "event-streams")]
-    pub(crate) fn ok_items_as<T: DeserializeOwned, X, H, E>(
+    #[doc(hidden)]
+    pub fn ok_items_as<T: DeserializeOwned, X, H, E>(
         mut self,
         framing: super::Framing,
         wrap: fn(super::JsonLines<T>) -> X,
@@ -579,35 +611,41 @@ impl RawResponse {
     }
 
     /// A successful response whose body is the given value (`()`, `None`, a variant by status).
-    pub(crate) fn ok_with<X, H, E>(self, body: X) -> Result<Response<X, H>, Error<E>> {
+    #[doc(hidden)]
+    pub fn ok_with<X, H, E>(self, body: X) -> Result<Response<X, H>, Error<E>> {
         Ok(self.into_response(body))
     }
 
     /// A declared error response whose JSON body becomes `variant` of the operation's error body.
-    pub(crate) fn error_json<B: DeserializeOwned, E, T>(self, variant: fn(B) -> E) -> Result<T, Error<E>> {
+    #[doc(hidden)]
+    pub fn error_json<B: DeserializeOwned, E, T>(self, variant: fn(B) -> E) -> Result<T, Error<E>> {
         let body = self.json()?;
         Err(self.api_error(variant(body)))
     }
 
     /// A declared error response whose body is text.
-    pub(crate) fn error_text<E, T>(self, variant: fn(String) -> E) -> Result<T, Error<E>> {
+    #[doc(hidden)]
+    pub fn error_text<E, T>(self, variant: fn(String) -> E) -> Result<T, Error<E>> {
         let body = self.text()?;
         Err(self.api_error(variant(body)))
     }
 
     /// A declared error response whose body is kept as bytes.
-    pub(crate) fn error_bytes<E, T>(self, variant: fn(bytes::Bytes) -> E) -> Result<T, Error<E>> {
+    #[doc(hidden)]
+    pub fn error_bytes<E, T>(self, variant: fn(bytes::Bytes) -> E) -> Result<T, Error<E>> {
         let body = variant(self.body.clone());
         Err(self.api_error(body))
     }
 
     /// A declared error response the spec gives no body.
-    pub(crate) fn error_empty<E, T>(self, body: E) -> Result<T, Error<E>> {
+    #[doc(hidden)]
+    pub fn error_empty<E, T>(self, body: E) -> Result<T, Error<E>> {
         Err(self.api_error(body))
     }
 
     /// A status the operation does not declare.
-    pub(crate) fn error_unexpected<E, T>(self) -> Result<T, Error<E>> {
+    #[doc(hidden)]
+    pub fn error_unexpected<E, T>(self) -> Result<T, Error<E>> {
         Err(Error::UnexpectedStatus(Box::new(UnexpectedResponse {
             status: self.status,
             snippet: snippet(&self.body),
@@ -632,7 +670,8 @@ fn header_param(text: &str) -> HeaderValue {
 }
 
 /// Reads the optional header `name` as a `T`.
-pub(crate) fn header_value<T: std::str::FromStr>(
+#[doc(hidden)]
+pub fn header_value<T: std::str::FromStr>(
     headers: &HeaderMap,
     name: &'static str,
     expected: &'static str,
@@ -641,7 +680,8 @@ pub(crate) fn header_value<T: std::str::FromStr>(
 }
 
 /// [`header_value`] for a value in a wire format of its own (`runtime::format`).
-pub(crate) fn header_value_as<F: super::format::Format<T>, T>(
+#[doc(hidden)]
+pub fn header_value_as<F: super::format::Format<T>, T>(
     headers: &HeaderMap,
     name: &'static str,
     expected: &'static str,
@@ -683,7 +723,8 @@ impl Client {
     ///
     /// Every operation's `send` is this one generic future over a plain decoding function, so
     /// that the crate type-checks one `async` body instead of one per operation.
-    pub(crate) async fn call<T, E>(
+    #[doc(hidden)]
+    pub async fn call<T, E>(
         &self,
         request: Result<Request, EncodeError>,
         decode: fn(RawResponse) -> Result<T, Error<E>>,
@@ -695,7 +736,8 @@ impl Client {
     /// [`call`](Self::call) for an operation whose successes stream (downloads, event
     /// streams): the statuses `streams` accepts are handed to `decode` with the body open.
     #[cfg(feature = "streams")]
-    pub(crate) async fn call_open<T, E>(
+    #[doc(hidden)]
+    pub async fn call_open<T, E>(
         &self,
         request: Result<Request, EncodeError>,
         streams: fn(u16) -> bool,

@@ -15,7 +15,8 @@ use super::request::{Query, Request, ToParam, COMPONENT};
 /// this time (Stripe's `created`: a range or a timestamp) travels as a plain value would:
 /// `created=1700000000`, an array's items repeated or joined.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ObjectStyle {
+#[doc(hidden)]
+pub enum ObjectStyle {
     /// `form`, exploded (OpenAPI's default): each property a parameter of its own,
     /// `R=100&G=200`; an array property repeats its key.
     Exploded,
@@ -76,7 +77,8 @@ fn items(value: &Value, explode: bool) -> Vec<Cow<'_, str>> {
 impl Query {
     /// An object-valued parameter (a struct, a map, a union of objects) in `style`. `null`,
     /// an object without members or an empty array adds nothing, as in RFC 6570.
-    pub(crate) fn push_object(&mut self, name: &str, value: &(impl serde::Serialize + ?Sized), style: ObjectStyle) {
+    #[doc(hidden)]
+    pub fn push_object(&mut self, name: &str, value: &(impl serde::Serialize + ?Sized), style: ObjectStyle) {
         let value = json(value);
         match style {
             ObjectStyle::Exploded if value.is_object() => {
@@ -126,7 +128,8 @@ impl Query {
 impl Request {
     /// An object-valued cookie parameter in the exploded `form` style: a cookie per member (a
     /// value that is not an object this time: one cookie of its own name).
-    pub(crate) fn cookie_members(&mut self, name: &str, value: &(impl serde::Serialize + ?Sized)) {
+    #[doc(hidden)]
+    pub fn cookie_members(&mut self, name: &str, value: &(impl serde::Serialize + ?Sized)) {
         let value = json(value);
         if value.is_object() {
             for (key, member) in members(&value) {
@@ -141,13 +144,15 @@ impl Request {
 /// An object-valued path, header or cookie parameter in the `simple` style: `R,100,G,200`,
 /// or exploded `R=100,G=200` (a value that is not an object this time: as it is, an array's
 /// items comma-separated). Nested objects and arrays are JSON text.
-pub(crate) struct ObjectParam<'a, T: ?Sized> {
+#[doc(hidden)]
+pub struct ObjectParam<'a, T: ?Sized> {
     value: &'a T,
     explode: bool,
 }
 
 impl<'a, T: ?Sized> ObjectParam<'a, T> {
-    pub(crate) fn new(value: &'a T, explode: bool) -> Self {
+    #[doc(hidden)]
+    pub fn new(value: &'a T, explode: bool) -> Self {
         Self { value, explode }
     }
 }
@@ -159,7 +164,8 @@ impl<T: serde::Serialize + ?Sized> ToParam for ObjectParam<'_, T> {
 }
 
 /// What a `label` or `matrix` path parameter holds, as text before percent-encoding.
-pub(crate) enum Styled<'a> {
+#[doc(hidden)]
+pub enum Styled<'a> {
     /// One value, or an array's items.
     Values(Vec<Cow<'a, str>>),
     /// An object's members.
@@ -167,7 +173,8 @@ pub(crate) enum Styled<'a> {
 }
 
 /// A value of a path parameter in the `label` or `matrix` style.
-pub(crate) trait StyledParam {
+#[doc(hidden)]
+pub trait StyledParam {
     fn styled(&self) -> Styled<'_>;
 }
 
@@ -189,7 +196,8 @@ impl<T: serde::Serialize + ?Sized> StyledParam for ObjectParam<'_, T> {
 }
 
 /// One value (not an array or an object) for the `label` and `matrix` styles.
-pub(crate) struct One<'a, T: ?Sized>(pub(crate) &'a T);
+#[doc(hidden)]
+pub struct One<'a, T: ?Sized>(pub &'a T);
 
 impl<T: ToParam + ?Sized> StyledParam for One<'_, T> {
     fn styled(&self) -> Styled<'_> {
@@ -201,7 +209,8 @@ impl<T: ToParam + ?Sized> StyledParam for One<'_, T> {
 /// the `matrix` style with the parameter's name (`;color=blue`, `;color=blue,black`, exploded
 /// `;color=blue;color=black`, an exploded object `;R=100;G=200`). Names and values are
 /// percent-encoded, the delimiters are not.
-pub(crate) fn styled_segment(matrix: Option<&str>, value: &impl StyledParam, explode: bool) -> String {
+#[doc(hidden)]
+pub fn styled_segment(matrix: Option<&str>, value: &impl StyledParam, explode: bool) -> String {
     let encoded = |text: &str| utf8_percent_encode(text, COMPONENT).to_string();
     // The items, each encoded: values, or members as `name=value` (exploded) or `name,value`.
     let (items, members) = match value.styled() {

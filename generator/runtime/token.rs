@@ -29,7 +29,7 @@ pub trait TokenProvider: Send + Sync + fmt::Debug {
 }
 
 /// The OAuth2 flows the spec declares, with their token URLs and scopes (the generator emits them
-/// as `crate::OAUTH2_FLOWS`).
+/// as `OAUTH2_FLOWS` at the root of the runtime).
 #[derive(Debug, Clone, Copy)]
 pub struct OAuth2Flows {
     /// The client credentials flow.

@@ -156,6 +156,7 @@ impl Builder {
             command: "cargo build (build.rs: openapi_rust_gen::build)".to_owned(),
             operations: Selection::parse(self.operations.as_deref().unwrap_or("all")),
             standalone: true,
+            runtime_module: true,
             pinned_names: BTreeMap::new(),
             strict: self.strict,
             overlays,

@@ -43,6 +43,10 @@ pub struct Config {
     /// Give the crate a `[workspace]` table of its own, so that it builds wherever it is
     /// written, even inside another workspace's folder.
     pub standalone: bool,
+    /// Emit the runtime as the crate's `runtime` module instead of a crate of its own beside it
+    /// (`runtime/`): for build scripts, which write one module and cannot add a dependency. As a
+    /// crate (the default), the runtime compiles once, whatever tags the client is built with.
+    pub runtime_module: bool,
     /// Type names chosen by an earlier run, by component schema name (the crate's
     /// [`names::LOCK_FILE`]): kept, so that a schema added upstream with the same last name
     /// segment cannot rename an existing type.
@@ -69,6 +73,7 @@ impl Config {
             command: String::new(),
             operations: Selection::parse(settings.operations.as_deref().unwrap_or("all")),
             standalone: true,
+            runtime_module: false,
             pinned_names: BTreeMap::new(),
             strict: false,
             overlays: settings.overlays.clone(),

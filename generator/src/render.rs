@@ -31,7 +31,7 @@ pub fn generate_files_with(
 ) -> Result<BTreeMap<String, String>, SpecError> {
     let header = header(config);
     let layouts = emit::operations::layouts(api);
-    let mut plan = emit::plan(api, &layouts);
+    let mut plan = emit::plan(api, config, &layouts);
     // Largest files first, so that no thread is left with a big one at the end.
     plan.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
     let next = AtomicUsize::new(0);
@@ -90,6 +90,19 @@ impl syn::visit_mut::VisitMut for VisibleDocs {
     }
 }
 
+/// Formats a file's items, escaping what [`VisibleDocs`] escapes.
+pub(crate) fn unparse(file: &mut syn::File) -> String {
+    let mut text = prettyplease::unparse(file);
+    // Docs holding a character to escape show in the text; most files have none, and
+    // walking the whole tree for them costs more than this look at the text.
+    let suspect = text.bytes().any(|b| b >= 0x80 || (b < 0x20 && b != b'\n'));
+    if suspect && text.chars().any(emit::docs::invisible) {
+        syn::visit_mut::VisitMut::visit_file_mut(&mut VisibleDocs, file);
+        text = prettyplease::unparse(file);
+    }
+    text
+}
+
 /// Formats one file. A syntax error here is a bug of the generator, reported as such.
 pub fn render(path: &str, emitted: Emitted, header: &str) -> Result<String, SpecError> {
     match emitted {
@@ -100,14 +113,7 @@ pub fn render(path: &str, emitted: Emitted, header: &str) -> Result<String, Spec
                 location: Location::Pointer(String::new()),
                 message: format!("internal error: the generator emitted invalid Rust: {e}"),
             })?;
-            let mut text = prettyplease::unparse(&file);
-            // Docs holding a character to escape show in the text; most files have none, and
-            // walking the whole tree for them costs more than this look at the text.
-            let suspect = text.bytes().any(|b| b >= 0x80 || (b < 0x20 && b != b'\n'));
-            if suspect && text.chars().any(emit::docs::invisible) {
-                syn::visit_mut::VisitMut::visit_file_mut(&mut VisibleDocs, &mut file);
-                text = prettyplease::unparse(&file);
-            }
+            let text = unparse(&mut file);
             let mut out = format!("// {header}\n\n");
             space_items(&mut out, &text);
             Ok(out)

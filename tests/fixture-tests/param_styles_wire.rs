@@ -18,8 +18,24 @@ fn color() -> Color {
     Color { r: 100, g: 200, b: None, name: Some("a b,c".into()) }
 }
 
+/// `text` with its `%XX` escapes decoded (the crate's own dependencies have no decoder to lend).
 fn decoded(text: &str) -> String {
-    percent_encoding::percent_decode_str(text).decode_utf8().expect("UTF-8").into_owned()
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut rest = text.as_bytes();
+    while let Some((&byte, tail)) = rest.split_first() {
+        let hex = tail.get(..2).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (byte, hex) {
+            (b'%', Some(value)) => {
+                bytes.push(value);
+                rest = &tail[2..];
+            }
+            _ => {
+                bytes.push(byte);
+                rest = tail;
+            }
+        }
+    }
+    String::from_utf8(bytes).expect("UTF-8")
 }
 
 #[test]

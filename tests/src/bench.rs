@@ -55,6 +55,7 @@ pub fn config(name: &str) -> generator::Config {
         crate_name: "bench".into(),
         command: "bench".into(),
         standalone: true,
+        runtime_module: false,
         ..crate::fixture_config(name)
     }
 }

@@ -24,6 +24,7 @@ pub fn fixture_config(name: &str) -> generator::Config {
         command: "cargo test".to_owned(),
         operations: generator::Selection::All,
         standalone: false,
+        runtime_module: false,
         pinned_names: Default::default(),
         strict: false,
         overlays: Vec::new(),

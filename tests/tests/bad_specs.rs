@@ -29,7 +29,7 @@ fn a_spec_without_servers_is_said_and_has_no_default_base_url() {
     let [warning] = generated.warnings.as_slice() else { panic!("{:?}", generated.warnings) };
     assert_eq!(warning.kind, generator::Kind::NoServers);
     assert!(warning.message.contains("`ClientBuilder::base_url`"), "{}", warning.message);
-    assert!(generated.files["src/lib.rs"].contains("pub const DEFAULT_BASE_URL: &str = \"\";"));
+    assert!(generated.files["runtime/src/lib.rs"].contains("pub const DEFAULT_BASE_URL: &str = \"\";"));
 }
 
 fn pointer(location: Location) -> String {

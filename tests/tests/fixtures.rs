@@ -243,13 +243,15 @@ components:
         )
     };
     for (scheme, expected) in [
-        ("{type: apiKey, in: header, name: X-Api-Key}", r#"runtime::DefaultAuth::ApiKeyHeader("X-Api-Key")"#),
-        ("{type: apiKey, in: query, name: api_key}", r#"runtime::DefaultAuth::ApiKeyQuery("api_key")"#),
-        ("{type: http, scheme: bearer}", "runtime::DefaultAuth::Bearer"),
+        ("{type: apiKey, in: header, name: X-Api-Key}", r#"DefaultAuth::ApiKeyHeader("X-Api-Key")"#),
+        ("{type: apiKey, in: query, name: api_key}", r#"DefaultAuth::ApiKeyQuery("api_key")"#),
+        ("{type: http, scheme: bearer}", "DefaultAuth::Bearer"),
     ] {
         let generated = tests::generate_fixture("auth.yaml", &spec(scheme)).unwrap();
-        let lib: String = generated.files["src/lib.rs"].split_whitespace().collect::<String>().replace(",)", ")");
-        let line = format!("pub(crate) const DEFAULT_AUTH: runtime::DefaultAuth = {expected};");
+        // The API's defaults are the runtime's, at its root.
+        let lib: String =
+            generated.files["runtime/src/lib.rs"].split_whitespace().collect::<String>().replace(",)", ")");
+        let line = format!("pub(crate) const DEFAULT_AUTH: DefaultAuth = {expected};");
         assert!(lib.contains(&line.split_whitespace().collect::<String>()), "{lib}");
     }
 }
@@ -277,7 +279,7 @@ components:
     );
     assert_features_once(
         cargo,
-        &["default-tag = []", "tracing-tag = []", "pets = []", "other-types = []", "tracing = [\"dep:tracing\"]"],
+        &["default-tag = []", "tracing-tag = []", "pets = []", "other-types = []", "tracing = [\"runtime/tracing\"]"],
     );
     let types: String = generated.files["src/types/mod.rs"].split_whitespace().collect();
     // `Shared` compiles with any tag that reaches it, `A` with its own, `Unused` with `other-types`.
@@ -324,11 +326,24 @@ components:
             "forms = [\"multipart\"]",
             "live = [\"event-streams\"]",
             "other-types = [\"multipart\"]",
+            "multipart = [\"streams\", \"runtime/multipart\"]",
+            "event-streams = [\"streams\", \"runtime/event-streams\"]",
+        ],
+    );
+    // The runtime's crate turns reqwest's stream and multipart on with its own parts only.
+    let runtime = &generated.files["runtime/Cargo.toml"];
+    assert!(
+        runtime.contains("features = [\"http2\"] }"),
+        "reqwest's stream and multipart only with the parts: {runtime}"
+    );
+    assert_features_once(
+        runtime,
+        &[
             "multipart = [\"streams\", \"reqwest/multipart\"]",
+            "streams = [\"reqwest/stream\", \"tokio/fs\", \"tokio/io-util\"]",
             "event-streams = [\"streams\"]",
         ],
     );
-    assert!(cargo.contains("features = [\"http2\"] }"), "reqwest's stream and multipart only with the parts: {cargo}");
     assert!(cargo.contains(
         "default = [\"config\", \"files\", \"forms\", \"live\", \"plain\", \"uploads\", \"other-types\", \"rustls\"]"
     ));
@@ -376,12 +391,14 @@ components:
           scopes: {profile: The profile}
 "##;
     let lib: String =
-        tests::generate_fixture("oauth.yaml", spec).unwrap().files["src/lib.rs"].split_whitespace().collect();
+        tests::generate_fixture("oauth.yaml", spec).unwrap().files["runtime/src/lib.rs"].split_whitespace().collect();
     assert!(
-        lib.contains(r#"client_credentials:Some(runtime::OAuth2Flow{token_url:"/oauth/token",scopes:&["pets:read","pets:write"],}),"#),
+        lib.contains(
+            r#"client_credentials:Some(OAuth2Flow{token_url:"/oauth/token",scopes:&["pets:read","pets:write"],}),"#
+        ),
         "{lib}"
     );
-    assert!(lib.contains(r#"authorization_code:Some(runtime::OAuth2Flow{token_url:"https://auth.example.com/token",scopes:&["profile"],}),password:None,"#), "{lib}");
+    assert!(lib.contains(r#"authorization_code:Some(OAuth2Flow{token_url:"https://auth.example.com/token",scopes:&["profile"],}),password:None,"#), "{lib}");
 
     // Swagger 2.0: one flow per scheme, carried over (`application` is client credentials).
     let swagger = r##"
@@ -392,14 +409,20 @@ paths: {}
 securityDefinitions:
   oauth: {type: oauth2, flow: application, tokenUrl: "https://auth.example.com/token", scopes: {read: Read}}
 "##;
-    let lib: String =
-        tests::generate_fixture("oauth2.yaml", swagger).unwrap().files["src/lib.rs"].split_whitespace().collect();
-    assert!(lib.contains(r#"client_credentials:Some(runtime::OAuth2Flow{token_url:"https://auth.example.com/token",scopes:&["read"],}),"#), "{lib}");
+    let lib: String = tests::generate_fixture("oauth2.yaml", swagger).unwrap().files["runtime/src/lib.rs"]
+        .split_whitespace()
+        .collect();
+    assert!(
+        lib.contains(
+            r#"client_credentials:Some(OAuth2Flow{token_url:"https://auth.example.com/token",scopes:&["read"],}),"#
+        ),
+        "{lib}"
+    );
 
     // No OAuth2: no defaults (`OAuth2::build` then asks for a token URL).
     let none =
         tests::generate_fixture("none.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap();
-    let lib: String = none.files["src/lib.rs"].split_whitespace().collect();
+    let lib: String = none.files["runtime/src/lib.rs"].split_whitespace().collect();
     assert!(lib.contains("client_credentials:None,authorization_code:None,password:None,"), "{lib}");
 }
 

@@ -231,7 +231,7 @@ fn item_shape(files: &BTreeMap<String, String>) -> BTreeMap<String, Vec<String>>
     }
     files
         .iter()
-        .filter(|(path, _)| path.ends_with(".rs") && !path.starts_with("src/runtime/"))
+        .filter(|(path, _)| path.ends_with(".rs") && !path.starts_with("runtime/"))
         .map(|(path, text)| {
             let file = syn::parse_file(text).unwrap_or_else(|e| panic!("{path} is not Rust: {e}"));
             let mut out = Vec::new();

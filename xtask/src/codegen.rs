@@ -31,6 +31,7 @@ pub fn mittwald_config() -> Result<generator::Config> {
         command: "cargo xtask codegen".to_owned(),
         operations: generator::Selection::All,
         standalone: false,
+        runtime_module: false,
         pinned_names: pinned_names(&workspace_root().join(CLIENT_DIR))?,
         strict: false,
         // Relative to the configuration's folder, as the workspace names them.

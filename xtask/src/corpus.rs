@@ -173,6 +173,7 @@ fn run_one(entry: &Entry, base: &Path, target_dir: &Path, check: bool) -> Result
         command: format!("cargo xtask corpus --only {}", entry.name),
         operations: generator::Selection::All,
         standalone: true,
+        runtime_module: false,
         pinned_names: Default::default(),
         strict: false,
         overlays: Vec::new(),

@@ -395,6 +395,7 @@ pub fn run_one(args: &[String]) -> Result<ExitCode> {
         command: format!("cargo xtask directory --only {name}"),
         operations: generator::Selection::All,
         standalone: true,
+        runtime_module: false,
         pinned_names: Default::default(),
         strict: false,
         overlays: Vec::new(),

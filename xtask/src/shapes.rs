@@ -314,6 +314,7 @@ pub fn outcome(name: &str, spec: &Value) -> (Outcome, Option<generator::Generate
         command: format!("cargo xtask shapes --crates {name}"),
         operations: generator::Selection::All,
         standalone: true,
+        runtime_module: false,
         pinned_names: Default::default(),
         strict: false,
         overlays: Vec::new(),

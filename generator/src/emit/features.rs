@@ -107,7 +107,9 @@ fn is_trait_impl(item: &TokenStream) -> bool {
 
 /// The crate's `[features]` entries: `default` (the tags, webhooks and other types, and the TLS
 /// backend), the tag features, and the TLS backends.
-pub fn cargo_features(api: &Api) -> String {
+/// The `[features]` of the client's `Cargo.toml`: its tags' and the runtime's (forwarded to the
+/// runtime's crate when it is one, `runtime_crate`).
+pub fn cargo_features(api: &Api, runtime_crate: bool) -> String {
     let features = content_features(api);
     let mut defaults = features.clone();
     defaults.extend(runtime_defaults(api));
@@ -135,29 +137,68 @@ pub fn cargo_features(api: &Api) -> String {
             parts.get(feature.as_str()).into_iter().flatten().map(|part| format!("\"{part}\"")).collect();
         out.push_str(&format!("{feature} = [{}]\n", uses.join(", ")));
     }
+    out.push_str(&runtime_features(if runtime_crate { Some("runtime/") } else { None }));
+    out
+}
+
+/// The runtime's features: in the runtime's own crate (`forward` `None`), or in the client,
+/// where each turns on the runtime's (`forward` the dependency's `runtime/`) as well as its own
+/// `cfg`s. With the runtime as the client's module (a build script's), the client's features are
+/// the runtime's.
+pub fn runtime_features(forward: Option<&str>) -> String {
+    let list = |own: &[&str], runtime: &[&str]| -> String {
+        let items: Vec<String> = match forward {
+            Some(prefix) => own
+                .iter()
+                .filter(|f| !f.contains(['/', ':']))
+                .map(|f| f.to_string())
+                .chain(std::iter::once(format!("{prefix}{}", runtime[0])))
+                .collect(),
+            None => own.iter().map(|f| f.to_string()).collect(),
+        };
+        let quoted: Vec<String> = items.iter().map(|f| format!("\"{f}\"")).collect();
+        format!("[{}]", quoted.join(", "))
+    };
+    let mut out = String::new();
     out.push_str(
         "# The TLS backend of reqwest: rustls with *ring*'s cryptography and the platform's certificate\n\
          # verifier (the default; a light first build), rustls with aws-lc-rs (its C library takes\n\
          # minutes to build), or the system's native TLS (OpenSSL on Linux). Without any, only plain\n\
-         # http works.\n\
-         rustls = [\"reqwest/rustls-no-provider\", \"dep:rustls\", \"rustls/ring\"]\n\
-         rustls-aws-lc = [\"reqwest/rustls\"]\n\
-         native-tls = [\"reqwest/native-tls\"]\n",
+         # http works.\n",
     );
-    out.push_str(
+    for (name, own) in [
+        ("rustls", &["reqwest/rustls-no-provider", "dep:rustls", "rustls/ring"][..]),
+        ("rustls-aws-lc", &["reqwest/rustls"][..]),
+        ("native-tls", &["reqwest/native-tls"][..]),
+    ] {
+        out.push_str(&format!("{name} = {}\n", list(own, &[name])));
+    }
+    out.push_str(&format!(
         "# The runtime's OAuth2 client (`runtime::OAuth2`: client credentials, refresh and password\n\
          # flows); on by default when the spec declares an OAuth2 flow.\n\
-         oauth2 = []\n\
+         oauth2 = {}\n\
          # The runtime's streamed bodies: downloads (`runtime::ByteStream`) and uploads from files or\n\
          # streams (`runtime::Upload`); on with the tags whose operations send or receive them.\n\
-         streams = [\"reqwest/stream\", \"tokio/fs\", \"tokio/io-util\"]\n\
+         streams = {}\n\
          # `multipart/form-data` request bodies and their files (`runtime::FilePart`); on with the\n\
          # tags whose operations or types use them.\n\
-         multipart = [\"streams\", \"reqwest/multipart\"]\n\
+         multipart = {}\n\
          # The runtime's streams of server-sent events and JSON sequences (`runtime::EventStream`,\n\
          # `runtime::JsonLines`); on with the tags whose operations stream them.\n\
-         event-streams = [\"streams\"]\n",
-    );
+         event-streams = {}\n",
+        list(&[], &["oauth2"]),
+        list(&["reqwest/stream", "tokio/fs", "tokio/io-util"], &["streams"]),
+        list(&["streams", "reqwest/multipart"], &["multipart"]),
+        list(&["streams"], &["event-streams"]),
+    ));
+    out.push_str(&format!(
+        "# A `tracing` span per operation call and an event per retry (no secrets in any field).\n\
+         tracing = {}\n\
+         # `runtime::Mock`: an in-process mock of the API for the tests of programs that use the crate.\n\
+         test-util = {}\n",
+        list(&["dep:tracing"], &["tracing"]),
+        list(&["dep:http"], &["test-util"]),
+    ));
     out
 }
 

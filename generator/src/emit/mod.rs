@@ -22,7 +22,8 @@ pub enum Emitted {
     Text(String),
 }
 
-/// The hand-written runtime, copied into every generated crate.
+/// The hand-written runtime, copied into every generated client: as its own crate (`runtime/`,
+/// `mod.rs` as its `src/lib.rs`) or as the client's `runtime` module ([`Config::runtime_module`]).
 const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("base64.rs", include_str!("../../runtime/base64.rs")),
@@ -50,6 +51,8 @@ const RUNTIME: &[(&str, &str)] = &[
 #[derive(Debug, Clone, Copy)]
 pub enum File<'a> {
     CargoToml,
+    /// `runtime/Cargo.toml`: the runtime's own crate.
+    RuntimeCargoToml,
     /// [`names::LOCK_FILE`](crate::names::LOCK_FILE).
     TypeNames,
     Lib,
@@ -69,7 +72,11 @@ pub enum File<'a> {
 
 /// Every file of the crate, by path relative to the crate root, with a rough size for
 /// scheduling (the number of items in it).
-pub fn plan<'a>(api: &'a Api, layouts: &'a HashMap<&'a str, operations::Layout>) -> Vec<(String, File<'a>, usize)> {
+pub fn plan<'a>(
+    api: &'a Api,
+    config: &Config,
+    layouts: &'a HashMap<&'a str, operations::Layout>,
+) -> Vec<(String, File<'a>, usize)> {
     let mut files = vec![
         ("Cargo.toml".to_owned(), File::CargoToml, 1),
         (crate::names::LOCK_FILE.to_owned(), File::TypeNames, 1),
@@ -77,7 +84,15 @@ pub fn plan<'a>(api: &'a Api, layouts: &'a HashMap<&'a str, operations::Layout>)
         ("src/operations/mod.rs".to_owned(), File::OperationsMod, api.groups.len()),
     ];
     for (name, _) in RUNTIME {
-        files.push((format!("src/runtime/{name}"), File::Runtime(name), 1));
+        let path = match (config.runtime_module, *name) {
+            (true, _) => format!("src/runtime/{name}"),
+            (false, "mod.rs") => "runtime/src/lib.rs".to_owned(),
+            (false, _) => format!("runtime/src/{name}"),
+        };
+        files.push((path, File::Runtime(name), 1));
+    }
+    if !config.runtime_module {
+        files.push(("runtime/Cargo.toml".to_owned(), File::RuntimeCargoToml, 1));
     }
     let mut modules: BTreeMap<Option<&str>, usize> = BTreeMap::new();
     modules.entry(None).or_default();
@@ -118,11 +133,15 @@ pub fn plan<'a>(api: &'a Api, layouts: &'a HashMap<&'a str, operations::Layout>)
 pub fn emit_file(api: &Api, config: &Config, file: File<'_>) -> Emitted {
     match file {
         File::CargoToml => Emitted::Text(cargo_toml(api, config)),
+        File::RuntimeCargoToml => Emitted::Text(runtime_cargo_toml(config)),
         File::TypeNames => Emitted::Text(crate::names::lock_text(&crate::lower::component_type_names(api))),
         File::Lib => Emitted::Rust(lib_rs(api, config)),
         File::Runtime(name) => {
             let text = RUNTIME.iter().find(|(n, _)| *n == name).map(|(_, text)| *text).unwrap_or_default();
-            Emitted::Text(text.to_owned())
+            match name {
+                "mod.rs" => Emitted::Text(format!("{text}\n{}", runtime_defaults(api, config))),
+                _ => Emitted::Text(text.to_owned()),
+            }
         }
         File::Types(module) => Emitted::Rust(types_file(api, module)),
         File::OperationsMod => Emitted::Rust(operations_mod(api)),
@@ -136,7 +155,7 @@ pub fn emit_file(api: &Api, config: &Config, file: File<'_>) -> Emitted {
 /// Every file of the crate, by path relative to the crate root, emitted one after the other.
 pub fn emit(api: &Api, config: &Config) -> BTreeMap<String, Emitted> {
     let layouts = operations::layouts(api);
-    plan(api, &layouts).into_iter().map(|(path, file, _)| (path, emit_file(api, config, file))).collect()
+    plan(api, config, &layouts).into_iter().map(|(path, file, _)| (path, emit_file(api, config, file))).collect()
 }
 
 /// The most features a types submodule's declaration lists (see [`types_file`]).
@@ -229,7 +248,6 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         .as_deref()
         .map(|d| doc_attrs(&Docs { description: Some(d.to_owned()), ..Docs::default() }, &[]));
     let version = format!(" API version {}. Generated from `{}`.", api.version, config.spec_path);
-    let base_url = &api.base_url;
     let time_format = api.time_format.then(|| {
         quote!(
             mod time_format;
@@ -257,35 +275,22 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
             compile_error!(#message);
         }
     });
-    let (default_auth, auth_doc) = match &api.default_auth {
-        DefaultAuth::ApiKeyHeader(header) => (
-            quote!(runtime::DefaultAuth::ApiKeyHeader(#header)),
-            format!(" [`ClientBuilder::token`] sends the token in the `{header}` header."),
-        ),
-        DefaultAuth::ApiKeyQuery(name) => (
-            quote!(runtime::DefaultAuth::ApiKeyQuery(#name)),
-            format!(" [`ClientBuilder::token`] sends the token in the query parameter `{name}`."),
-        ),
-        DefaultAuth::Basic => (
-            quote!(runtime::DefaultAuth::Basic),
-            " [`ClientBuilder::token`] takes `user:password` for HTTP Basic (or use [`ClientBuilder::basic_auth`])."
-                .to_owned(),
-        ),
-        DefaultAuth::Bearer | DefaultAuth::None => (
-            quote!(runtime::DefaultAuth::Bearer),
-            " [`ClientBuilder::token`] sends the token as a bearer token.".to_owned(),
-        ),
-    };
     let description = description.map(|d| inner_docs(&d));
-    let flow = |flow: &Option<crate::model::OAuth2Flow>| match flow {
-        Some(flow) => {
-            let (url, scopes) = (&flow.token_url, &flow.scopes);
-            quote!(Some(runtime::OAuth2Flow { token_url: #url, scopes: &[#(#scopes),*] }))
-        }
-        None => quote!(None),
+    let (runtime_doc, runtime_item) = if config.runtime_module {
+        (
+            " part (HTTP, authentication, retries, errors), copied from the generator.",
+            quote!(
+                pub mod runtime;
+            ),
+        )
+    } else {
+        (
+            " part (HTTP, authentication, retries, errors), a crate of its own beside this one.",
+            quote!(
+                pub use ::runtime;
+            ),
+        )
     };
-    let (client_credentials, authorization_code, password) =
-        (flow(&api.oauth2.client_credentials), flow(&api.oauth2.authorization_code), flow(&api.oauth2.password));
     quote! {
         #![doc = #title]
         #![doc = ""]
@@ -294,7 +299,7 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         #![doc = #version]
         #![doc = ""]
         #![doc = " The `types` and `operations` modules are generated; `runtime` is the hand-written"]
-        #![doc = " part (HTTP, authentication, retries, errors), copied from the generator."]
+        #![doc = #runtime_doc]
         #(#![doc = #feature_docs])*
         #docs_rs
         // Deprecated items of the API are used by the generated code itself; users of the crate
@@ -311,31 +316,129 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         // hand-written runtime keeps these lints.
         #[allow(clippy::type_complexity, clippy::new_ret_no_self, clippy::should_implement_trait)]
         pub mod operations;
-        pub mod runtime;
+        #runtime_item
         #[allow(clippy::type_complexity)]
         pub mod types;
         #webhooks
         #time_format
 
-        pub use runtime::{Auth, BuildError, Client, ClientBuilder, RetryPolicy};
+        pub use runtime::{Auth, BuildError, RetryPolicy, DEFAULT_BASE_URL};
         #(#parts_required)*
 
+        /// The API client: cheap to clone, share it between tasks. Its accessors (one per tag,
+        /// e.g. `client.conversation()`) lead to the operations; the runtime's client under it
+        /// ([`runtime::Client`]: the base URL, ..) is reached through `Deref`.
+        #[derive(Clone)]
+        pub struct Client(runtime::Client);
+
+        impl Client {
+            /// A client for the spec's server, authenticated with `token` in the default scheme.
+            pub fn new(token: impl Into<String>) -> Result<Self, BuildError> {
+                Self::builder().token(token).build()
+            }
+
+            /// A builder to configure base URL, authentication, timeouts and retries.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new()
+            }
+
+            /// A client that also runs `interceptor` on its calls: for a header or a recording on
+            /// some calls only (`client.with_interceptor(x)`, then an operation). It shares
+            /// everything else with this one (connections, the `If-Event-Reached` state).
+            pub fn with_interceptor(&self, interceptor: impl runtime::Interceptor + 'static) -> Self {
+                Self(self.0.with_interceptor(interceptor))
+            }
+        }
+
+        impl std::ops::Deref for Client {
+            type Target = runtime::Client;
+
+            fn deref(&self) -> &runtime::Client {
+                &self.0
+            }
+        }
+
+        impl From<runtime::Client> for Client {
+            fn from(client: runtime::Client) -> Self {
+                Self(client)
+            }
+        }
+
+        impl std::fmt::Debug for Client {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        /// Configures and builds a [`Client`].
+        pub type ClientBuilder = runtime::ClientBuilder<Client>;
+    }
+}
+
+/// The API's defaults the runtime reads at its root (`super::DEFAULT_BASE_URL` from its
+/// modules), appended to its `mod.rs` (`lib.rs`): the server, how [`runtime::ClientBuilder::token`]
+/// sends a token, the OAuth2 flows and the `User-Agent`.
+fn runtime_defaults(api: &Api, config: &Config) -> String {
+    let base_url = &api.base_url;
+    let (default_auth, auth_doc) = match &api.default_auth {
+        DefaultAuth::ApiKeyHeader(header) => (
+            quote!(DefaultAuth::ApiKeyHeader(#header)),
+            format!(" [`ClientBuilder::token`] sends the token in the `{header}` header."),
+        ),
+        DefaultAuth::ApiKeyQuery(name) => (
+            quote!(DefaultAuth::ApiKeyQuery(#name)),
+            format!(" [`ClientBuilder::token`] sends the token in the query parameter `{name}`."),
+        ),
+        DefaultAuth::Basic => (
+            quote!(DefaultAuth::Basic),
+            " [`ClientBuilder::token`] takes `user:password` for HTTP Basic (or use [`ClientBuilder::basic_auth`])."
+                .to_owned(),
+        ),
+        DefaultAuth::Bearer | DefaultAuth::None => {
+            (quote!(DefaultAuth::Bearer), " [`ClientBuilder::token`] sends the token as a bearer token.".to_owned())
+        }
+    };
+    let flow = |flow: &Option<crate::model::OAuth2Flow>| match flow {
+        Some(flow) => {
+            let (url, scopes) = (&flow.token_url, &flow.scopes);
+            quote!(Some(OAuth2Flow { token_url: #url, scopes: &[#(#scopes),*] }))
+        }
+        None => quote!(None),
+    };
+    let (client_credentials, authorization_code, password) =
+        (flow(&api.oauth2.client_credentials), flow(&api.oauth2.authorization_code), flow(&api.oauth2.password));
+    // A build script's module is part of the program's crate: its name and version.
+    let user_agent = if config.runtime_module {
+        quote!(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+    } else {
+        let agent = format!("{}/{}", config.crate_name, config.crate_version);
+        quote!(#agent)
+    };
+    let tokens = quote! {
         /// The server the client talks to unless told otherwise (empty when the spec names none:
         /// then `ClientBuilder::base_url` is required).
         pub const DEFAULT_BASE_URL: &str = #base_url;
 
         #[doc = #auth_doc]
-        pub(crate) const DEFAULT_AUTH: runtime::DefaultAuth = #default_auth;
+        pub(crate) const DEFAULT_AUTH: DefaultAuth = #default_auth;
 
-        /// The OAuth2 flows the spec declares: the defaults of [`runtime::OAuth2`]'s token URL
-        /// and scopes.
+        /// The OAuth2 flows the spec declares: the defaults of [`OAuth2`]'s token URL and scopes.
         #[cfg(feature = "oauth2")]
-        pub(crate) const OAUTH2_FLOWS: runtime::OAuth2Flows = runtime::OAuth2Flows {
+        pub(crate) const OAUTH2_FLOWS: OAuth2Flows = OAuth2Flows {
             client_credentials: #client_credentials,
             authorization_code: #authorization_code,
             password: #password,
         };
-    }
+
+        /// The `User-Agent` the client sends unless told otherwise: the client crate's name and version.
+        pub(crate) const USER_AGENT: &str = #user_agent;
+    };
+    let mut file: syn::File = syn::parse2(tokens).expect("the runtime's defaults are valid Rust");
+    format!(
+        "// The API's defaults, from the spec (appended by the generator; the rest of this file is\n\
+         // generator/runtime/mod.rs).\n\n{}",
+        crate::render::unparse(&mut file)
+    )
 }
 
 /// Turns `#[doc = ..]` attributes into inner `#![doc = ..]` ones.
@@ -352,12 +455,54 @@ fn inner_docs(outer: &TokenStream) -> TokenStream {
     out
 }
 
+/// The runtime's dependencies (of the client when the runtime is its module).
+const RUNTIME_DEPENDENCIES: &str = r#"bytes = "1"
+chrono = { version = "0.4.38", default-features = false, features = ["std", "serde"] }
+futures-util = { version = "0.3", default-features = false, features = ["std"] }
+http = { version = "1", optional = true }
+httpdate = "1"
+percent-encoding = "2"
+reqwest = { version = "0.13", default-features = false, features = ["http2"] }
+rustls = { version = "0.23", default-features = false, features = ["std", "tls12"], optional = true }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+serde_path_to_error = "0.1"
+serde_urlencoded = "0.7"
+thiserror = "2"
+tokio = { version = "1", features = ["time", "sync"] }
+tracing = { version = "0.1", default-features = false, features = ["std"], optional = true }
+uuid = { version = "1", features = ["serde"] }
+"#;
+
+/// What the generated types and operations use themselves, beside the runtime's crate.
+const CLIENT_DEPENDENCIES: &str = r#"chrono = { version = "0.4.38", default-features = false, features = ["std", "serde"] }
+futures-util = { version = "0.3", default-features = false, features = ["std"] }
+reqwest = { version = "0.13", default-features = false }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+uuid = { version = "1", features = ["serde"] }
+"#;
+
+const DEV_DEPENDENCIES: &str = r#"tokio = { version = "1", features = ["macros", "rt-multi-thread", "net", "io-util"] }
+"#;
+
 fn cargo_toml(api: &Api, config: &Config) -> String {
-    let tag_features = features::cargo_features(api);
+    let tag_features = features::cargo_features(api, !config.runtime_module);
     let docs_rs = if api.has_tag_features() {
         "\n[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n"
     } else {
         ""
+    };
+    let dependencies = if config.runtime_module {
+        RUNTIME_DEPENDENCIES.to_owned()
+    } else {
+        // The exact version: the runtime's hidden items are the generated code's, not an API.
+        format!(
+            "# The hand-written runtime (HTTP, authentication, retries, errors), in `runtime/`.\n\
+             runtime = {{ package = \"{name}-runtime\", version = \"={version}\", path = \"runtime\" }}\n{CLIENT_DEPENDENCIES}",
+            name = config.crate_name,
+            version = config.crate_version,
+        )
     };
     format!(
         r#"[package]
@@ -372,32 +517,11 @@ license = "MIT OR Apache-2.0"
 {tag_features}# `Deserialize` also for the types the client only ever encodes (those only request bodies and
 # parameters use), e.g. for a mock server; off by default, which saves compile time.
 deserialize-all = []
-# A `tracing` span per operation call and an event per retry (no secrets in any field).
-tracing = ["dep:tracing"]
-# `runtime::Mock`: an in-process mock of the API for the tests of programs that use the crate.
-test-util = ["dep:http"]
 
 [dependencies]
-bytes = "1"
-chrono = {{ version = "0.4.38", default-features = false, features = ["std", "serde"] }}
-futures-util = {{ version = "0.3", default-features = false, features = ["std"] }}
-http = {{ version = "1", optional = true }}
-httpdate = "1"
-percent-encoding = "2"
-reqwest = {{ version = "0.13", default-features = false, features = ["http2"] }}
-rustls = {{ version = "0.23", default-features = false, features = ["std", "tls12"], optional = true }}
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-serde_path_to_error = "0.1"
-serde_urlencoded = "0.7"
-thiserror = "2"
-tokio = {{ version = "1", features = ["time", "sync"] }}
-tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
-uuid = {{ version = "1", features = ["serde"] }}
-{extra}
+{dependencies}{extra}
 [dev-dependencies]
-tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util"] }}
-{workspace}"#,
+{DEV_DEPENDENCIES}{workspace}"#,
         name = config.crate_name,
         version = config.crate_version,
         docs_rs = docs_rs,
@@ -409,5 +533,29 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-ut
             .iter()
             .map(|(name, value)| format!("# From the configuration or the spec's `x-rust-type`.\n{name} = {value}\n"))
             .collect::<String>(),
+    )
+}
+
+/// `runtime/Cargo.toml`: the runtime as a crate of its own, `<client>-runtime`, versioned with
+/// the client.
+fn runtime_cargo_toml(config: &Config) -> String {
+    format!(
+        r#"[package]
+name = "{name}-runtime"
+version = "{version}"
+edition = "2021"
+rust-version = "1.85"
+description = "The runtime of {name} (HTTP, authentication, retries, errors), generated beside it"
+license = "MIT OR Apache-2.0"
+
+[features]
+{features}
+[dependencies]
+{RUNTIME_DEPENDENCIES}
+[dev-dependencies]
+{DEV_DEPENDENCIES}"#,
+        name = config.crate_name,
+        version = config.crate_version,
+        features = features::runtime_features(None),
     )
 }

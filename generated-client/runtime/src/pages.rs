@@ -9,7 +9,8 @@ use super::{Error, Response};
 /// A list request that pages with `limit` and `skip` (or `offset`), mittwald's convention. The
 /// generator implements it for every such operation; [`pages`] and [`items`] hold the one
 /// algorithm.
-pub(crate) trait Paginated: Clone + Sized {
+#[doc(hidden)]
+pub trait Paginated: Clone + Sized {
     /// One element of a page.
     type Item;
     /// A page's body: the list itself, or an object that holds it (beside the total, maybe).
@@ -43,12 +44,14 @@ pub(crate) trait Paginated: Clone + Sized {
 }
 
 /// One page of `P`.
-pub(crate) type Page<P> = Response<<P as Paginated>::Body, <P as Paginated>::Headers>;
+#[doc(hidden)]
+pub type Page<P> = Response<<P as Paginated>::Body, <P as Paginated>::Headers>;
 
 /// All pages, fetched lazily one after the other from the request's `skip` (default 0) with its
 /// `limit` (default: the server's). The stream ends after a short or empty page, or once the
 /// total count the server reports is reached; an error is the last item.
-pub(crate) fn pages<'c, P>(request: P) -> impl Stream<Item = Result<Page<P>, Error<P::ErrorBody>>> + 'c
+#[doc(hidden)]
+pub fn pages<'c, P>(request: P) -> impl Stream<Item = Result<Page<P>, Error<P::ErrorBody>>> + 'c
 where
     P: Paginated + 'c,
     P::Item: 'c,
@@ -72,7 +75,8 @@ where
 }
 
 /// All items of all pages, fetched lazily (see [`pages`]).
-pub(crate) fn items<'c, P>(request: P) -> impl Stream<Item = Result<P::Item, Error<P::ErrorBody>>> + 'c
+#[doc(hidden)]
+pub fn items<'c, P>(request: P) -> impl Stream<Item = Result<P::Item, Error<P::ErrorBody>>> + 'c
 where
     P: Paginated + 'c,
     P::Item: 'c,

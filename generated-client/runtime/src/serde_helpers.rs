@@ -9,7 +9,8 @@ use std::marker::PhantomData;
 
 /// Decodes a forward-compatible string enum: any string is accepted, the type maps unknown
 /// values to its `Unknown` variant. Borrowed strings are not copied for known values.
-pub(crate) fn deserialize_string_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+#[doc(hidden)]
+pub fn deserialize_string_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: for<'a> From<&'a str> + From<String>,
@@ -41,12 +42,14 @@ where
 /// Decodes a `date-time` field with chrono's dedicated RFC 3339 parser, about six times faster
 /// than the general-purpose parser behind chrono's own `Deserialize` (measured in
 /// `cargo xtask bench`). Known values borrow the input; nothing is allocated.
-pub(crate) fn date_time<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime<Utc>, D::Error> {
+#[doc(hidden)]
+pub fn date_time<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime<Utc>, D::Error> {
     deserializer.deserialize_str(DateTimeVisitor)
 }
 
 /// [`date_time`] for an optional or nullable field.
-pub(crate) fn optional_date_time<'de, D: Deserializer<'de>>(
+#[doc(hidden)]
+pub fn optional_date_time<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<DateTime<Utc>>, D::Error> {
     struct OptionalVisitor;
@@ -92,7 +95,8 @@ impl Visitor<'_> for DateTimeVisitor {
 
 /// The variants an untagged union tried on a value, and why each refused it: the error, when
 /// none accepts it, names them all (bounded), with the path of the bad value in each.
-pub(crate) struct Tried {
+#[doc(hidden)]
+pub struct Tried {
     type_name: &'static str,
     errors: Vec<(&'static str, String)>,
 }
@@ -102,12 +106,14 @@ const TRIED_SHOWN: usize = 6;
 const TRIED_LEN: usize = 160;
 
 impl Tried {
-    pub(crate) fn new(type_name: &'static str) -> Self {
+    #[doc(hidden)]
+    pub fn new(type_name: &'static str) -> Self {
         Self { type_name, errors: Vec::new() }
     }
 
     /// `value` as the variant `name`'s type, or `None` with its error kept.
-    pub(crate) fn attempt<T: de::DeserializeOwned>(&mut self, value: &serde_json::Value, name: &'static str) -> Option<T> {
+    #[doc(hidden)]
+    pub fn attempt<T: de::DeserializeOwned>(&mut self, value: &serde_json::Value, name: &'static str) -> Option<T> {
         match serde_path_to_error::deserialize::<_, T>(value) {
             Ok(decoded) => Some(decoded),
             Err(error) => {
@@ -123,7 +129,8 @@ impl Tried {
         }
     }
 
-    pub(crate) fn into_error<E: de::Error>(self) -> E {
+    #[doc(hidden)]
+    pub fn into_error<E: de::Error>(self) -> E {
         let shown: Vec<String> =
             self.errors.iter().take(TRIED_SHOWN).map(|(name, error)| format!("`{name}`: {error}")).collect();
         let more = self.errors.len().saturating_sub(TRIED_SHOWN);
@@ -134,7 +141,8 @@ impl Tried {
 
 /// An internally tagged union (`oneOf` with a distinct constant property) whose variants'
 /// payloads do not repeat the tag.
-pub(crate) trait TaggedUnion: Sized {
+#[doc(hidden)]
+pub trait TaggedUnion: Sized {
     /// The property that names the variant.
     const TAG: &'static str;
 
@@ -145,12 +153,14 @@ pub(crate) trait TaggedUnion: Sized {
 /// Decodes a [`TaggedUnion`]. When the tag is the object's first member, as servers usually
 /// send it, the rest of the object decodes straight into the variant in the same pass (errors
 /// keep their full path); otherwise the object is buffered as a JSON tree first.
-pub(crate) fn deserialize_tagged<'de, D: Deserializer<'de>, T: TaggedUnion>(deserializer: D) -> Result<T, D::Error> {
+#[doc(hidden)]
+pub fn deserialize_tagged<'de, D: Deserializer<'de>, T: TaggedUnion>(deserializer: D) -> Result<T, D::Error> {
     deserializer.deserialize_map(TaggedVisitor(PhantomData))
 }
 
 /// The JSON object of an unknown variant, tag included, for its `Unknown(serde_json::Value)`.
-pub(crate) fn unknown_variant<'de, D: Deserializer<'de>>(
+#[doc(hidden)]
+pub fn unknown_variant<'de, D: Deserializer<'de>>(
     tag_name: &str,
     tag: &str,
     rest: D,
@@ -163,7 +173,8 @@ pub(crate) fn unknown_variant<'de, D: Deserializer<'de>>(
 
 /// Writes `payload`, a variant's type that has the tag as a field of its own, with the tag set
 /// when the type left it out (an optional tag property).
-pub(crate) fn serialize_with_tag<T: serde::Serialize, S: serde::Serializer>(
+#[doc(hidden)]
+pub fn serialize_with_tag<T: serde::Serialize, S: serde::Serializer>(
     payload: &T,
     tag: &str,
     value: &str,
@@ -182,14 +193,16 @@ pub(crate) fn serialize_with_tag<T: serde::Serialize, S: serde::Serializer>(
 /// The rest of a tagged object with its tag put back in front: for a variant whose type keeps
 /// the tag as a field of its own (a component type shared with other places), so that it
 /// decodes from the whole object, as it would anywhere else.
-pub(crate) struct WithTag<'t, D> {
+#[doc(hidden)]
+pub struct WithTag<'t, D> {
     name: &'static str,
     tag: &'t str,
     rest: D,
 }
 
 impl<'t, D> WithTag<'t, D> {
-    pub(crate) fn new(name: &'static str, tag: &'t str, rest: D) -> Self {
+    #[doc(hidden)]
+    pub fn new(name: &'static str, tag: &'t str, rest: D) -> Self {
         Self { name, tag, rest }
     }
 }
@@ -396,7 +409,8 @@ impl<'de> serde::Deserialize<'de> for Text<'de> {
 /// supplies only its field table and one `match` that stores a field's value, instead of the
 /// visitors, field enums and sequence support a `#[derive(Deserialize)]` expands to per type.
 /// (Half of a large crate's compile time went to those derives; see BENCHMARKS.md.)
-pub(crate) trait Object: Sized {
+#[doc(hidden)]
+pub trait Object: Sized {
     /// The type's name, for error messages.
     const NAME: &'static str;
     /// The JSON names of the fields.
@@ -422,7 +436,8 @@ pub(crate) trait Object: Sized {
 }
 
 /// `Deserialize::deserialize` of an [`Object`].
-pub(crate) fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(deserializer: D) -> Result<T, D::Error> {
+#[doc(hidden)]
+pub fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(deserializer: D) -> Result<T, D::Error> {
     deserializer.deserialize_struct(T::NAME, T::FIELDS, ObjectVisitor(PhantomData))
 }
 
@@ -521,7 +536,8 @@ impl<'de, T: Object> Visitor<'de> for FieldIndex<T> {
 
 /// Reads a required field's value into its slot (the visitor has checked it is the first).
 #[inline]
-pub(crate) fn read_field<'de, A: de::MapAccess<'de>, V: de::Deserialize<'de>>(
+#[doc(hidden)]
+pub fn read_field<'de, A: de::MapAccess<'de>, V: de::Deserialize<'de>>(
     map: &mut A,
     slot: &mut Option<V>,
 ) -> Result<(), A::Error> {
@@ -531,7 +547,8 @@ pub(crate) fn read_field<'de, A: de::MapAccess<'de>, V: de::Deserialize<'de>>(
 
 /// Reads an optional or nullable field's value (`null` is `None`) into its slot.
 #[inline]
-pub(crate) fn read_optional<'de, A: de::MapAccess<'de>, V: de::Deserialize<'de>>(
+#[doc(hidden)]
+pub fn read_optional<'de, A: de::MapAccess<'de>, V: de::Deserialize<'de>>(
     map: &mut A,
     slot: &mut Option<V>,
 ) -> Result<(), A::Error> {
@@ -541,7 +558,8 @@ pub(crate) fn read_optional<'de, A: de::MapAccess<'de>, V: de::Deserialize<'de>>
 
 /// Reads an optional member that may be `null` into its slot (absent until read).
 #[inline]
-pub(crate) fn read_nullable<'de, A: de::MapAccess<'de>, V: de::Deserialize<'de>>(
+#[doc(hidden)]
+pub fn read_nullable<'de, A: de::MapAccess<'de>, V: de::Deserialize<'de>>(
     map: &mut A,
     slot: &mut super::Nullable<V>,
 ) -> Result<(), A::Error> {
@@ -551,7 +569,8 @@ pub(crate) fn read_nullable<'de, A: de::MapAccess<'de>, V: de::Deserialize<'de>>
 
 /// [`read_field`] for a value in the wire format `F` (see `runtime::format`).
 #[inline]
-pub(crate) fn read_field_as<'de, F: super::format::Format<V>, A: de::MapAccess<'de>, V>(
+#[doc(hidden)]
+pub fn read_field_as<'de, F: super::format::Format<V>, A: de::MapAccess<'de>, V>(
     map: &mut A,
     slot: &mut Option<V>,
 ) -> Result<(), A::Error> {
@@ -561,7 +580,8 @@ pub(crate) fn read_field_as<'de, F: super::format::Format<V>, A: de::MapAccess<'
 
 /// [`read_optional`] for a value in the wire format `F`.
 #[inline]
-pub(crate) fn read_optional_as<'de, F: super::format::Format<V>, A: de::MapAccess<'de>, V>(
+#[doc(hidden)]
+pub fn read_optional_as<'de, F: super::format::Format<V>, A: de::MapAccess<'de>, V>(
     map: &mut A,
     slot: &mut Option<V>,
 ) -> Result<(), A::Error> {
@@ -571,7 +591,8 @@ pub(crate) fn read_optional_as<'de, F: super::format::Format<V>, A: de::MapAcces
 
 /// [`read_nullable`] for a value in the wire format `F`.
 #[inline]
-pub(crate) fn read_nullable_as<'de, F: super::format::Format<V>, A: de::MapAccess<'de>, V>(
+#[doc(hidden)]
+pub fn read_nullable_as<'de, F: super::format::Format<V>, A: de::MapAccess<'de>, V>(
     map: &mut A,
     slot: &mut super::Nullable<V>,
 ) -> Result<(), A::Error> {
@@ -581,7 +602,8 @@ pub(crate) fn read_nullable_as<'de, F: super::format::Format<V>, A: de::MapAcces
 
 /// [`read_field`] for a `date-time` field (see [`date_time`]).
 #[inline]
-pub(crate) fn read_date_time<'de, A: de::MapAccess<'de>>(
+#[doc(hidden)]
+pub fn read_date_time<'de, A: de::MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<DateTime<Utc>>,
 ) -> Result<(), A::Error> {
@@ -591,7 +613,8 @@ pub(crate) fn read_date_time<'de, A: de::MapAccess<'de>>(
 
 /// [`read_optional`] for a `date-time` field (see [`optional_date_time`]).
 #[inline]
-pub(crate) fn read_optional_date_time<'de, A: de::MapAccess<'de>>(
+#[doc(hidden)]
+pub fn read_optional_date_time<'de, A: de::MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<DateTime<Utc>>,
 ) -> Result<(), A::Error> {
@@ -623,7 +646,8 @@ impl<'de> de::DeserializeSeed<'de> for OptionalDateTimeSeed {
 
 /// Encodes a struct's fields one call each, keeping the first error: the generated
 /// `Serialize` impls need no `?` and no `if` per field.
-pub(crate) struct Fields<S: serde::Serializer> {
+#[doc(hidden)]
+pub struct Fields<S: serde::Serializer> {
     state: S::SerializeStruct,
     error: Option<S::Error>,
 }
@@ -631,13 +655,15 @@ pub(crate) struct Fields<S: serde::Serializer> {
 impl<S: serde::Serializer> Fields<S> {
     /// Starts a struct of `len` members.
     #[inline]
-    pub(crate) fn new(serializer: S, name: &'static str, len: usize) -> Result<Self, S::Error> {
+    #[doc(hidden)]
+    pub fn new(serializer: S, name: &'static str, len: usize) -> Result<Self, S::Error> {
         Ok(Self { state: serializer.serialize_struct(name, len)?, error: None })
     }
 
     /// A member that is always sent.
     #[inline]
-    pub(crate) fn field<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+    #[doc(hidden)]
+    pub fn field<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
         if self.error.is_none() {
             if let Err(error) = serde::ser::SerializeStruct::serialize_field(&mut self.state, name, value) {
                 self.error = Some(error);
@@ -647,7 +673,8 @@ impl<S: serde::Serializer> Fields<S> {
 
     /// A member that is sent only when it is set, like `skip_serializing_if = "Option::is_none"`.
     #[inline]
-    pub(crate) fn optional<T: serde::Serialize>(&mut self, name: &'static str, value: &Option<T>) {
+    #[doc(hidden)]
+    pub fn optional<T: serde::Serialize>(&mut self, name: &'static str, value: &Option<T>) {
         match value {
             Some(value) => self.field(name, value),
             None => {
@@ -662,7 +689,8 @@ impl<S: serde::Serializer> Fields<S> {
 
     /// An optional member that may be `null`: left out when absent.
     #[inline]
-    pub(crate) fn nullable<T: serde::Serialize>(&mut self, name: &'static str, value: &super::Nullable<T>) {
+    #[doc(hidden)]
+    pub fn nullable<T: serde::Serialize>(&mut self, name: &'static str, value: &super::Nullable<T>) {
         if value.is_absent() {
             if self.error.is_none() {
                 if let Err(error) = serde::ser::SerializeStruct::skip_field(&mut self.state, name) {
@@ -676,7 +704,8 @@ impl<S: serde::Serializer> Fields<S> {
 
     /// [`Self::nullable`] for a value in the wire format `F`.
     #[inline]
-    pub(crate) fn nullable_as<F: super::format::Format<T>, T>(&mut self, name: &'static str, value: &super::Nullable<T>) {
+    #[doc(hidden)]
+    pub fn nullable_as<F: super::format::Format<T>, T>(&mut self, name: &'static str, value: &super::Nullable<T>) {
         match value {
             super::Nullable::Absent => self.nullable(name, &super::Nullable::<()>::Absent),
             super::Nullable::Null => self.field(name, &()),
@@ -686,7 +715,8 @@ impl<S: serde::Serializer> Fields<S> {
 
     /// The struct, or the first error.
     #[inline]
-    pub(crate) fn end(self) -> Result<S::Ok, S::Error> {
+    #[doc(hidden)]
+    pub fn end(self) -> Result<S::Ok, S::Error> {
         match self.error {
             Some(error) => Err(error),
             None => serde::ser::SerializeStruct::end(self.state),
