@@ -103,6 +103,13 @@ pub(crate) fn unparse(file: &mut syn::File) -> String {
     text
 }
 
+/// `code` with a blank line after each item, as [`render`] spaces a file.
+pub(crate) fn spaced(code: &str) -> String {
+    let mut out = String::new();
+    space_items(&mut out, code);
+    out
+}
+
 /// Formats one file. A syntax error here is a bug of the generator, reported as such.
 pub fn render(path: &str, emitted: Emitted, header: &str) -> Result<String, SpecError> {
     match emitted {

@@ -86,8 +86,10 @@ pub use request::{header_value, header_value_as, PathBuilder, Query, RawResponse
 /// The server the client talks to unless told otherwise (empty when the spec names none:
 /// then `ClientBuilder::base_url` is required).
 pub const DEFAULT_BASE_URL: &str = "https://api.mittwald.de";
+
 /// [`ClientBuilder::token`] sends the token in the `x-access-token` header.
 pub(crate) const DEFAULT_AUTH: DefaultAuth = DefaultAuth::ApiKeyHeader("x-access-token");
+
 /// The OAuth2 flows the spec declares: the defaults of [`OAuth2`]'s token URL and scopes.
 #[cfg(feature = "oauth2")]
 pub(crate) const OAUTH2_FLOWS: OAuth2Flows = OAuth2Flows {
@@ -95,5 +97,6 @@ pub(crate) const OAUTH2_FLOWS: OAuth2Flows = OAuth2Flows {
     authorization_code: None,
     password: None,
 };
+
 /// The `User-Agent` the client sends unless told otherwise: the client crate's name and version.
-pub(crate) const USER_AGENT: &str = "mittwald-api-client/0.6.0";
+pub(crate) const USER_AGENT: &str = "mittwald-api-client/0.7.0";

@@ -437,7 +437,7 @@ fn runtime_defaults(api: &Api, config: &Config) -> String {
     format!(
         "// The API's defaults, from the spec (appended by the generator; the rest of this file is\n\
          // generator/runtime/mod.rs).\n\n{}",
-        crate::render::unparse(&mut file)
+        crate::render::spaced(&crate::render::unparse(&mut file))
     )
 }
 
