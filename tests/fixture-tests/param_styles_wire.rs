@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use fixture_param_styles::operations::query::{
-    SearchCreated, SearchCreatedRangeQuerySpecs, SearchTaxRates, SearchTaxRatesVariant2,
+    SearchCreated, SearchCreatedRangeQuerySpecs, SearchTaxRates, SearchTaxRatesEmpty,
 };
 use fixture_param_styles::types::{Color, Filter, FilterCreated, FilterItems, Node};
 use fixture_param_styles::Client;
@@ -84,7 +84,7 @@ fn deep_arrays_and_unions_of_an_object_and_a_number() {
     // A list or an empty string (Stripe's way to clear one).
     let request = client.query().search().tax_rates(SearchTaxRates::StringList(vec!["txr_1".into()])).request();
     assert_eq!(decoded(&request.path_and_query()), "/search?tax_rates[]=txr_1");
-    let request = client.query().search().tax_rates(SearchTaxRates::Variant2(SearchTaxRatesVariant2::Value)).request();
+    let request = client.query().search().tax_rates(SearchTaxRates::Empty(SearchTaxRatesEmpty::Value)).request();
     assert_eq!(request.path_and_query(), "/search?tax_rates=");
 }
 

@@ -424,7 +424,8 @@ fn string_enum(def: &TypeDef, values: &[EnumValue]) -> TokenStream {
     let deserialize_cfg = deserialize_cfg(def);
     let variants: Vec<Ident> = values.iter().map(|v| ident(&v.rust_name)).collect();
     let wire: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
-    let variant_docs = wire.iter().map(|value| format!(" `{value}`"));
+    let variant_docs =
+        wire.iter().map(|value| if value.is_empty() { " The empty string.".to_owned() } else { format!(" `{value}`") });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

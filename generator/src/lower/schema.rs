@@ -848,8 +848,14 @@ impl<'s> Lowerer<'s> {
                 ReferenceOr::Item(schema) => schema.schema_data.title.as_deref(),
                 ReferenceOr::Reference { .. } => None,
             };
+            // The empty string as the one value (`enum: [""]`: Stripe's "or unset" beside a
+            // list or a number) is `Empty`.
+            let empty_only = matches!(alternative, ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::Type(Type::String(string)), ..
+            }) if string.enumeration == [Some(String::new())]);
             let inline_name = match title.map(camel).filter(|t| t.starts_with(|c: char| c.is_ascii_uppercase())) {
                 Some(title) if title.len() <= 64 => format!("{}{title}", place.name),
+                _ if empty_only => format!("{}Empty", place.name),
                 _ => format!("{}Variant{}", place.name, index + 1),
             };
             let ty = self.lower_ref(alternative, &place.child(&inline_name, &pointer))?;
