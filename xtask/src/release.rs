@@ -310,7 +310,7 @@ fn guard() -> Result<ExitCode> {
     let mut failed = false;
     // The release: its crate against the one before it, by their versions.
     let (released_dir, before_dir) = (extract_crate(&root, release)?, extract_crate(&root, &before)?);
-    let findings = semver_checks(&released_dir, &before_dir, None)?;
+    let findings = client_semver_checks(&released_dir, &before_dir, None)?;
     if findings.breaking.is_empty() {
         println!("version guard: {release} set {released} over {previous}: the bump covers the API change");
     } else {
@@ -321,7 +321,7 @@ fn guard() -> Result<ExitCode> {
     // Since the release: the crate now against the released one (the same version, so any
     // breaking change fails).
     if current == released && crate_files(&root.join(CLIENT_DIR))? != crate_files(&released_dir)? {
-        let findings = semver_checks(&root.join(CLIENT_DIR), &released_dir, None)?;
+        let findings = client_semver_checks(&root.join(CLIENT_DIR), &released_dir, None)?;
         if findings.breaking.is_empty() {
             println!("version guard: no breaking change of the public API since {released} ({release})");
         } else {
@@ -389,7 +389,7 @@ fn crate_change(current: &Path, baseline: &Path, rev: &str) -> Result<CrateChang
         return Ok(CrateChange::default());
     }
     println!("{CLIENT_DIR} differs from {rev}: cargo-semver-checks {SEMVER_CHECKS_VERSION} compares their public APIs");
-    let mut change = semver_checks(current, baseline, Some("patch"))?;
+    let mut change = client_semver_checks(current, baseline, Some("patch"))?;
     change.changed = true;
     Ok(change)
 }
@@ -419,6 +419,20 @@ fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<PathBuf, String>) -> Re
         }
     }
     Ok(())
+}
+
+/// [`semver_checks`] of the client in `current` against `baseline`, and of its runtime's crate
+/// (`runtime/`) where both have one: the client re-exports the runtime, whose items
+/// cargo-semver-checks does not follow into the other crate. The runtime's findings are marked.
+fn client_semver_checks(current: &Path, baseline: &Path, release_type: Option<&str>) -> Result<CrateChange> {
+    let mut change = semver_checks(current, baseline, release_type)?;
+    let (current_runtime, baseline_runtime) = (current.join("runtime"), baseline.join("runtime"));
+    if current_runtime.join("Cargo.toml").is_file() && baseline_runtime.join("Cargo.toml").is_file() {
+        let runtime = semver_checks(&current_runtime, &baseline_runtime, release_type)?;
+        change.breaking.extend(runtime.breaking.into_iter().map(|finding| format!("runtime crate: {finding}")));
+        change.minor.extend(runtime.minor.into_iter().map(|finding| format!("runtime crate: {finding}")));
+    }
+    Ok(change)
 }
 
 /// Runs cargo-semver-checks on the crate in `current` against `baseline`; with `release_type`,
@@ -461,7 +475,10 @@ fn api_features(dir: &Path) -> Result<Vec<String>> {
     Ok(table
         .lines()
         .filter_map(|line| line.split_once(" = ").map(|(name, _)| name.trim()))
-        .filter(|name| !name.starts_with('#') && !matches!(*name, "default" | "rustls" | "native-tls" | "rustls-tls"))
+        .filter(|name| {
+            !name.starts_with('#')
+                && !matches!(*name, "default" | "rustls" | "rustls-aws-lc" | "native-tls" | "rustls-tls")
+        })
         .map(str::to_owned)
         .collect())
 }
