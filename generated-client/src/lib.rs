@@ -24,6 +24,7 @@
 #![allow(deprecated)]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 #![allow(clippy::module_inception)]
+#![allow(rustdoc::redundant_explicit_links)]
 #[allow(
     clippy::type_complexity,
     clippy::new_ret_no_self,

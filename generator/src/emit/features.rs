@@ -146,59 +146,69 @@ pub fn cargo_features(api: &Api, runtime_crate: bool) -> String {
 /// `cfg`s. With the runtime as the client's module (a build script's), the client's features are
 /// the runtime's.
 pub fn runtime_features(forward: Option<&str>) -> String {
-    let list = |own: &[&str], runtime: &[&str]| -> String {
+    const TLS: &str = "# The TLS backend of reqwest: rustls with *ring*'s cryptography and the platform's certificate
+# verifier (the default; a light first build), rustls with aws-lc-rs (its C library takes
+# minutes to build), or the system's native TLS (OpenSSL on Linux). Without any, only plain
+# http works.";
+    // Each feature: the comment above it, its name, and what it turns on in the runtime's crate.
+    let features: [(&str, &str, &[&str]); 9] = [
+        (TLS, "rustls", &["reqwest/rustls-no-provider", "dep:rustls", "rustls/ring"]),
+        ("", "rustls-aws-lc", &["reqwest/rustls"]),
+        ("", "native-tls", &["reqwest/native-tls"]),
+        (
+            "# The runtime's OAuth2 client (`runtime::OAuth2`: client credentials, refresh and password
+# flows); on by default when the spec declares an OAuth2 flow.",
+            "oauth2",
+            &[],
+        ),
+        (
+            "# The runtime's streamed bodies: downloads (`runtime::ByteStream`) and uploads from files or
+# streams (`runtime::Upload`); on with the tags whose operations send or receive them.",
+            "streams",
+            &["reqwest/stream", "tokio/fs", "tokio/io-util"],
+        ),
+        (
+            "# `multipart/form-data` request bodies and their files (`runtime::FilePart`); on with the
+# tags whose operations or types use them.",
+            "multipart",
+            &["streams", "reqwest/multipart"],
+        ),
+        (
+            "# The runtime's streams of server-sent events and JSON sequences (`runtime::EventStream`,
+# `runtime::JsonLines`); on with the tags whose operations stream them.",
+            "event-streams",
+            &["streams"],
+        ),
+        (
+            "# A `tracing` span per operation call and an event per retry (no secrets in any field).",
+            "tracing",
+            &["dep:tracing"],
+        ),
+        (
+            "# `runtime::Mock`: an in-process mock of the API for the tests of programs that use the crate.",
+            "test-util",
+            &["dep:http"],
+        ),
+    ];
+    let mut out = String::new();
+    for (comment, name, own) in features {
         let items: Vec<String> = match forward {
+            // The client keeps the features among them (`streams`) and turns on the runtime's own.
             Some(prefix) => own
                 .iter()
-                .filter(|f| !f.contains(['/', ':']))
-                .map(|f| f.to_string())
-                .chain(std::iter::once(format!("{prefix}{}", runtime[0])))
+                .filter(|item| !item.contains(['/', ':']))
+                .map(|item| item.to_string())
+                .chain([format!("{prefix}{name}")])
                 .collect(),
-            None => own.iter().map(|f| f.to_string()).collect(),
+            None => own.iter().map(|item| item.to_string()).collect(),
         };
-        let quoted: Vec<String> = items.iter().map(|f| format!("\"{f}\"")).collect();
-        format!("[{}]", quoted.join(", "))
-    };
-    let mut out = String::new();
-    out.push_str(
-        "# The TLS backend of reqwest: rustls with *ring*'s cryptography and the platform's certificate\n\
-         # verifier (the default; a light first build), rustls with aws-lc-rs (its C library takes\n\
-         # minutes to build), or the system's native TLS (OpenSSL on Linux). Without any, only plain\n\
-         # http works.\n",
-    );
-    for (name, own) in [
-        ("rustls", &["reqwest/rustls-no-provider", "dep:rustls", "rustls/ring"][..]),
-        ("rustls-aws-lc", &["reqwest/rustls"][..]),
-        ("native-tls", &["reqwest/native-tls"][..]),
-    ] {
-        out.push_str(&format!("{name} = {}\n", list(own, &[name])));
+        let quoted: Vec<String> = items.iter().map(|item| format!("\"{item}\"")).collect();
+        if !comment.is_empty() {
+            out.push_str(comment);
+            out.push('\n');
+        }
+        out.push_str(&format!("{name} = [{}]\n", quoted.join(", ")));
     }
-    out.push_str(&format!(
-        "# The runtime's OAuth2 client (`runtime::OAuth2`: client credentials, refresh and password\n\
-         # flows); on by default when the spec declares an OAuth2 flow.\n\
-         oauth2 = {}\n\
-         # The runtime's streamed bodies: downloads (`runtime::ByteStream`) and uploads from files or\n\
-         # streams (`runtime::Upload`); on with the tags whose operations send or receive them.\n\
-         streams = {}\n\
-         # `multipart/form-data` request bodies and their files (`runtime::FilePart`); on with the\n\
-         # tags whose operations or types use them.\n\
-         multipart = {}\n\
-         # The runtime's streams of server-sent events and JSON sequences (`runtime::EventStream`,\n\
-         # `runtime::JsonLines`); on with the tags whose operations stream them.\n\
-         event-streams = {}\n",
-        list(&[], &["oauth2"]),
-        list(&["reqwest/stream", "tokio/fs", "tokio/io-util"], &["streams"]),
-        list(&["streams", "reqwest/multipart"], &["multipart"]),
-        list(&["streams"], &["event-streams"]),
-    ));
-    out.push_str(&format!(
-        "# A `tracing` span per operation call and an event per retry (no secrets in any field).\n\
-         tracing = {}\n\
-         # `runtime::Mock`: an in-process mock of the API for the tests of programs that use the crate.\n\
-         test-util = {}\n",
-        list(&["dep:tracing"], &["tracing"]),
-        list(&["dep:http"], &["test-util"]),
-    ));
     out
 }
 

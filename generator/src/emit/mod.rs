@@ -310,6 +310,10 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
         // A tag or namespace may be called `operations` or `types`, like the modules they live in.
         #![allow(clippy::module_inception)]
+        // Links to the runtime name it `crate::runtime::..`, which holds whether the runtime is a
+        // crate (then `runtime::..` alone resolves too, and rustdoc calls the target redundant)
+        // or a build script's module.
+        #![allow(rustdoc::redundant_explicit_links)]
 
         // The spec decides how deep its types nest (`Vec<Vec<Vec<..>>>`) and what its
         // operations are called (an operation `new` or `add` returns its builder); the
