@@ -105,10 +105,9 @@ fn is_trait_impl(item: &TokenStream) -> bool {
         .any(|t| matches!(t, TokenTree::Ident(i) if i == "for"))
 }
 
-/// The crate's `[features]` entries: `default` (the tags, webhooks and other types, and the TLS
-/// backend), the tag features, and the TLS backends.
-/// The `[features]` of the client's `Cargo.toml`: its tags' and the runtime's (forwarded to the
-/// runtime's crate when it is one, `runtime_crate`).
+/// The client's `[features]` entries: `default` (the tags, webhooks and other types, the runtime
+/// parts the spec uses and the TLS backend), the tag features, and the runtime's features
+/// (forwarded to the runtime's crate when it is one, `runtime_crate`).
 pub fn cargo_features(api: &Api, runtime_crate: bool) -> String {
     let features = content_features(api);
     let mut defaults = features.clone();

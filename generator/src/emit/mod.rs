@@ -139,7 +139,7 @@ pub fn emit_file(api: &Api, config: &Config, file: File<'_>) -> Emitted {
         File::Runtime(name) => {
             let text = RUNTIME.iter().find(|(n, _)| *n == name).map(|(_, text)| *text).unwrap_or_default();
             match name {
-                "mod.rs" => Emitted::Text(format!("{text}\n{}", runtime_defaults(api, config))),
+                "mod.rs" => Emitted::Text(format!("{text}\n{}", api_defaults(api, config))),
                 _ => Emitted::Text(text.to_owned()),
             }
         }
@@ -382,7 +382,7 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
 /// The API's defaults the runtime reads at its root (`super::DEFAULT_BASE_URL` from its
 /// modules), appended to its `mod.rs` (`lib.rs`): the server, how [`runtime::ClientBuilder::token`]
 /// sends a token, the OAuth2 flows and the `User-Agent`.
-fn runtime_defaults(api: &Api, config: &Config) -> String {
+fn api_defaults(api: &Api, config: &Config) -> String {
     let base_url = &api.base_url;
     let (default_auth, auth_doc) = match &api.default_auth {
         DefaultAuth::ApiKeyHeader(header) => (
@@ -478,14 +478,9 @@ tracing = { version = "0.1", default-features = false, features = ["std"], optio
 uuid = { version = "1", features = ["serde"] }
 "#;
 
-/// What the generated types and operations use themselves, beside the runtime's crate.
-const CLIENT_DEPENDENCIES: &str = r#"chrono = { version = "0.4.38", default-features = false, features = ["std", "serde"] }
-futures-util = { version = "0.3", default-features = false, features = ["std"] }
-reqwest = { version = "0.13", default-features = false }
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-uuid = { version = "1", features = ["serde"] }
-"#;
+/// The dependencies the generated types and operations use themselves, beside the runtime's
+/// crate: their lines of [`RUNTIME_DEPENDENCIES`], so that both crates name the same versions.
+const CLIENT_DEPENDENCIES: &[&str] = &["chrono", "futures-util", "reqwest", "serde", "serde_json", "uuid"];
 
 const DEV_DEPENDENCIES: &str = r#"tokio = { version = "1", features = ["macros", "rt-multi-thread", "net", "io-util"] }
 "#;
@@ -503,9 +498,14 @@ fn cargo_toml(api: &Api, config: &Config) -> String {
         // The exact version: the runtime's hidden items are the generated code's, not an API.
         format!(
             "# The hand-written runtime (HTTP, authentication, retries, errors), in `runtime/`.\n\
-             runtime = {{ package = \"{name}-runtime\", version = \"={version}\", path = \"runtime\" }}\n{CLIENT_DEPENDENCIES}",
+             runtime = {{ package = \"{name}-runtime\", version = \"={version}\", path = \"runtime\" }}\n{used}",
             name = config.crate_name,
             version = config.crate_version,
+            used = RUNTIME_DEPENDENCIES
+                .lines()
+                .filter(|line| line.split_once(" = ").is_some_and(|(name, _)| CLIENT_DEPENDENCIES.contains(&name)))
+                .map(|line| format!("{line}\n"))
+                .collect::<String>(),
         )
     };
     format!(
